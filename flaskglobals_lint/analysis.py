@@ -1,0 +1,506 @@
+"""The state model: which request-time writes touch state shared between
+requests, what kind of state it is, and which locks really protect them.
+
+``Analysis`` is what rules read.  It holds one ``Write`` per request-time
+write to shared state, already classified; rules only choose which writes
+they report and how they word it.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Optional
+
+from . import flask_model as fm
+from .facts.model import Access, Binding, FunctionFacts, LockUse, ModuleFacts, Span
+from .project import (
+    BindingSym, ClassSym, Context, ExternalSym, FunctionKey, InstanceOrigin, ModuleSym, Project, Reach,
+)
+
+LOCKISH_NAME = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore|guard)$|lock$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SharedState:
+    """Something every request of a process sees.
+
+    kind: ``container`` | ``scalar`` | ``instance`` | ``class`` | ``proxy`` |
+    ``client`` | ``app`` | ``process`` | ``other``.
+    where: ``module`` | ``closure`` | ``class`` | ``default`` | ``process`` | ``instance``.
+    """
+
+    key: str
+    name: str
+    kind: str
+    where: str
+    path: str
+    line: int
+    view_class: bool = False
+
+    @property
+    def defined_at(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass
+class Write:
+    """One request-time write to shared state."""
+
+    access: Access
+    module: ModuleFacts
+    function: FunctionFacts
+    reach: Reach
+    state: SharedState
+    # rebind | container | object | view | config | proxy | client
+    operation: str
+    locks: frozenset[str] = frozenset()
+    fresh_lock: bool = False
+    tainted: bool = False
+
+    @property
+    def protected(self) -> bool:
+        return bool(self.locks)
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        return (self.reach.entry.label,) + self.reach.chain + (self.access.text,)
+
+    @property
+    def chain_text(self) -> str:
+        return " -> ".join(self.chain)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: a code, a place, a message.  ``api`` turns it into a ``Diagnostic``."""
+
+    code: str
+    path: str
+    span: Span
+    message: str
+    chain: tuple[str, ...] = ()
+
+
+@dataclass
+class Analysis:
+    project: Project
+    writes: list[Write] = field(default_factory=list)
+    fresh_locks: list[tuple[ModuleFacts, FunctionFacts, LockUse, Reach]] = field(default_factory=list)
+    processes: int = 1
+    processes_reason: str = ""
+    strict: bool = False
+
+    # -------------------------------------------------------- state groups
+    def by_state(self) -> dict[str, list[Write]]:
+        groups: dict[str, list[Write]] = defaultdict(list)
+        for write in self.writes:
+            groups[write.state.key].append(write)
+        return groups
+
+    def benign(self, write: Write) -> bool:
+        """Idempotent memoization or lazy initialisation (reported only in strict mode)."""
+        if self.strict:
+            return False
+        return write.state.key in self._benign_states
+
+    def reported_elsewhere_as_inconsistent(self, write: Write) -> bool:
+        """FGL009 owns an unprotected write when another site of the same state locks it."""
+        return write in self._inconsistent
+
+    def finish(self) -> None:
+        self._benign_states: set[str] = set()
+        self._inconsistent: set[int] = set()
+        for key, writes in self.by_state().items():
+            if all(_memo_write(w) for w in writes) or all(_lazy_write(w) for w in writes):
+                self._benign_states.add(key)
+        self._inconsistent_writes = {}
+        for key, writes in self.by_state().items():
+            if key in self._benign_states and not self.strict:
+                continue
+            locked = [w for w in writes if w.protected and w.operation != "config"]
+            unlocked = [w for w in writes if not w.protected and w.operation not in ("config", "proxy")]
+            if locked and unlocked:
+                for w in unlocked:
+                    self._inconsistent_writes[id(w)] = locked[0]
+        self._inconsistent = set()
+
+    def inconsistent_with(self, write: Write) -> Optional[Write]:
+        return self._inconsistent_writes.get(id(write))
+
+    def racy(self, operations: Iterable[str]) -> Iterator[Write]:
+        """Unprotected writes of these operations that FGL001/2/3/6 report.
+
+        Benign writes (memoization, lazy initialisation) are left out unless
+        strict; writes that FGL009 reports (the same state is locked elsewhere)
+        are left to it.
+        """
+        wanted = set(operations)
+        for write in self.writes:
+            if write.operation in wanted and not write.protected and not self.benign(write) \
+                    and self.inconsistent_with(write) is None:
+                yield write
+
+
+def _memo_write(write: Write) -> bool:
+    a = write.access
+    return a.memoizing and not write.tainted and not a.read_modify_write
+
+
+def _lazy_write(write: Write) -> bool:
+    a = write.access
+    return a.kind == "rebind" and a.lazy_init and not write.tainted and not a.read_modify_write
+
+
+class StateModel:
+    """Resolves the targets of writes and the locks around them."""
+
+    def __init__(self, project: Project, settings: object) -> None:
+        self.project = project
+        self.lock_names = set(getattr(settings, "lock_names", ()) or ())
+
+    # ---------------------------------------------------------- bindings
+    def binding_kind(self, module: str, binding: Binding) -> str:
+        if binding.kind in ("container", "scalar", "class", "function"):
+            return binding.kind
+        if binding.kind != "call" or not binding.ctor:
+            return "other"
+        ctor = binding.ctor
+        if "()" in ctor:
+            head = ctor[: ctor.index("()")]
+            method = ctor[-1]
+            if self.project.qualified(module, head) in fm.MANAGER_CONSTRUCTORS:
+                return "lock" if method in fm.MANAGER_LOCK_METHODS else "proxy"
+            return "other"
+        q = self.project.qualified(module, ctor)
+        if q in fm.CONTAINER_CONSTRUCTORS:
+            return "container"
+        if q in fm.LOCK_CONSTRUCTORS:
+            return "lock"
+        if q in fm.MANAGER_CONSTRUCTORS:
+            return "manager"
+        if q in fm.APP_CONSTRUCTORS:
+            return "app"
+        if q in fm.CLIENT_CONSTRUCTORS:
+            return "client"
+        if self.project.class_of_ctor(module, ctor) is not None:
+            return "instance"
+        if len(ctor) >= 2:
+            owner, rest = self.project.resolve_dotted(module, ctor[:-1])
+            if isinstance(owner, BindingSym) and not rest:
+                owner_kind = self.binding_kind(owner.module, self.project.binding(owner))
+                if owner_kind == "manager":
+                    return "lock" if ctor[-1] in fm.MANAGER_LOCK_METHODS else "proxy"
+        return "other"
+
+    def local_binding_kind(self, module: str, fn: FunctionFacts, name: str) -> str:
+        binding = fn.bindings.get(name)
+        if binding is None:
+            return "other"
+        if binding.kind == "call" and len(binding.ctor) >= 2 and binding.ctor[0] in fn.bindings:
+            owner = fn.bindings[binding.ctor[0]]
+            if owner.kind == "call" and self.project.qualified(module, owner.ctor) in fm.MANAGER_CONSTRUCTORS:
+                return "lock" if binding.ctor[-1] in fm.MANAGER_LOCK_METHODS else "proxy"
+        return self.binding_kind(module, binding)
+
+    # -------------------------------------------------------------- locks
+    def lock_identity(self, module: str, fn: FunctionFacts, use: LockUse, context: Context) -> Optional[str]:
+        """A name for the shared lock ``use`` holds, or None if it protects nothing shared."""
+        root, path = use.lock.root, use.lock.path
+        attr_names = [p[1:] for p in path if p.startswith(".")]
+        last = attr_names[-1] if attr_names else root.name
+        lockish = bool(LOCKISH_NAME.search(last)) or last in self.lock_names
+        if root.kind in ("new", "local"):
+            return None
+        if root.kind == "global":
+            sym, rest = self.project.resolve_dotted(module, (root.name,) + tuple(attr_names))
+            if isinstance(sym, BindingSym) and not rest:
+                kind = self.binding_kind(sym.module, self.project.binding(sym))
+                if kind == "lock" or lockish:
+                    return f"{sym.module}.{sym.name}"
+                return None
+            if isinstance(sym, ClassSym) and len(rest) == 1:
+                found = self.project.class_attr(sym, rest[0])
+                if found is not None and (self.binding_kind(found[0].module, found[1]) == "lock" or lockish):
+                    return f"{found[0].module}.{found[0].qualname}.{rest[0]}"
+                return None
+            if lockish and sym is not None:
+                return f"{module}:{use.lock.text()}"
+            return None
+        if root.kind == "closure":
+            owner = self.project.modules[module].functions.get(root.owner)
+            if owner is None or (FunctionKey(module, root.owner) in self._reached_functions):
+                return None
+            kind = self.local_binding_kind(module, owner, root.name)
+            if kind == "lock" or (lockish and not path):
+                return f"{module}.{root.owner}.{root.name}"
+            return None
+        if root.kind in ("self", "cls"):
+            if lockish or (attr_names and self._is_lock_attr(module, root.owner, attr_names[0])):
+                return f"{module}.{root.owner}.{use.lock.text()}"
+            return None
+        if root.kind == "param":
+            # A lock handed in by the caller: trust it (we cannot tell).
+            return f"{module}.{fn.qualname}:{use.lock.text()}" if lockish or not path else None
+        return None
+
+    def _is_lock_attr(self, module: str, class_qualname: str, attr: str) -> bool:
+        cls = ClassSym(module, class_qualname)
+        found = self.project.class_attr(cls, attr)
+        if found is not None and self.binding_kind(found[0].module, found[1]) == "lock":
+            return True
+        ctor = self.project.instance_attr_ctor(cls, attr)
+        return bool(ctor) and (self.project.qualified(module, ctor) in fm.LOCK_CONSTRUCTORS
+                               or ctor[-1] in fm.MANAGER_LOCK_METHODS)
+
+    def is_fresh_lock(self, module: str, use: LockUse) -> bool:
+        root = use.lock.root
+        if root.kind == "new":
+            ctor = tuple(root.name.split("."))
+        elif root.kind == "local" and root.owner:
+            ctor = tuple(root.owner.split("."))
+        else:
+            return False
+        q = self.project.qualified(module, ctor)
+        return q in fm.LOCK_CONSTRUCTORS
+
+    # -------------------------------------------------------------- state
+    def analyse(self, analysis: Analysis) -> None:
+        project = self.project
+        self._reached_functions: set[FunctionKey] = set()
+        project.walk(self.lock_identity_for_walk)
+        self._reached_functions = {key for key, _ in project.reached}
+        seen: set[tuple[str, int, int, str]] = set()
+        for (key, context), reach in project.reached.items():
+            module = project.modules[key.module]
+            fn = module.functions.get(key.qualname)
+            if fn is None:
+                continue
+            for use in fn.fresh_locks:
+                if self.is_fresh_lock(key.module, use):
+                    analysis.fresh_locks.append((module, fn, use, reach))
+            for access in fn.accesses:
+                write = self.classify(key.module, module, fn, access, reach)
+                if write is None:
+                    continue
+                ident = (module.path, access.span.line, access.span.column, access.text)
+                if ident in seen:
+                    continue
+                seen.add(ident)
+                analysis.writes.append(write)
+
+    def lock_identity_for_walk(self, module: str, fn: FunctionFacts, use: LockUse, context: Context) -> Optional[str]:
+        return self.lock_identity(module, fn, use, context)
+
+    def classify(self, module_key: str, module: ModuleFacts, fn: FunctionFacts, access: Access,
+                 reach: Reach) -> Optional[Write]:
+        resolved = self.resolve(module_key, fn, access, reach.context)
+        if resolved is None:
+            return None
+        state, operation = resolved
+        if operation == "proxy" and not (access.read_modify_write or access.check_outside_lock):
+            return None
+        if operation == "config" and access.kind == "method" and access.detail == "setdefault" and access.constant_value:
+            return None
+        locks = set(reach.held or ())
+        fresh = False
+        for use in access.locks:
+            identity = self.lock_identity(module_key, fn, use, reach.context)
+            if identity:
+                locks.add(identity)
+            elif self.is_fresh_lock(module_key, use):
+                fresh = True
+        tainted = "request" in access.taint or any(
+            t.startswith("param:") and t[6:] in reach.tainted_params for t in access.taint)
+        return Write(access, module, fn, reach, state, operation, frozenset(locks), fresh, tainted)
+
+    def resolve(self, module: str, fn: FunctionFacts, access: Access,
+                context: Context) -> Optional[tuple[SharedState, str]]:
+        """The shared state a write changes and the kind of change, or None if not shared."""
+        root, path = access.target.root, access.target.path
+        kind = access.kind
+        if root.kind == "global":
+            return self.resolve_global(module, fn, access)
+        if root.kind == "closure":
+            owner = self.project.modules[module].functions.get(root.owner)
+            if owner is None or FunctionKey(module, root.owner) in self._reached_functions:
+                return None  # a closure of request-time code: per request
+            binding = owner.bindings.get(root.name)
+            state_kind = self.local_binding_kind(module, owner, root.name) if binding else "other"
+            state = SharedState(
+                key=f"{module}.{root.owner}.{root.name}", name=root.name, kind=state_kind, where="closure",
+                path=self.project.modules[module].path, line=binding.span.line if binding else owner.span.line)
+            return self.operation(state, path, kind, module)
+        if root.kind == "param":
+            for name, span in fn.mutable_defaults:
+                if name == root.name:
+                    state = SharedState(
+                        key=f"{module}.{fn.qualname}:{name}", name=f"default of {name}", kind="container",
+                        where="default", path=self.project.modules[module].path, line=span.line)
+                    return self.operation(state, path, kind, module)
+            return None
+        if root.kind in ("self", "cls"):
+            return self.resolve_self(module, fn, access, context)
+        return None
+
+    def resolve_global(self, module: str, fn: FunctionFacts, access: Access) -> Optional[tuple[SharedState, str]]:
+        root, path = access.target.root, access.target.path
+        project = self.project
+        facts = project.modules[module]
+        if access.kind == "rebind":
+            binding = facts.bindings.get(root.name)
+            kind = self.binding_kind(module, binding) if binding else "scalar"
+            state = SharedState(f"{module}.{root.name}", root.name, kind, "module", facts.path,
+                                binding.span.line if binding else 0)
+            return state, "rebind"
+        names = [root.name]
+        steps = list(path)
+        while steps and steps[0].startswith("."):
+            names.append(steps.pop(0)[1:])
+        sym, rest_names = project.resolve_dotted(module, tuple(names))
+        rest = tuple("." + n for n in rest_names) + tuple(steps)
+        if isinstance(sym, BindingSym):
+            binding = project.binding(sym)
+            kind = self.binding_kind(sym.module, binding)
+            mod = project.modules[sym.module]
+            if kind in ("lock", "manager", "function"):
+                return None
+            state = SharedState(f"{sym.module}.{sym.name}", sym.name, kind, "module", mod.path, binding.span.line)
+            if not rest and access.kind == "attr":
+                return None  # cannot happen: an attr write has a path
+            if isinstance(project.resolve_name(module, root.name), ModuleSym) and len(rest) == 0 \
+                    and access.kind in ("attr",):
+                return state, "rebind"
+            return self.operation(state, rest, access.kind, sym.module)
+        if isinstance(sym, ModuleSym) and access.kind == "attr" and len(rest) == 0:
+            # ``config.DEBUG = True`` on a project module: a global rebind from outside.
+            name = names[-1]
+            target = project.modules.get(sym.name)
+            binding = target.bindings.get(name) if target else None
+            mod_path = target.path if target else sym.name
+            state = SharedState(f"{sym.name}.{name}", f"{sym.name.rsplit('.', 1)[-1]}.{name}",
+                                "scalar", "module", mod_path, binding.span.line if binding else 0)
+            return state, "rebind"
+        if isinstance(sym, ClassSym):
+            cls = project.klass(sym)
+            if cls is None or not rest or not rest[0].startswith("."):
+                return None
+            return self.class_level(sym, rest, access.kind, module)
+        if isinstance(sym, ExternalSym):
+            q = sym.qualname
+            if q in fm.PROCESS_STATE and rest and access.kind in ("item", "del", "method"):
+                state = SharedState(q, q, "process", "process", "", 0)
+                return state, "container"
+            if q in fm.PROCESS_STATE and not rest and access.kind in ("item", "del", "method"):
+                return SharedState(q, q, "process", "process", "", 0), "container"
+            if q in fm.APP_PROXIES:
+                return self.app_config(SharedState(f"{module}:app", "current_app", "app", "module", "", 0),
+                                       rest, access)
+        return None
+
+    def class_level(self, sym: ClassSym, rest: tuple[str, ...], kind: str,
+                    module: str) -> Optional[tuple[SharedState, str]]:
+        project = self.project
+        cls = project.klass(sym)
+        assert cls is not None
+        attr = rest[0][1:]
+        found = project.class_attr(sym, attr)
+        owner = found[0] if found else sym
+        owner_facts = project.klass(owner) or cls
+        binding = found[1] if found else None
+        attr_kind = self.binding_kind(owner.module, binding) if binding else "other"
+        if attr_kind in ("lock", "function", "class"):
+            return None
+        view = project.view_kind(sym) is not None or project.is_socketio_namespace(sym)
+        state = SharedState(
+            f"{owner.module}.{owner.qualname}.{attr}", f"{owner_facts.name}.{attr}", attr_kind, "class",
+            project.modules[owner.module].path, binding.span.line if binding else owner_facts.span.line,
+            view_class=view)
+        tail = rest[1:]
+        if not tail and kind == "attr":
+            return state, "view" if view else "object"
+        operation = self.operation(state, tail, kind, owner.module)
+        if operation is not None and view:
+            return operation[0], "view"
+        return operation
+
+    def resolve_self(self, module: str, fn: FunctionFacts, access: Access,
+                     context: Context) -> Optional[tuple[SharedState, str]]:
+        project = self.project
+        root, path = access.target.root, access.target.path
+        if not fn.class_name or not path or not path[0].startswith("."):
+            return None
+        cls = ClassSym(module, fn.class_name)
+        attr = path[0][1:]
+        instance_ctor = project.instance_attr_ctor(cls, attr)
+        class_attr = project.class_attr(cls, attr)
+        if root.kind == "cls" or (class_attr is not None and instance_ctor is None
+                                  and not (access.kind == "attr" and len(path) == 1)):
+            if class_attr is not None or root.kind == "cls":
+                result = self.class_level(cls, path, access.kind, module)
+                if result is not None:
+                    return result
+        if root.kind != "self" or context.shared_self is None:
+            return None
+        origin = context.shared_self
+        facts = project.klass(cls)
+        name = f"{origin.description}.{attr}" if origin.kind == "instance" else f"self.{attr}"
+        state = SharedState(
+            f"{origin.module}:{origin.description}.{attr}", name,
+            "instance", "instance", project.modules[origin.module].path, origin.line,
+            view_class=origin.kind == "view")
+        if instance_ctor is not None:
+            ctor_kind = "container" if project.qualified(module, instance_ctor) in fm.CONTAINER_CONSTRUCTORS else "other"
+            del ctor_kind
+        if origin.kind == "view":
+            return state, "view"
+        del facts
+        if access.kind == "attr" and len(path) == 1:
+            return state, "object"
+        if access.kind in ("item", "del", "method"):
+            return state, "object"
+        return state, "object"
+
+    def operation(self, state: SharedState, rest: tuple[str, ...], kind: str,
+                  module: str) -> Optional[tuple[SharedState, str]]:
+        """What a write at ``rest`` below ``state`` does to it."""
+        if state.kind in ("container", "process"):
+            if kind == "attr" and not rest:
+                return None
+            return state, "container"
+        if state.kind == "proxy":
+            return state, "proxy"
+        if state.kind == "instance":
+            return state, "object"
+        if state.kind == "client":
+            attrs = [p[1:] for p in rest if p.startswith(".")]
+            if attrs and attrs[0] in fm.CLIENT_CONFIG_ATTRS:
+                return state, "client"
+            return None
+        if state.kind == "app":
+            return self.app_config(state, rest, None, kind)
+        if state.kind == "scalar" and kind == "attr":
+            return None
+        return None
+
+    def app_config(self, state: SharedState, rest: tuple[str, ...], access: Optional[Access],
+                   kind: str = "") -> Optional[tuple[SharedState, str]]:
+        attrs = [p[1:] for p in rest if p.startswith(".")]
+        if not attrs or attrs[0] not in fm.APP_CONFIG_ATTRS:
+            return None
+        if attrs[0] == "config" and len(rest) == 1 and (access is None or access.kind == "attr") and kind == "attr":
+            pass
+        name = f"{state.name}.{attrs[0]}"
+        return SharedState(f"{state.key}.{attrs[0]}", name, "app", "module", state.path, state.line), "config"
+
+
+def analyse(project: Project, settings: object, processes: int = 1, processes_reason: str = "") -> Analysis:
+    analysis = Analysis(project, processes=processes, processes_reason=processes_reason,
+                        strict=bool(getattr(settings, "strict", False)))
+    StateModel(project, settings).analyse(analysis)
+    analysis.finish()
+    return analysis
+
+
+def unused(_: Iterable[object]) -> Iterator[object]:  # pragma: no cover - keeps imports honest
+    yield from ()

@@ -1,0 +1,140 @@
+"""The public entry points: lint paths or a source string, get diagnostics.
+
+This is the pipeline in one place: files -> per-file facts -> project ->
+analysis -> rules -> suppression -> diagnostics.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .analysis import Analysis, Finding, analyse
+from .diagnostics import Diagnostic
+from .facts import ModuleFacts, module_facts
+from .files import SourceFile, detect_worker_processes, discover, find_deployment_files
+from .project import Project
+from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME
+from .settings import Settings
+
+
+@dataclass
+class LintResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+    # How many worker processes the app runs (FGL011), and why we think so.
+    processes: int = 1
+    processes_reason: str = ""
+
+
+def read_facts(source: SourceFile) -> ModuleFacts:
+    """The per-file step for one discovered file; never raises."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        facts = ModuleFacts(path=source.display, module=source.module, is_package=source.is_package)
+        facts.error = f"cannot read file: {exc.strerror or exc}"
+        return facts
+    return module_facts(data, source.display, source.module, source.is_package)
+
+
+def worker_processes(paths: Sequence[str | Path], settings: Settings) -> tuple[int, str]:
+    """The number of worker processes the app runs under: configured, or found in deployment files."""
+    if settings.processes is not None:
+        return settings.processes, "processes setting"
+    roots: list[Path] = []
+    for given in paths:
+        path = Path(given).absolute()
+        roots.append(path if path.is_dir() else path.parent)
+    if settings.root is not None:
+        roots.append(settings.root)
+    files: list[Path] = []
+    for root in dict.fromkeys(roots):
+        files.extend(find_deployment_files(root))
+    found = detect_worker_processes(files, Path.cwd())
+    return found if found else (1, "")
+
+
+def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None) -> LintResult:
+    """Discover the Python files under ``paths``, analyse them as one project, return findings.
+
+    Raises ``FileNotFoundError`` for a path that does not exist.
+    """
+    settings = settings or Settings()
+    sources = discover(paths, settings)
+    facts = [read_facts(source) for source in sources]
+    processes, reason = worker_processes(paths, settings)
+    diagnostics = lint_facts(facts, settings, processes, reason)
+    return LintResult(diagnostics, len(sources), processes, reason)
+
+
+def lint_source(source: str, path: str = "app.py", settings: Settings | None = None) -> list[Diagnostic]:
+    """Analyse one module given as text (it is never executed)."""
+    settings = settings or Settings()
+    module = Path(path).stem
+    facts = module_facts(source, path, module)
+    processes = settings.processes or 1
+    return lint_facts([facts], settings, processes, "processes setting" if processes > 1 else "")
+
+
+def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
+               processes_reason: str = "") -> list[Diagnostic]:
+    """Run the project pass and every enabled rule over per-file facts."""
+    usable = [f for f in facts if not f.error and not f.skip_file]
+    project = Project(usable, settings)
+    analysis = analyse(project, settings, processes, processes_reason)
+    by_path = {f.path: f for f in facts}
+    out: list[Diagnostic] = []
+    seen: set[tuple[str, int, str]] = set()
+    for finding in run_rules(analysis, settings):
+        key = (finding.path, finding.span.line, finding.code)
+        if key in seen or suppressed(finding, by_path.get(finding.path)):
+            continue
+        seen.add(key)
+        out.append(to_diagnostic(finding))
+    for f in facts:
+        if f.error and settings.is_enabled(FILE_ERROR_CODE, f.path):
+            span = f.error_span
+            out.append(Diagnostic(
+                path=f.path, line=span.line if span else 1, column=span.column if span else 1,
+                code=FILE_ERROR_CODE, name=FILE_ERROR_NAME, message=f"file not analysed: {f.error}",
+                end_line=span.end_line if span else 1, end_column=span.end_column if span else 1,
+                severity="error",
+            ))
+    return sorted(out, key=Diagnostic.sort_key)
+
+
+def run_rules(analysis: Analysis, settings: Settings) -> Iterable[Finding]:
+    for rule_class in ALL_RULES:
+        default = rule_class.enabled_by_default or (rule_class.code == "FGL011" and analysis.processes > 1)
+        if not settings.code_selected(rule_class.code, default):
+            continue
+        for finding in rule_class().check(analysis):
+            if settings.is_enabled(finding.code, _absolute(finding.path), default_enabled=default):
+                yield finding
+
+
+def _absolute(path: str) -> str:
+    return os.path.abspath(path)
+
+
+def suppressed(finding: Finding, facts: ModuleFacts | None) -> bool:
+    if facts is None:
+        return False
+    if facts.skip_file:
+        return True
+    if finding.span.line not in facts.noqa:
+        return False
+    codes = facts.noqa[finding.span.line]
+    return codes is None or finding.code in codes
+
+
+def to_diagnostic(finding: Finding) -> Diagnostic:
+    rule = BY_CODE[finding.code]
+    span = finding.span
+    return Diagnostic(
+        path=finding.path, line=span.line, column=span.column, code=finding.code,
+        message=finding.message, name=rule.name, end_line=span.end_line, end_column=span.end_column,
+        severity=rule.severity, chain=finding.chain,
+    )

@@ -1,0 +1,79 @@
+"""The per-file step: source text in, ``ModuleFacts`` out.
+
+Pure and independent of every other file, so it can run in any process and
+its result can be cached by content.
+"""
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+import libcst as cst
+
+from .extract import facts_from_tree
+from .model import ModuleFacts, Span
+
+__all__ = ["ModuleFacts", "module_facts"]
+
+NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+SKIP_FILE = re.compile(r"#\s*flaskglobals-lint:\s*skip-file\b")
+
+
+def decode(data: bytes) -> str:
+    """Decode as Python does: BOM, coding cookie, else UTF-8.  Raises ValueError."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:
+        raise ValueError(str(exc)) from None
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        raise ValueError(f"cannot decode as {encoding}: {exc}") from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def noqa_lines(source: str) -> dict[int, frozenset[str] | None]:
+    """Line -> the codes its ``# noqa: ...`` names, or None for a bare ``# noqa``."""
+    out: dict[int, frozenset[str] | None] = {}
+    if "noqa" not in source and "NOQA" not in source:
+        return out
+    for number, line in enumerate(source.splitlines(), 1):
+        match = NOQA.search(line)
+        if match:
+            codes = match.group("codes")
+            out[number] = frozenset(re.split(r"[\s,]+", codes.upper())) if codes else None
+    return out
+
+
+def module_facts(source: bytes | str, path: str, module: str, is_package: bool = False) -> ModuleFacts:
+    """Analyse one file.  Never raises for bad input: ``facts.error`` says why."""
+    facts = ModuleFacts(path=path, module=module, is_package=is_package)
+    if isinstance(source, bytes):
+        if b"\x00" in source:
+            facts.error = "file contains a NUL byte"
+            return facts
+        try:
+            text = decode(source)
+        except ValueError as exc:
+            facts.error = f"undecodable: {exc}"
+            return facts
+    else:
+        text = source
+    facts.lines = text.count("\n") + 1
+    if SKIP_FILE.search(text):
+        facts.skip_file = True
+        return facts
+    try:
+        tree = cst.parse_module(text)
+        result = facts_from_tree(tree, path, module, is_package)
+    except cst.ParserSyntaxError as exc:
+        facts.error = f"syntax error: {exc.message}"
+        facts.error_span = Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
+        return facts
+    except RecursionError:
+        facts.error = "nesting too deep to analyse"
+        return facts
+    result.lines = facts.lines
+    result.noqa = noqa_lines(text)
+    return result

@@ -1,0 +1,219 @@
+"""Per-file facts: plain, picklable dataclasses with no reference to libcst.
+
+Everything here describes one module as written.  Names are recorded as the
+code spells them (``Ref``); what they denote across modules is decided later by
+``project.py``.  Root names inside functions are already classified by scope
+(``Root``), because that needs only the file itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Root:
+    """What the first name of an expression denotes, as far as one file can tell.
+
+    kind:
+      ``global``  a module-level name (binding, import, class, function or builtin);
+      ``closure`` a local of the enclosing function ``owner`` (qualname);
+      ``self``    the first parameter of an instance method of class ``owner``;
+      ``cls``     the first parameter of a classmethod of class ``owner``;
+      ``param``   another parameter of the current function (``name``);
+      ``new``     a value constructed right here, e.g. ``threading.Lock()``
+                  (``name`` is the constructor as written).
+    Plain locals are not shared and never reach the facts.
+    """
+
+    kind: str
+    name: str
+    owner: str = ""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A place in memory: a root and a path of steps (``.attr`` or ``[]``)."""
+
+    root: Root
+    path: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        out = self.root.name
+        for step in self.path:
+            out += step if step.startswith(".") else "[...]"
+        return out
+
+
+@dataclass(frozen=True)
+class LockUse:
+    """A lock held at some point: ``with L:`` or ``L.acquire()``.
+
+    ``acquisition`` numbers the acquisition inside its function, so two
+    accesses under the same number were made under one holding of the lock.
+    """
+
+    lock: Ref
+    acquisition: int
+    span: Span
+
+
+@dataclass(frozen=True)
+class Access:
+    """A write to something that is not a plain local.
+
+    kind: ``rebind`` (name assignment), ``attr`` (attribute store), ``item``
+    (subscript store), ``del`` (del of an item/attribute), ``method`` (call of
+    a mutating method such as ``append``).  ``target`` is the object whose
+    state changes (for ``rebind``/``attr``: the binding itself, with the
+    attribute as the last step).
+    """
+
+    kind: str
+    target: Ref
+    detail: str
+    span: Span
+    text: str
+    locks: tuple[LockUse, ...] = ()
+    augmented: bool = False
+    # The new value reads the target itself (``d[k] = d[k] + 1``, ``x += 1``).
+    read_modify_write: bool = False
+    # Where the stored value comes from: ``request`` or ``param:NAME``.
+    taint: frozenset[str] = frozenset()
+    # Span of a test of the same state made outside the lock held here.
+    check_outside_lock: Span | None = None
+    # The same state was tested under the lock held here, before this write.
+    rechecked_under_lock: bool = False
+    # ``C[k] = v`` right after a miss check ``k in C`` / ``C.get(k)``.
+    memoizing: bool = False
+    # ``x = ...`` right after ``if x is None`` / ``if not x`` (lazy initialisation).
+    lazy_init: bool = False
+    # Line of an ``await`` between a read of this state and this write of a
+    # value computed from that read (async views only).
+    stale_after_await: int = 0
+    # The value is a compile-time constant.
+    constant_value: bool = False
+
+
+@dataclass(frozen=True)
+class Call:
+    """A call whose callee can be named statically (``f()``, ``mod.f()``, ``obj.m()``)."""
+
+    callee: Ref
+    span: Span
+    locks: tuple[LockUse, ...] = ()
+    args: tuple[Ref | None, ...] = ()
+    arg_taint: tuple[frozenset[str], ...] = ()
+    kwargs: tuple[tuple[str, Ref | None, frozenset[str]], ...] = ()
+    # Qualname of a function defined in this module that the callee names
+    # directly (a nested def called by name), resolved by scope.
+    local_function: str = ""
+
+
+@dataclass(frozen=True)
+class Decorator:
+    """A decorator as written: ``@bp.route("/x", methods=["POST"])``."""
+
+    name: tuple[str, ...]
+    called: bool
+    first_arg: str | None
+    methods: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A call that registers request-time code: ``app.add_url_rule(..., view_func=f)``."""
+
+    method: str
+    receiver: tuple[str, ...]
+    target: tuple[str, ...]
+    as_view: bool
+    url: str | None
+    methods: tuple[str, ...]
+    span: Span
+    # The function the registration is written in ('' at module level).
+    scope: str = ""
+
+
+@dataclass(frozen=True)
+class Binding:
+    """A name bound at module, class or function level.
+
+    kind: ``container`` (list/dict/set/... literal or comprehension),
+    ``scalar`` (immutable literal), ``call`` (``ctor`` as written),
+    ``function``, ``class``, ``other``.
+    """
+
+    name: str
+    kind: str
+    span: Span
+    ctor: tuple[str, ...] = ()
+    container: str = ""
+
+
+@dataclass(frozen=True)
+class Import:
+    """``import a.b as c`` -> Import(module="a.b"); ``from a import b`` -> Import("a", "b")."""
+
+    module: str
+    name: str = ""
+
+
+@dataclass
+class FunctionFacts:
+    qualname: str
+    name: str
+    span: Span
+    is_async: bool = False
+    class_name: str = ""
+    parent: str = ""
+    kind: str = "function"  # function | method | classmethod | staticmethod
+    params: tuple[str, ...] = ()
+    mutable_defaults: tuple[tuple[str, Span], ...] = ()
+    decorators: tuple[Decorator, ...] = ()
+    accesses: list[Access] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
+    # Locks constructed here and used right away (``with threading.Lock():``).
+    fresh_locks: list[LockUse] = field(default_factory=list)
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    nested: tuple[str, ...] = ()
+    # Attributes assigned through ``self`` with the constructor of the value.
+    self_attrs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    returns_nested: bool = False
+
+
+@dataclass
+class ClassFacts:
+    qualname: str
+    name: str
+    span: Span
+    bases: tuple[tuple[str, ...], ...] = ()
+    decorators: tuple[Decorator, ...] = ()
+    attrs: dict[str, Binding] = field(default_factory=dict)
+    methods: dict[str, str] = field(default_factory=dict)
+    init_every_request: bool | None = None
+
+
+@dataclass
+class ModuleFacts:
+    path: str
+    module: str
+    is_package: bool = False
+    imports: dict[str, Import] = field(default_factory=dict)
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    functions: dict[str, FunctionFacts] = field(default_factory=dict)
+    classes: dict[str, ClassFacts] = field(default_factory=dict)
+    registrations: list[Registration] = field(default_factory=list)
+    noqa: dict[int, frozenset[str] | None] = field(default_factory=dict)
+    skip_file: bool = False
+    # Why the file could not be analysed (an FGL900), with where.
+    error: str = ""
+    error_span: Span | None = None
+    lines: int = 0

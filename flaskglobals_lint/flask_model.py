@@ -1,0 +1,106 @@
+"""What Flask (and its ecosystem) means to the analysis: names, not behaviour.
+
+Everything the engine knows about Flask, its extensions and the standard
+library lives here, so a reader can see the whole vocabulary in one place.
+"""
+from __future__ import annotations
+
+# Decorator attributes that make the decorated function a view.
+ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
+
+# Decorator attributes (on an app or blueprint) whose function runs per request.
+HOOK_DECORATORS = frozenset({
+    "before_request", "before_app_request", "after_request", "after_app_request",
+    "teardown_request", "teardown_app_request", "teardown_appcontext",
+    "errorhandler", "app_errorhandler", "context_processor", "app_context_processor",
+    "url_value_preprocessor", "app_url_value_preprocessor", "url_defaults", "app_url_defaults",
+    "template_filter", "app_template_filter", "template_global", "app_template_global",
+    "template_test", "app_template_test",
+})
+
+# Flask-SocketIO: ``@socketio.on("event")``, ``@socketio.event``.
+SOCKETIO_DECORATORS = frozenset({"on", "event", "on_error", "on_error_default"})
+SOCKETIO_CONSTRUCTORS = frozenset({"flask_socketio.SocketIO"})
+
+# Calls that register request-time code: method -> (positional index, keyword) of the target.
+REGISTRATIONS: dict[str, tuple[int, str]] = {
+    "add_url_rule": (2, "view_func"),
+    "add_resource": (0, "resource"),
+    "register_error_handler": (1, "f"),
+    "add_template_filter": (0, "f"),
+    "add_template_global": (0, "f"),
+    "add_template_test": (0, "f"),
+    "on_event": (1, "handler"),
+    "on_namespace": (0, "namespace_handler"),
+}
+# ``app.before_request(f)`` and friends, called rather than used as decorators.
+HOOK_REGISTRATIONS = HOOK_DECORATORS - {"errorhandler", "app_errorhandler"}
+
+# Class-based views: base class -> the methods that serve requests.
+HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+VIEW_BASES: dict[str, frozenset[str]] = {
+    "flask.views.View": frozenset({"dispatch_request"}),
+    "flask.views.MethodView": HTTP_METHODS | {"dispatch_request"},
+    "flask_restful.Resource": HTTP_METHODS | {"dispatch_request"},
+    "flask_restx.Resource": HTTP_METHODS | {"dispatch_request"},
+    "flask_restplus.Resource": HTTP_METHODS | {"dispatch_request"},
+    "flask_classful.FlaskView": frozenset(),  # every public method is a view
+}
+SOCKETIO_NAMESPACE_BASES = frozenset({"flask_socketio.Namespace"})
+
+# Context-locals: per request (or per app context), never shared.
+TAINT_SOURCES = frozenset({
+    "flask.request", "flask.session", "flask.g", "flask_login.current_user",
+    "flask_socketio.request", "quart.request", "quart.session", "quart.g",
+})
+CONTEXT_LOCAL_NAMES = frozenset({"request", "session", "g", "current_user"})
+
+# The app object; its ``config`` is shared by every request.
+APP_CONSTRUCTORS = frozenset({"flask.Flask", "quart.Quart", "connexion.App", "connexion.FlaskApp"})
+APP_PROXIES = frozenset({"flask.current_app", "quart.current_app"})
+APP_CONFIG_ATTRS = frozenset({"config", "secret_key", "debug", "testing", "permanent_session_lifetime"})
+
+# Mutable containers, by constructor.
+CONTAINER_CONSTRUCTORS = frozenset({
+    "list", "dict", "set", "bytearray",
+    "collections.defaultdict", "collections.OrderedDict", "collections.Counter",
+    "collections.deque", "collections.ChainMap", "collections.UserDict", "collections.UserList",
+    "array.array", "weakref.WeakValueDictionary", "weakref.WeakKeyDictionary", "weakref.WeakSet",
+})
+
+# multiprocessing.Manager() proxies: each operation is one message to the
+# manager process, so single operations are safe; compound ones are not.
+MANAGER_CONSTRUCTORS = frozenset({"multiprocessing.Manager", "multiprocessing.managers.SyncManager"})
+MANAGER_PROXY_METHODS = frozenset({"dict", "list", "Namespace", "Value", "Array"})
+MANAGER_LOCK_METHODS = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition"})
+
+LOCK_CONSTRUCTORS = frozenset(
+    f"{mod}.{cls}"
+    for mod in ("threading", "multiprocessing", "asyncio", "gevent.lock", "eventlet.semaphore")
+    for cls in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")
+)
+LOCK_CLASS_NAMES = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition"})
+
+# Third-party client objects whose configuration attributes are shared by
+# every request that uses the client.
+CLIENT_CONSTRUCTORS = frozenset({"requests.Session", "requests.sessions.Session", "httpx.Client", "httpx.AsyncClient"})
+CLIENT_CONFIG_ATTRS = frozenset({"headers", "cookies", "auth", "params", "proxies", "verify", "cert", "base_url"})
+
+# Process-wide state of the standard library.
+PROCESS_STATE = {"os.environ": "the process environment"}
+
+# Method names that change the container they are called on.
+MUTATING_METHODS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "add",
+    "discard", "sort", "reverse", "popitem", "appendleft", "extendleft", "popleft", "rotate",
+    "difference_update", "intersection_update", "symmetric_difference_update", "move_to_end",
+    "subtract", "fromlist", "frombytes",
+})
+# Methods that read one element: their result is that element (an alias).
+ELEMENT_METHODS = frozenset({"get", "setdefault", "pop"})
+
+# Copies: a value built from shared state that is no longer shared.
+COPY_FUNCTIONS = frozenset({"dict", "list", "set", "tuple", "sorted", "frozenset", "copy.copy", "copy.deepcopy"})
+
+# Modules whose ``import`` marks a file as part of a Flask application.
+FLASK_ECOSYSTEM_PREFIXES = ("flask", "quart", "werkzeug", "connexion", "apiflask")

@@ -1,0 +1,36 @@
+"""What every rule is: a code, a name, its documentation, its examples, and check()."""
+from __future__ import annotations
+
+import inspect
+from typing import TYPE_CHECKING, ClassVar, Iterator
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis, Finding
+
+DOC_SECTIONS = ("What it finds", "Why it breaks", "Example", "Use instead", "See it happen")
+
+
+class Rule:
+    """Base class.  A rule's class docstring is its documentation, written in
+    the sections of ``DOC_SECTIONS`` (``## What it finds`` ...); ``--explain``,
+    the README table and ``docs/rules/`` are all made from it.
+
+    ``invalid`` examples must be flagged on the lines marked ``# expect: CODE``;
+    ``valid`` examples must stay silent.  The test suite runs both.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    severity: ClassVar[str] = "warning"
+    enabled_by_default: ClassVar[bool] = True
+    invalid: ClassVar[tuple[str, ...]] = ()
+    valid: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, analysis: "Analysis") -> Iterator["Finding"]:
+        raise NotImplementedError
+
+    @classmethod
+    def documentation(cls) -> str:
+        body = inspect.cleandoc(cls.__doc__ or "")
+        return f"# {cls.code} {cls.name}\n\n{cls.summary}\n\n{body}\n"

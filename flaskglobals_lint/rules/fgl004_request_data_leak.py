@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..analysis import Analysis, Finding
+from .base import Rule
+from .wording import via, where
+
+
+class RequestDataLeak(Rule):
+    """
+    ## What it finds
+    A value taken from the request (`request.*`, `session`, `g`,
+    `current_user`, URL arguments of a view, a SocketIO payload) stored into
+    state shared by all requests — reported next to the FGL001, FGL002,
+    FGL003 or FGL006 finding of the same write.  The classic:
+    `global current_user_name; current_user_name = request.headers["X-User"]`
+    in a `before_request` hook.
+
+    Aggregates (`total += amount`) are not reported here: they mix values
+    rather than publish one user's.
+
+    ## Why it breaks
+    Threads: the next request handled by the process, which may belong to a
+    different user, reads the value the previous request stored: user A is
+    served as user B, or sees B's data.  Processes: whether the value is seen
+    depends on which worker serves the request.
+
+    ## Example
+    ```python
+    active_locale = "en"
+
+    @app.before_request
+    def pick_locale():
+        global active_locale
+        active_locale = request.accept_languages.best or "en"
+    ```
+
+    ## Use instead
+    ```python
+    from flask import g
+
+    @app.before_request
+    def pick_locale():
+        g.locale = request.accept_languages.best or "en"
+    ```
+
+    ## See it happen
+    `flaskglobals-lint --demo FGL004`
+    """
+
+    code = "FGL004"
+    name = "request-data-in-shared-state"
+    summary = "Data from the request is stored in state shared by all requests."
+    invalid = (
+        '''
+from flask import Flask, request
+app = Flask(__name__)
+last_user = None
+
+@app.before_request
+def remember():
+    global last_user
+    last_user = request.headers.get("X-User")  # expect: FGL004 FGL001
+''',
+    )
+    valid = (
+        '''
+from flask import Flask, request, g
+app = Flask(__name__)
+
+@app.before_request
+def remember():
+    g.user = request.headers.get("X-User")
+''',
+    )
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        for write in analysis.racy(("rebind", "container", "object", "view")):
+            if not write.tainted or write.access.augmented:
+                continue
+            yield Finding(
+                self.code, write.module.path, write.access.span,
+                f"request data stored in shared {where(write)} ({via(write)}): concurrent requests "
+                f"of other users read it, so one user's data is served to another; keep per-request "
+                f"data on flask.g (or pass it as an argument)",
+                write.chain,
+            )

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..analysis import Analysis, Finding
+from .base import Rule
+from .wording import via, where
+
+
+class CheckThenAct(Rule):
+    """
+    ## What it finds
+    A write made under a lock after a test of the same shared state made
+    outside that lock acquisition: `if seat in booked: abort(409)` and then
+    `with lock: booked[seat] = user`.  Double-checked locking, which repeats
+    the test inside the lock before writing, is accepted.
+
+    ## Why it breaks
+    Threads: between the test and the lock another request can change the
+    state, so the decision is made on stale data: two users book the same seat,
+    a username is registered twice.  The lock protects only the write, not the
+    decision.  Processes: the lock and the state are per worker anyway (see
+    FGL011).
+
+    ## Example
+    ```python
+    if name in usernames:
+        return "taken", 409
+    with usernames_lock:
+        usernames.add(name)
+    ```
+
+    ## Use instead
+    ```python
+    with usernames_lock:
+        if name in usernames:
+            return "taken", 409
+        usernames.add(name)
+    ```
+
+    ## See it happen
+    `flaskglobals-lint --demo FGL005`
+    """
+
+    code = "FGL005"
+    name = "check-then-act-outside-lock"
+    summary = "Shared state is tested outside the lock that protects the write that depends on it."
+    invalid = (
+        '''
+import threading
+from flask import Flask
+app = Flask(__name__)
+booked = {}
+lock = threading.Lock()
+
+@app.post("/book/<seat>/<user>")
+def book(seat, user):
+    if seat in booked:
+        return "taken", 409
+    with lock:
+        booked[seat] = user  # expect: FGL005
+    return "ok"
+''',
+    )
+    valid = (
+        '''
+import threading
+from flask import Flask
+app = Flask(__name__)
+booked = {}
+lock = threading.Lock()
+
+@app.post("/book/<seat>/<user>")
+def book(seat, user):
+    if seat in booked:
+        return "taken", 409
+    with lock:
+        if seat in booked:
+            return "taken", 409
+        booked[seat] = user
+    return "ok"
+''',
+    )
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        for write in analysis.writes:
+            a = write.access
+            if not write.protected or a.check_outside_lock is None or a.rechecked_under_lock:
+                continue
+            if analysis.benign(write) or write.operation == "config":
+                continue
+            yield Finding(
+                self.code, write.module.path, a.span,
+                f"shared {where(write)} is tested at line {a.check_outside_lock.line} outside the lock "
+                f"held for this write ({via(write)}): another request can change it in between, so the "
+                f"write acts on a stale decision; make the test and the write one locked block",
+                write.chain,
+            )

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..analysis import Analysis, Finding
+from .base import Rule
+
+
+class UselessLock(Rule):
+    """
+    ## What it finds
+    A lock created inside request-time code and used right there:
+    `with threading.Lock():`, or `lock = threading.Lock()` followed by
+    `with lock:` in a view or a helper it calls.
+
+    ## Why it breaks
+    Every request creates its own lock, so no two requests ever wait for each
+    other: the lock protects nothing and the writes under it race as if it
+    were not there (they are reported on their own lines).  Processes: a lock
+    never crosses worker processes in any case.
+
+    ## Example
+    ```python
+    @app.route("/add")
+    def add():
+        with threading.Lock():
+            TOTALS["n"] += 1
+    ```
+
+    ## Use instead
+    ```python
+    TOTALS_LOCK = threading.Lock()   # created once, at import
+
+    @app.route("/add")
+    def add():
+        with TOTALS_LOCK:
+            TOTALS["n"] += 1
+    ```
+
+    ## See it happen
+    `flaskglobals-lint --demo FGL008`
+    """
+
+    code = "FGL008"
+    name = "lock-protects-nothing"
+    summary = "A lock is created per request, so it never makes two requests wait."
+    invalid = (
+        '''
+import threading
+from flask import Flask
+app = Flask(__name__)
+
+@app.route("/")
+def index():
+    lock = threading.Lock()
+    with lock:  # expect: FGL008
+        pass
+    return "ok"
+''',
+    )
+    valid = (
+        '''
+import threading
+from flask import Flask
+app = Flask(__name__)
+lock = threading.Lock()
+
+@app.route("/")
+def index():
+    with lock:
+        pass
+    return "ok"
+''',
+    )
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        seen = set()
+        for module, fn, use, reach in analysis.fresh_locks:
+            key = (module.path, use.span.line, use.span.column)
+            if key in seen:
+                continue
+            seen.add(key)
+            chain = (reach.entry.label,) + reach.chain
+            yield Finding(
+                self.code, module.path, use.span,
+                f"lock created at request time ({' -> '.join(chain)}): each request gets its own lock, "
+                f"so it never excludes another request; create the lock once at module level "
+                f"(LOCK = threading.Lock()) and use that",
+                chain,
+            )

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..analysis import Analysis, Finding
+from .base import Rule
+from .wording import via, where
+
+
+class InconsistentLocking(Rule):
+    """
+    ## What it finds
+    Shared state that one request-time site changes under a lock and another
+    changes without it.  The unprotected site is reported (instead of FGL001,
+    FGL002, FGL003 or FGL006 there), naming the site that does take the lock.
+
+    ## Why it breaks
+    A lock only excludes code that also takes it.  The unlocked write runs in
+    the middle of the locked one, so the locked code's invariant (a counter
+    and a list kept in step, a check and its write) is broken anyway.
+    Processes: the lock is per worker in any case (see FGL011).
+
+    ## Example
+    ```python
+    def add(item):
+        with CART_LOCK:
+            CART.append(item)
+
+    def clear():
+        CART.clear()        # reported: no lock here
+    ```
+
+    ## Use instead
+    Take the same lock at every site that changes the state.
+
+    ## See it happen
+    `flaskglobals-lint --demo FGL009`
+    """
+
+    code = "FGL009"
+    name = "inconsistent-locking"
+    summary = "Shared state is changed under a lock at one site and without it at another."
+    invalid = (
+        '''
+import threading
+from flask import Flask
+app = Flask(__name__)
+CART = []
+CART_LOCK = threading.Lock()
+
+@app.post("/add/<item>")
+def add(item):
+    with CART_LOCK:
+        CART.append(item)
+    return "ok"
+
+@app.post("/clear")
+def clear():
+    CART.clear()  # expect: FGL009
+    return "ok"
+''',
+    )
+    valid = (
+        '''
+import threading
+from flask import Flask
+app = Flask(__name__)
+CART = []
+CART_LOCK = threading.Lock()
+
+@app.post("/add/<item>")
+def add(item):
+    with CART_LOCK:
+        CART.append(item)
+    return "ok"
+
+@app.post("/clear")
+def clear():
+    with CART_LOCK:
+        CART.clear()
+    return "ok"
+''',
+    )
+
+    def check(self, analysis: Analysis) -> Iterator[Finding]:
+        for write in analysis.writes:
+            other = analysis.inconsistent_with(write)
+            if other is None:
+                continue
+            lock = sorted(other.locks)[0].rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+            yield Finding(
+                self.code, write.module.path, write.access.span,
+                f"shared {where(write)} changed without a lock ({via(write)}) but under '{lock}' at "
+                f"{other.module.path}:{other.access.span.line}: the unlocked write interleaves with the "
+                f"locked one; take '{lock}' here too",
+                write.chain,
+            )

@@ -1,0 +1,47 @@
+"""Shared wording: how a finding names the state, the path to it and the fix."""
+from __future__ import annotations
+
+from ..analysis import Analysis, Write
+
+WORKERS = "each worker process keeps its own copy, so workers disagree"
+
+
+def where(write: Write) -> str:
+    """``'EVENTS' (store.py:3)``."""
+    state = write.state
+    if state.kind == "process":
+        return f"'{state.name}' ({'the process environment'})"
+    return f"'{state.name}' ({state.defined_at})" if state.path else f"'{state.name}'"
+
+
+def via(write: Write) -> str:
+    """``route GET /visit -> record() -> EVENTS.append(...)``."""
+    return write.chain_text
+
+
+def workers_note(analysis: Analysis) -> str:
+    if analysis.processes > 1:
+        reason = f" ({analysis.processes_reason})" if analysis.processes_reason else ""
+        return f"; this app runs several worker processes{reason}, so {WORKERS}"
+    return f"; under several worker processes {WORKERS}"
+
+
+def remedy(write: Write) -> str:
+    state = write.state
+    if write.operation == "proxy":
+        return "hold a manager Lock (manager.Lock()) around the whole read-modify-write"
+    if write.operation == "client":
+        return ("pass per-request settings to the call (e.g. session.get(url, headers=...)) "
+                "instead of changing the shared client")
+    if write.operation == "config":
+        return "set configuration once in create_app(); keep per-request values on flask.g"
+    if write.operation == "view":
+        return ("keep per-request data in locals or in attributes set on the per-request "
+                "instance; share state only behind a lock or in a database")
+    if state.kind == "process":
+        return "pass settings explicitly instead of changing os.environ at request time"
+    if write.operation == "object":
+        return ("guard the object's state with a lock it owns (with self._lock: ...), "
+                "or keep it in Redis/a database if worker processes must agree")
+    return ("guard every access with one module-level threading.Lock, or keep it in "
+            "Redis/a database (or a multiprocessing.Manager with its Lock) if worker processes must agree")
