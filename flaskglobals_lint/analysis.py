@@ -144,7 +144,7 @@ class Analysis:
 
 def _memo_write(write: Write) -> bool:
     a = write.access
-    return a.memoizing and not write.tainted and not a.read_modify_write
+    return a.memoizing and a.computed_value and not a.read_modify_write
 
 
 def _lazy_write(write: Write) -> bool:
@@ -330,6 +330,8 @@ class StateModel:
             state = SharedState(
                 key=f"{module}.{root.owner}.{root.name}", name=root.name, kind=state_kind, where="closure",
                 path=self.project.modules[module].path, line=binding.span.line if binding else owner.span.line)
+            if kind == "rebind":
+                return state, "rebind"
             return self.operation(state, path, kind, module)
         if root.kind == "param":
             for name, span in fn.mutable_defaults:
@@ -353,6 +355,9 @@ class StateModel:
             state = SharedState(f"{module}.{root.name}", root.name, kind, "module", facts.path,
                                 binding.span.line if binding else 0)
             return state, "rebind"
+        sym = project.resolve_name(module, root.name)
+        if isinstance(sym, ExternalSym):
+            return self.resolve_external(module, sym.qualname, path, access)
         names = [root.name]
         steps = list(path)
         while steps and steps[0].startswith("."):
@@ -367,19 +372,14 @@ class StateModel:
                 return None
             state = SharedState(f"{sym.module}.{sym.name}", sym.name, kind, "module", mod.path, binding.span.line)
             if not rest and access.kind == "attr":
-                return None  # cannot happen: an attr write has a path
-            if isinstance(project.resolve_name(module, root.name), ModuleSym) and len(rest) == 0 \
-                    and access.kind in ("attr",):
+                # ``settings.MODE = ...`` on a project module: a global rebind from outside.
                 return state, "rebind"
             return self.operation(state, rest, access.kind, sym.module)
-        if isinstance(sym, ModuleSym) and access.kind == "attr" and len(rest) == 0:
-            # ``config.DEBUG = True`` on a project module: a global rebind from outside.
+        if isinstance(sym, ModuleSym) and access.kind == "attr" and not rest:
             name = names[-1]
             target = project.modules.get(sym.name)
-            binding = target.bindings.get(name) if target else None
             mod_path = target.path if target else sym.name
-            state = SharedState(f"{sym.name}.{name}", f"{sym.name.rsplit('.', 1)[-1]}.{name}",
-                                "scalar", "module", mod_path, binding.span.line if binding else 0)
+            state = SharedState(f"{sym.name}.{name}", name, "scalar", "module", mod_path, 0)
             return state, "rebind"
         if isinstance(sym, ClassSym):
             cls = project.klass(sym)
@@ -387,16 +387,25 @@ class StateModel:
                 return None
             return self.class_level(sym, rest, access.kind, module)
         if isinstance(sym, ExternalSym):
-            q = sym.qualname
-            if q in fm.PROCESS_STATE and rest and access.kind in ("item", "del", "method"):
-                state = SharedState(q, q, "process", "process", "", 0)
-                return state, "container"
-            if q in fm.PROCESS_STATE and not rest and access.kind in ("item", "del", "method"):
-                return SharedState(q, q, "process", "process", "", 0), "container"
-            if q in fm.APP_PROXIES:
-                return self.app_config(SharedState(f"{module}:app", "current_app", "app", "module", "", 0),
-                                       rest, access)
+            return self.resolve_external(module, sym.qualname, rest, access)
         return None
+
+    def resolve_external(self, module: str, qualname: str, path: tuple[str, ...],
+                         access: Access) -> Optional[tuple[SharedState, str]]:
+        """Process-wide state of the standard library, and the app behind ``current_app``."""
+        full = qualname
+        rest = list(path)
+        while True:
+            if full in fm.PROCESS_STATE:
+                if access.kind in ("item", "del", "method"):
+                    return SharedState(full, full, "process", "process", "", 0), "container"
+                return None
+            if full in fm.APP_PROXIES:
+                app = SharedState(f"{module}:current_app", "current_app", "app", "module", "", 0)
+                return self.app_config(app, tuple(rest), access, access.kind)
+            if not rest or not rest[0].startswith("."):
+                return None
+            full = f"{full}{rest.pop(0)}"
 
     def class_level(self, sym: ClassSym, rest: tuple[str, ...], kind: str,
                     module: str) -> Optional[tuple[SharedState, str]]:
@@ -471,6 +480,8 @@ class StateModel:
         if state.kind == "proxy":
             return state, "proxy"
         if state.kind == "instance":
+            if not rest and kind == "method":
+                return None  # ``obj.clear()`` is a method of the object: followed by the call graph
             return state, "object"
         if state.kind == "client":
             attrs = [p[1:] for p in rest if p.startswith(".")]

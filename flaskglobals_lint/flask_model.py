@@ -21,6 +21,8 @@ HOOK_DECORATORS = frozenset({
 # Flask-SocketIO: ``@socketio.on("event")``, ``@socketio.event``.
 SOCKETIO_DECORATORS = frozenset({"on", "event", "on_error", "on_error_default"})
 SOCKETIO_CONSTRUCTORS = frozenset({"flask_socketio.SocketIO"})
+# What the SocketIO object is called when it is passed around as a parameter.
+SOCKETIO_NAMES = frozenset({"socketio", "socket_io", "sio"})
 
 # Calls that register request-time code: method -> (positional index, keyword) of the target.
 REGISTRATIONS: dict[str, tuple[int, str]] = {

@@ -102,6 +102,12 @@ class Reach:
     tainted_params: set[str] = field(default_factory=set)
 
 
+def is_test_module(path: str) -> bool:
+    """pytest files build apps to drive them with the test client, one request at a time."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
 class Project:
     def __init__(self, modules: list[ModuleFacts], settings: "object" = None) -> None:
         from .settings import Settings
@@ -289,6 +295,8 @@ class Project:
         view_classes: dict[ClassSym, str] = {}
         custom = set(getattr(self.settings, "entry_point_decorators", ()) or ())
         for module, facts in self.modules.items():
+            if is_test_module(facts.path):
+                continue
             for fn in facts.functions.values():
                 key = FunctionKey(module, fn.qualname)
                 for dec in fn.decorators:
@@ -350,6 +358,9 @@ class Project:
         return False
 
     def is_socketio(self, module: str, receiver: tuple[str, ...]) -> bool:
+        if receiver[-1].lower() in fm.SOCKETIO_NAMES:
+            # Often a parameter: ``def register_events(socketio): @socketio.on(...)``.
+            return True
         sym, rest = self.resolve_dotted(module, receiver)
         if isinstance(sym, BindingSym) and not rest:
             b = self.binding(sym)

@@ -5,6 +5,7 @@ its result can be cached by content.
 """
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -46,6 +47,22 @@ def noqa_lines(source: str) -> dict[int, frozenset[str] | None]:
     return out
 
 
+def _syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> tuple[str, Span]:
+    """Python's own wording and position for a syntax error (libcst's are vaguer).
+
+    ``ast.parse`` only parses; nothing is compiled to bytecode or run.
+    """
+    try:
+        ast.parse(text, filename=path)
+    except SyntaxError as err:
+        line = err.lineno or 1
+        column = err.offset or 1
+        return f"syntax error: {err.msg}", Span(line, column, line, column)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return f"syntax error: {exc.message}", Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
+
+
 def module_facts(source: bytes | str, path: str, module: str, is_package: bool = False) -> ModuleFacts:
     """Analyse one file.  Never raises for bad input: ``facts.error`` says why."""
     facts = ModuleFacts(path=path, module=module, is_package=is_package)
@@ -68,8 +85,7 @@ def module_facts(source: bytes | str, path: str, module: str, is_package: bool =
         tree = cst.parse_module(text)
         result = facts_from_tree(tree, path, module, is_package)
     except cst.ParserSyntaxError as exc:
-        facts.error = f"syntax error: {exc.message}"
-        facts.error_span = Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
+        facts.error, facts.error_span = _syntax_error(text, path, exc)
         return facts
     except RecursionError:
         facts.error = "nesting too deep to analyse"

@@ -138,6 +138,7 @@ class _RawAccess:
     value: _ExprInfo = field(default_factory=_ExprInfo)
     key: Optional[str] = None
     constant_value: bool = False
+    computed_value: bool = False
 
 
 @dataclass
@@ -257,6 +258,8 @@ class _Walker:
                 steps.append("." + node.attr.value)
                 node = node.value
             elif isinstance(node, cst.Subscript):
+                if any(isinstance(el.slice, cst.Slice) for el in node.slice):
+                    return None  # ``x[:]``, ``x[a:b]``: a copy
                 steps.append("[]")
                 node = node.value
             elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
@@ -286,7 +289,8 @@ class _Walker:
     # ------------------------------------------------------------- recording
     def record_access(self, kind: str, ref: Optional[RawRef], detail: str, text: str,
                       value: Optional[_ExprInfo] = None, *, augmented: bool = False,
-                      key: Optional[str] = None, constant_value: bool = False) -> None:
+                      key: Optional[str] = None, constant_value: bool = False,
+                      computed_value: bool = False) -> None:
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
@@ -294,6 +298,7 @@ class _Walker:
             kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
             locks=tuple(fn.locks), index=fn.index, augmented=augmented,
             value=value or _ExprInfo(), key=key, constant_value=constant_value,
+            computed_value=computed_value,
         ))
 
     def record_call(self, node: cst.Call) -> None:
@@ -601,7 +606,8 @@ class _Walker:
                 key = self.code(key_node.value)
             op = "+=" if augmented else "="
             self.record_access("item", self.raw_ref(target.value), "[]", f"{self.short(target)} {op} ...",
-                               info, augmented=augmented, key=key, constant_value=constant)
+                               info, augmented=augmented, key=key, constant_value=constant,
+                               computed_value=_is_computed(value))
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, None, info)
 
@@ -686,8 +692,13 @@ class _Walker:
         for local, imp in bound:
             if fn is None:
                 self.facts.imports.setdefault(local, imp)
-            else:
+            elif local in self.facts.bindings or self.facts.imports.get(local, imp) != imp:
                 fn.local_names.add(local)
+                fn.aliases.pop(local, None)
+            else:
+                # ``from . import rooms`` inside a function names the same
+                # object as at module level: resolve it like a module import.
+                self.facts.imports.setdefault(local, imp)
                 fn.aliases.pop(local, None)
 
     def absolute_module(self, level: int, base: str) -> str:
@@ -871,6 +882,7 @@ class _Walker:
                 locks=held, augmented=raw.augmented,
                 read_modify_write=raw.augmented or self.reads_itself(scope, raw),
                 taint=raw.value.taint, constant_value=raw.constant_value,
+                computed_value=raw.computed_value,
             )
             access = self.with_checks(scope, raw, access, await_indexes)
             facts.accesses.append(access)
@@ -938,6 +950,24 @@ class _Walker:
                     break
         return replace(access, check_outside_lock=outside, rechecked_under_lock=rechecked,
                        memoizing=memoizing, lazy_init=lazy, stale_after_await=stale)
+
+
+# Calls that convert or construct rather than compute: their result is the data itself.
+_NOT_COMPUTING = frozenset({
+    "str", "int", "float", "bool", "bytes", "dict", "list", "set", "tuple", "frozenset",
+    "defaultdict", "OrderedDict", "Counter", "deque", "get", "copy", "strip", "lower", "upper",
+})
+
+
+def _is_computed(value: Optional[cst.BaseExpression]) -> bool:
+    if isinstance(value, cst.Await):
+        value = value.expression
+    if not isinstance(value, cst.Call):
+        return False
+    name = dotted(value.func)
+    if not name and isinstance(value.func, cst.Attribute):
+        name = (value.func.attr.value,)
+    return bool(name) and name[-1] not in _NOT_COMPUTING
 
 
 def _related(a: RawRef, b: RawRef) -> bool:

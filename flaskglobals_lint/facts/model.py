@@ -100,6 +100,9 @@ class Access:
     stale_after_await: int = 0
     # The value is a compile-time constant.
     constant_value: bool = False
+    # The value is computed by a call (``render(slug)``), not a literal, a
+    # conversion or data taken as is: what memoization stores.
+    computed_value: bool = False
 
 
 @dataclass(frozen=True)

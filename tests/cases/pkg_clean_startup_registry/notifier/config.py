@@ -1,0 +1,2 @@
+RETRY_LIMIT = 3
+DEFAULT_CHANNEL = "email"

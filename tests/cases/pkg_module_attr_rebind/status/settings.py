@@ -1,0 +1,2 @@
+MAINTENANCE = False
+BANNER = ""
