@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator, Optional
 
 from . import flask_model as fm
-from .facts.model import Access, Binding, FunctionFacts, LockUse, ModuleFacts, Span
+from .facts.model import Access, Binding, FunctionFacts, LockUse, ModuleFacts, Ref, Span
 from .project import (
     BindingSym, ClassSym, Context, ExternalSym, FunctionKey, InstanceOrigin, ModuleSym, Project, Reach,
 )
@@ -294,7 +294,7 @@ class StateModel:
 
     def classify(self, module_key: str, module: ModuleFacts, fn: FunctionFacts, access: Access,
                  reach: Reach) -> Optional[Write]:
-        resolved = self.resolve(module_key, fn, access, reach.context)
+        resolved = self.resolve(module_key, fn, access, reach)
         if resolved is None:
             return None
         state, operation = resolved
@@ -314,10 +314,11 @@ class StateModel:
             t.startswith("param:") and t[6:] in reach.tainted_params for t in access.taint)
         return Write(access, module, fn, reach, state, operation, frozenset(locks), fresh, tainted)
 
-    def resolve(self, module: str, fn: FunctionFacts, access: Access,
-                context: Context) -> Optional[tuple[SharedState, str]]:
+    def resolve(self, module: str, fn: FunctionFacts, access: Access, reach: Reach,
+                depth: int = 0) -> Optional[tuple[SharedState, str]]:
         """The shared state a write changes and the kind of change, or None if not shared."""
         root, path = access.target.root, access.target.path
+        context = reach.context
         kind = access.kind
         if root.kind == "global":
             return self.resolve_global(module, fn, access)
@@ -340,9 +341,23 @@ class StateModel:
                         key=f"{module}.{fn.qualname}:{name}", name=f"default of {name}", kind="container",
                         where="default", path=self.project.modules[module].path, line=span.line)
                     return self.operation(state, path, kind, module)
-            return None
+            return self.resolve_argument(access, reach, depth)
         if root.kind in ("self", "cls"):
             return self.resolve_self(module, fn, access, context)
+        return None
+
+    def resolve_argument(self, access: Access, reach: Reach, depth: int) -> Optional[tuple[SharedState, str]]:
+        """A parameter bound to shared state by a request-time caller: ``add(EVENTS)``."""
+        if depth > 8 or access.kind == "rebind":
+            return None
+        for caller, argument in reach.arguments.get(access.target.root.name, ())[:4]:
+            caller_fn = self.project.function(caller.key)
+            if caller_fn is None:
+                continue
+            target = Ref(argument.root, argument.path + access.target.path)
+            result = self.resolve(caller.key.module, caller_fn, replace(access, target=target), caller, depth + 1)
+            if result is not None:
+                return result
         return None
 
     def resolve_global(self, module: str, fn: FunctionFacts, access: Access) -> Optional[tuple[SharedState, str]]:

@@ -39,19 +39,39 @@ def read_facts(source: SourceFile) -> ModuleFacts:
     return module_facts(data, source.display, source.module, source.is_package)
 
 
+PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+def deployment_folders(paths: Sequence[str | Path], settings: Settings) -> dict[Path, bool]:
+    """Folders whose deployment files describe the linted code -> whether to look one level down.
+
+    A linted folder (and the config's folder) may keep them in a subfolder
+    (``deploy/``); above a linted path, only the folders on the way up to the
+    project root count, so a sibling project's gunicorn.conf.py never does.
+    """
+    folders: dict[Path, bool] = {}
+    for given in paths:
+        path = Path(given).absolute()
+        start = path if path.is_dir() else path.parent
+        folders[start] = folders.get(start, False) or path.is_dir()
+        current = start
+        for _ in range(4):
+            if any((current / marker).exists() for marker in PROJECT_MARKERS) or current.parent == current:
+                break
+            current = current.parent
+            folders.setdefault(current, False)
+    if settings.root is not None:
+        folders[settings.root] = True
+    return folders
+
+
 def worker_processes(paths: Sequence[str | Path], settings: Settings) -> tuple[int, str]:
     """The number of worker processes the app runs under: configured, or found in deployment files."""
     if settings.processes is not None:
         return settings.processes, "processes setting"
-    roots: list[Path] = []
-    for given in paths:
-        path = Path(given).absolute()
-        roots.append(path if path.is_dir() else path.parent)
-    if settings.root is not None:
-        roots.append(settings.root)
     files: list[Path] = []
-    for root in dict.fromkeys(roots):
-        files.extend(find_deployment_files(root))
+    for folder, subfolders in deployment_folders(paths, settings).items():
+        files.extend(find_deployment_files(folder, subfolders=subfolders))
     found = detect_worker_processes(files, Path.cwd())
     return found if found else (1, "")
 

@@ -100,6 +100,9 @@ class Reach:
     # Locks every caller holds around the call (must-hold), as lock identities.
     held: Optional[frozenset[str]] = None
     tainted_params: set[str] = field(default_factory=set)
+    # Parameters bound by callers to something that is not a plain local:
+    # parameter -> [(the caller's Reach, the argument as the caller names it)].
+    arguments: dict[str, list[tuple["Reach", Ref]]] = field(default_factory=dict)
 
 
 def is_test_module(path: str) -> bool:
@@ -501,10 +504,12 @@ class Project:
                 existing = self.reached.get(next_key)
                 if existing is None:
                     chain = reach.chain + (f"{callee.name}()",)
-                    self.reached[next_key] = Reach(target, context, reach.entry, chain,
-                                                   frozenset(held), tainted)
+                    existing = self.reached[next_key] = Reach(target, context, reach.entry, chain,
+                                                              frozenset(held), tainted)
+                    self.bind_arguments(call, callee, reach, existing)
                     queue.append(next_key)
                     continue
+                self.bind_arguments(call, callee, reach, existing)
                 changed = False
                 narrowed = (existing.held or frozenset()) & frozenset(held)
                 if narrowed != existing.held:
@@ -516,10 +521,24 @@ class Project:
                 if changed:
                     queue.append(next_key)
 
-    def tainted_args(self, call: Call, callee: FunctionFacts, reach: Reach) -> set[str]:
+    @staticmethod
+    def parameters(callee: FunctionFacts) -> list[str]:
+        """The parameters a call's arguments fill (without ``self``/``cls``)."""
         params = list(callee.params)
-        if callee.kind == "method" or callee.kind == "classmethod":
-            params = params[1:]
+        return params[1:] if callee.kind in ("method", "classmethod") else params
+
+    def bind_arguments(self, call: Call, callee: FunctionFacts, caller: Reach, reach: Reach) -> None:
+        params = self.parameters(callee)
+        pairs = list(zip(params, call.args)) + [(name, ref) for name, ref, _ in call.kwargs if name in params]
+        for name, ref in pairs:
+            if ref is None or ref.root.kind in ("new", "local"):
+                continue
+            bound = reach.arguments.setdefault(name, [])
+            if len(bound) < 4 and all(r is not ref or c is not caller for c, r in bound):
+                bound.append((caller, ref))
+
+    def tainted_args(self, call: Call, callee: FunctionFacts, reach: Reach) -> set[str]:
+        params = self.parameters(callee)
         out: set[str] = set()
 
         def is_tainted(taint: frozenset[str]) -> bool:

@@ -17,8 +17,10 @@ class RequestDataLeak(Rule):
     `global current_user_name; current_user_name = request.headers["X-User"]`
     in a `before_request` hook.
 
-    Aggregates (`total += amount`) are not reported here: they mix values
-    rather than publish one user's.
+    Aggregates (`total += amount`, `d[k] = d.get(k, 0) + n`) are not reported
+    here: they mix values rather than publish one user's.  Neither is a
+    result computed from request data and stored under its key
+    (`CACHE[slug] = render(slug)`).
 
     ## Why it breaks
     Threads: the next request handled by the process, which may belong to a
@@ -77,8 +79,12 @@ def remember():
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         for write in analysis.racy(("rebind", "container", "object", "view")):
-            if not write.tainted or write.access.augmented:
+            a = write.access
+            if not write.tainted or a.augmented or a.read_modify_write:
                 continue
+            if a.kind == "item" and a.computed_value:
+                continue  # ``CACHE[slug] = render(slug)``: a keyed result, not one user's data
+
             yield Finding(
                 self.code, write.module.path, write.access.span,
                 f"request data stored in shared {where(write)} ({via(write)}): concurrent requests "

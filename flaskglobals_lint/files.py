@@ -1,0 +1,241 @@
+"""Which files make up the project: Python sources to lint, and deployment files that say how it runs."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from .settings import DEFAULT_EXCLUDES, Settings, normalize_glob
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One Python file to lint.
+
+    ``path`` is absolute; ``display`` is what the user sees in reports
+    (relative to the current directory when below it, posix separators);
+    ``module`` is the dotted name Python would import it under.
+    """
+
+    path: Path
+    display: str
+    module: str
+    is_package: bool
+
+
+def discover(paths: Sequence[str | Path], settings: Settings, cwd: Path | None = None) -> list[SourceFile]:
+    """The ``.py`` files under ``paths``, sorted and each listed once.
+
+    Folders are walked recursively, skipping excluded names; a path given
+    explicitly is always linted, even if an exclude pattern matches it.
+    Raises ``FileNotFoundError`` for a path that does not exist.
+    """
+    cwd = (cwd or Path.cwd()).absolute()
+    exclusion = _Exclusion(settings.exclude + settings.extend_exclude, settings.root or cwd)
+    seen: set[str] = set()
+    walked: set[str] = set()
+    found: list[SourceFile] = []
+    for given in paths:
+        start = Path(os.path.normpath(cwd / given))
+        if not start.exists():
+            raise FileNotFoundError(str(given))
+        files = _walk(start, exclusion, walked) if start.is_dir() else iter([start])
+        for file in files:
+            real = os.path.realpath(file)
+            if real not in seen:
+                seen.add(real)
+                found.append(_source_file(file, cwd))
+    return sorted(found, key=lambda source: source.path.as_posix())
+
+
+class _Exclusion:
+    """Exclude globs, matched against a single path component and against the path relative to root."""
+
+    def __init__(self, patterns: Sequence[str], root: Path) -> None:
+        self.patterns = tuple(normalize_glob(pattern) for pattern in patterns)
+        self.root = root
+
+    def excludes(self, path: Path) -> bool:
+        if any(fnmatchcase(path.name, pattern) for pattern in self.patterns):
+            return True
+        try:
+            relative = path.relative_to(self.root).as_posix()
+        except ValueError:
+            return False
+        return any(fnmatchcase(relative, pattern) for pattern in self.patterns)
+
+
+def _walk(folder: Path, exclusion: _Exclusion, visited: set[str]) -> Iterator[Path]:
+    # Real paths already walked: a symlink loop, or a link back into the tree, is entered once.
+    real = os.path.realpath(folder)
+    if real in visited:
+        return
+    visited.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        path = folder / entry.name
+        if exclusion.excludes(path):
+            continue
+        if entry.is_dir():
+            yield from _walk(path, exclusion, visited)
+        elif entry.name.endswith(".py") and entry.is_file():
+            yield path
+
+
+def _source_file(path: Path, cwd: Path) -> SourceFile:
+    is_package = path.name == "__init__.py"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    module = ".".join(parts) or path.stem
+    return SourceFile(path=path, display=_display(path, cwd), module=module, is_package=is_package)
+
+
+def _display(path: Path, cwd: Path) -> str:
+    """Relative to ``cwd`` when the file lies below it (also through symlinks), else absolute."""
+    for file, base in ((path, cwd), (Path(os.path.realpath(path)), Path(os.path.realpath(cwd)))):
+        try:
+            return file.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+DEPLOYMENT_PATTERNS: tuple[str, ...] = (
+    "gunicorn.conf.py", "gunicorn_config.py", "Procfile", "Dockerfile*",
+    "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml",
+    "uwsgi*.ini", "*.service",
+)
+
+
+def find_deployment_files(root: Path, *, subfolders: bool = True) -> list[Path]:
+    """Files that may say how many worker processes serve the app, in ``root`` and one level down.
+
+    ``subfolders=False`` looks in ``root`` only: the folder of a single linted
+    file may hold unrelated projects next to it.
+    """
+    folders = [root]
+    if subfolders:
+        try:
+            folders += sorted(
+                child for child in root.iterdir()
+                if child.is_dir() and not child.name.startswith(".")
+                and not any(fnmatchcase(child.name, pattern) for pattern in DEFAULT_EXCLUDES)
+            )
+        except OSError:
+            return []
+    found: list[Path] = []
+    for folder in folders:
+        try:
+            children = sorted(folder.iterdir())
+        except OSError:
+            continue
+        found += [
+            child for child in children
+            if child.is_file() and any(fnmatchcase(child.name, pattern) for pattern in DEPLOYMENT_PATTERNS)
+        ]
+    return found
+
+
+# "Several": a count computed from the CPU count is at least two on any server worth the name.
+CPU_COUNT_WORKERS = 2
+
+_PY_WORKERS = re.compile(r"^[ \t]*workers[ \t]*=[ \t]*(?P<value>[^#\n]+)", re.MULTILINE)
+_ENV_DEFAULT = re.compile(r"""(?:get|getenv)\(\s*["'][^"']*["']\s*,\s*["']?(?P<count>\d+)""")
+_INI_PROCESSES = re.compile(r"^[ \t]*(?:processes|workers)[ \t]*[=:][ \t]*(?P<count>\d+)", re.MULTILINE)
+_LONG_OPTION = re.compile(r"(?<![\w-])--(?:workers|processes)(?:[ \t]*=[ \t]*|[ \t]+)(?P<count>\d+)\b")
+_SHORT_OPTION = re.compile(r"(?<![\w-])-w[ \t]*(?P<count>\d+)\b")
+_SERVER_COMMAND = re.compile(r"\b(?:gunicorn|hypercorn)\b")
+_WEB_CONCURRENCY = re.compile(r"""WEB_CONCURRENCY["']?(?:[ \t]*[=:][ \t]*|[ \t]+)["']?(?P<count>\d+)""")
+# Exec-form JSON arrays and YAML lists become plain command lines once these are spaces.
+_COMMAND_PUNCTUATION = str.maketrans({'"': " ", "'": " ", ",": " ", "[": " ", "]": " "})
+
+
+def detect_worker_processes(files: Sequence[Path], root: Path | None = None) -> tuple[int, str] | None:
+    """The largest number of worker processes (> 1) the deployment files configure, and where.
+
+    Files are read as text and never imported or run.  The reason reads like
+    ``"gunicorn.conf.py: workers = 4"``; its path is relative to ``root``
+    when given, else the file name.
+    """
+    best: tuple[int, str] | None = None
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        where = _where(path, root)
+        for count, evidence in _worker_counts(path.name, text):
+            if count > 1 and (best is None or count > best[0]):
+                best = (count, f"{where}: {evidence}")
+    return best
+
+
+def _where(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def _worker_counts(name: str, text: str) -> Iterator[tuple[int, str]]:
+    if name.endswith(".py"):
+        yield from _python_config_counts(text)
+        return
+    if name.endswith(".ini"):
+        for match in _INI_PROCESSES.finditer(text):
+            yield int(match["count"]), _squeeze(match.group(0))
+    for line in _logical_lines(text):
+        command = line.translate(_COMMAND_PUNCTUATION)
+        patterns = [_LONG_OPTION, _WEB_CONCURRENCY]
+        if _SERVER_COMMAND.search(command):
+            patterns.append(_SHORT_OPTION)
+        for pattern in patterns:
+            for match in pattern.finditer(command):
+                yield int(match["count"]), _squeeze(match.group(0))
+
+
+def _python_config_counts(text: str) -> Iterator[tuple[int, str]]:
+    for match in _PY_WORKERS.finditer(text):
+        value = match["value"].strip()
+        evidence = f"workers = {value}"
+        if value.isdigit():
+            yield int(value), evidence
+        elif "cpu_count" in value:
+            yield CPU_COUNT_WORKERS, evidence
+        else:
+            default = _ENV_DEFAULT.search(value)
+            if default:
+                yield int(default["count"]), evidence
+
+
+def _logical_lines(text: str) -> Iterator[str]:
+    """Lines with backslash continuations joined and full-line comments dropped."""
+    pending = ""
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if stripped.startswith(("#", ";")) and not pending:
+            continue
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        yield pending + stripped
+        pending = ""
+    if pending:
+        yield pending
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())

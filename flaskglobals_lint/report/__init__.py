@@ -1,0 +1,45 @@
+"""Reporters: diagnostics in, text out.  One module per output format; none knows about parsing."""
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Protocol, Sequence
+
+from ..diagnostics import Diagnostic
+from . import github, json, sarif, text
+
+if TYPE_CHECKING:
+    from ..rules.base import Rule
+
+
+class Renderer(Protocol):
+    def __call__(self, diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], *,
+                 color: bool = False) -> str: ...
+
+
+FORMATS: dict[str, Renderer] = {
+    "text": text.render,
+    "json": json.render,
+    "sarif": sarif.render,
+    "github": github.render,
+}
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
+    """One line for people: how many problems of which codes, in how many files."""
+    files = _plural(files_checked, "file")
+    if not diagnostics:
+        return f"All checks passed: {files}."
+    counts = Counter(diagnostic.code for diagnostic in diagnostics)
+    per_code = ", ".join(f"{counts[code]} {code}" for code in sorted(counts))
+    return f"Found {_plural(len(diagnostics), 'problem')} ({per_code}) in {files}."
+
+
+def statistics(diagnostics: Sequence[Diagnostic]) -> str:
+    """Count per code with the rule's name, one line each, like ``flake8 --statistics``."""
+    counts = Counter(diagnostic.code for diagnostic in diagnostics)
+    names = {diagnostic.code: diagnostic.name for diagnostic in diagnostics}
+    return "".join(f"{counts[code]:<5} {code} {names[code]}".rstrip() + "\n" for code in sorted(counts))
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

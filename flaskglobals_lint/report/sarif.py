@@ -1,0 +1,126 @@
+"""SARIF 2.1.0, the format code-scanning services (GitHub, Azure DevOps) import."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+from urllib.parse import quote
+
+from .. import __version__
+from ..diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from ..rules.base import Rule
+
+SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://github.com/flaskglobals-lint/flaskglobals-lint"
+RULE_DOC_URI = INFORMATION_URI + "/blob/main/docs/rules/{code}.md"
+SRCROOT = "%SRCROOT%"
+
+_LEVELS = {"error": "error", "warning": "warning", "note": "note"}
+# Standalone numbers (line numbers, counts) would make a fingerprint change when code moves.
+_NUMBER = re.compile(r"(?<!\w)\d+(?!\w)")
+
+
+def render(
+    diagnostics: Sequence[Diagnostic],
+    rules: Sequence[type[Rule]],
+    *,
+    color: bool = False,
+    srcroot: Path | None = None,
+) -> str:
+    """One SARIF log with one run; paths are relative to ``srcroot`` (default: the current directory)."""
+    srcroot = (srcroot or Path.cwd()).absolute()
+    ordered_rules = sorted(rules, key=lambda rule: rule.code)
+    rule_index = {rule.code: index for index, rule in enumerate(ordered_rules)}
+    occurrences: Counter[tuple[str, str, str]] = Counter()
+    results = []
+    for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
+        identity = (diagnostic.code, diagnostic.path, _NUMBER.sub("#", diagnostic.message))
+        occurrences[identity] += 1
+        results.append(_result(diagnostic, rule_index, identity, occurrences[identity], srcroot))
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "flaskglobals-lint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule_descriptor(rule) for rule in ordered_rules],
+            }},
+            "originalUriBaseIds": {SRCROOT: {"uri": srcroot.as_uri().rstrip("/") + "/"}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(log, indent=2) + "\n"
+
+
+def fingerprint(identity: tuple[str, str, str], occurrence: int) -> str:
+    """``primaryLocationLineHash``: code, path and message without numbers, plus which occurrence.
+
+    Line numbers are left out so that a finding keeps its fingerprint when
+    code above it moves; the occurrence index tells identical findings in
+    one file apart.
+    """
+    digest = hashlib.sha256("\0".join(identity).encode("utf-8")).hexdigest()[:16]
+    return f"{digest}:{occurrence}"
+
+
+def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+    documentation = rule.documentation()
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": _first_section(documentation) or rule.summary},
+        "help": {"text": documentation, "markdown": documentation},
+        "helpUri": RULE_DOC_URI.format(code=rule.code),
+        "defaultConfiguration": {"level": _LEVELS.get(rule.severity, "warning")},
+    }
+
+
+def _first_section(documentation: str) -> str:
+    """The body of the documentation's first ``##`` section, the rule's own longer description."""
+    sections = re.split(r"^##[^\n]*\n", documentation, flags=re.MULTILINE)
+    return sections[1].strip() if len(sections) > 1 else ""
+
+
+def _result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: tuple[str, str, str],
+            occurrence: int, srcroot: Path) -> dict[str, Any]:
+    result: dict[str, Any] = {"ruleId": diagnostic.code}
+    if diagnostic.code in rule_index:
+        result["ruleIndex"] = rule_index[diagnostic.code]
+    result.update({
+        "level": _LEVELS.get(diagnostic.severity, "warning"),
+        "message": {"text": diagnostic.message},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": _artifact_location(diagnostic.path, srcroot),
+            "region": {
+                "startLine": diagnostic.line,
+                "startColumn": diagnostic.column,
+                "endLine": diagnostic.end_line or diagnostic.line,
+                "endColumn": diagnostic.end_column or diagnostic.column,
+            },
+        }}],
+        "partialFingerprints": {"primaryLocationLineHash": fingerprint(identity, occurrence)},
+    })
+    if diagnostic.chain:
+        result["properties"] = {"chain": list(diagnostic.chain)}
+    return result
+
+
+def _artifact_location(path: str, srcroot: Path) -> dict[str, str]:
+    """A relative URI against ``%SRCROOT%`` when possible, else an absolute ``file:`` URI."""
+    relative = Path(path)
+    if relative.is_absolute():
+        try:
+            relative = relative.relative_to(srcroot)
+        except ValueError:
+            return {"uri": relative.as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": SRCROOT}

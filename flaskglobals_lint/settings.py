@@ -1,0 +1,270 @@
+"""Settings: what the user asked for, from pyproject.toml and the command line."""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable, Mapping, Sequence
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "__pycache__", "build", "dist",
+    "node_modules", "site-packages", "*.egg-info", ".mypy_cache", ".pytest_cache",
+    ".ruff_cache", ".flaskglobals_lint_cache",
+)
+
+TOOL_TABLE = "flaskglobals-lint"
+
+# "FGL" alone selects every rule; "FGL00" selects FGL001-FGL009.
+CODE_PATTERN = re.compile(r"FGL\d*")
+
+
+class ConfigError(Exception):
+    """A setting is unknown, of the wrong type, or names a file that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that changes what the linter reports.
+
+    ``select``/``ignore`` hold rule codes or code prefixes (``FGL00`` selects
+    FGL001-FGL009).  ``processes`` is the number of worker processes the app
+    runs under; ``None`` means "find out from the project" (gunicorn.conf.py,
+    Procfile, ...), which FGL011 uses.
+    """
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDES
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    entry_point_decorators: tuple[str, ...] = ()
+    lock_names: tuple[str, ...] = ()
+    processes: int | None = None
+    strict: bool = False
+    # Where the settings came from (pyproject.toml), for relative excludes.
+    root: Path | None = field(default=None, compare=False)
+
+    def code_selected(self, code: str, default_enabled: bool = True) -> bool:
+        """Whether ``select``/``ignore`` turn rule ``code`` on, before per-file ignores.
+
+        The most specific matching entry wins (``ignore = ["FGL0"]`` with
+        ``select = ["FGL002"]`` keeps FGL002); on a tie ``ignore`` wins.  With
+        no matching entry, a rule is on when ``select`` is empty and the rule
+        is ``default_enabled``.  A rule that is off by default (FGL011) is only
+        turned on by a ``select`` entry naming its full code, never by a prefix
+        such as ``FGL``.  The engine passes ``default_enabled=True`` for FGL011
+        once it knows the app runs in more than one process, so that case
+        behaves like any default rule: on unless ignored or left out of an
+        explicit ``select``.
+        """
+        best_select = _longest_prefix(code, self.select)
+        best_ignore = _longest_prefix(code, self.ignore)
+        if best_ignore is not None and (best_select is None or len(best_ignore) >= len(best_select)):
+            return False
+        if best_select is not None:
+            return default_enabled or best_select == code
+        return default_enabled and not self.select
+
+    def is_enabled(self, code: str, path: str | os.PathLike[str] | None = None,
+                   *, default_enabled: bool = True) -> bool:
+        """Whether a finding of ``code`` in ``path`` should be reported.
+
+        Combines :meth:`code_selected` with ``per-file-ignores``.  ``path`` may
+        be absolute (it is made relative to ``root``, or to the current
+        directory without a config file) or already relative to ``root``.
+        """
+        if not self.code_selected(code, default_enabled):
+            return False
+        if path is None or not self.per_file_ignores:
+            return True
+        relative = self.relative_path(path)
+        return not any(
+            _longest_prefix(code, codes) is not None and _path_matches(relative, pattern)
+            for pattern, codes in self.per_file_ignores
+        )
+
+    def relative_path(self, path: str | os.PathLike[str]) -> str:
+        """``path`` as a posix string relative to ``root``, the form globs are matched on."""
+        candidate = Path(path)
+        if candidate.is_absolute():
+            base = self.root if self.root is not None else Path.cwd()
+            try:
+                candidate = candidate.relative_to(base)
+            except ValueError:
+                pass
+        return candidate.as_posix()
+
+
+def _longest_prefix(code: str, prefixes: Sequence[str]) -> str | None:
+    matching = [prefix for prefix in prefixes if code.startswith(prefix)]
+    return max(matching, key=len) if matching else None
+
+
+def normalize_glob(pattern: str) -> str:
+    """``./build/`` and ``build`` mean the same folder; globs are matched in the bare form."""
+    return pattern.strip().removeprefix("./").rstrip("/")
+
+
+def _path_matches(relative: str, pattern: str) -> bool:
+    """A per-file-ignores glob matches the whole relative path, the file name, or a parent folder."""
+    pattern = normalize_glob(pattern)
+    posix = PurePosixPath(relative)
+    if fnmatchcase(relative, pattern) or fnmatchcase(posix.name, pattern):
+        return True
+    return any(fnmatchcase(parent.as_posix(), pattern) for parent in posix.parents if parent.name)
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above ``start`` that configures this tool.
+
+    A pyproject.toml without a ``[tool.flaskglobals-lint]`` table is passed
+    over, so a project's settings are found from any folder inside it.
+    """
+    start = start.absolute()
+    folder = start if start.is_dir() else start.parent
+    for candidate_dir in (folder, *folder.parents):
+        candidate = candidate_dir / "pyproject.toml"
+        if not candidate.is_file():
+            continue
+        text = _read(candidate)
+        # Parsing only files that mention the tool keeps unrelated broken files harmless.
+        if TOOL_TABLE in text and _tool_table(_parse(text, candidate)) is not None:
+            return candidate
+    return None
+
+
+def load_settings(config: Path | None, start: Path) -> Settings:
+    """Settings from ``config``, or from the pyproject.toml found upward from ``start``.
+
+    Without any configuration the defaults apply.  Every problem raises
+    :class:`ConfigError` naming the file and the key.
+    """
+    if config is None:
+        config = find_pyproject(start)
+        if config is None:
+            return Settings()
+    config = config.absolute()
+    table = _tool_table(_parse(_read(config), config))
+    if table is None:
+        raise ConfigError(f"{config}: no [tool.{TOOL_TABLE}] table")
+    return _settings_from_table(table, config)
+
+
+def apply_cli(
+    settings: Settings,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    processes: int | None = None,
+    strict: bool | None = None,
+) -> Settings:
+    """Settings with the command-line options laid over the file's: each option given replaces its key."""
+    changes: dict[str, Any] = {}
+    if select is not None:
+        changes["select"] = tuple(select)
+    if ignore is not None:
+        changes["ignore"] = tuple(ignore)
+    if processes is not None:
+        changes["processes"] = processes
+    if strict is not None:
+        changes["strict"] = strict
+    return replace(settings, **changes)
+
+
+def parse_codes(values: Sequence[str], where: str) -> tuple[str, ...]:
+    """Validate rule codes or prefixes (``FGL``, ``FGL0``, ``FGL002``); ``where`` names the source in errors."""
+    for value in values:
+        if not CODE_PATTERN.fullmatch(value):
+            raise ConfigError(f"{where}: {value!r} is not a rule code (expected FGL followed by digits)")
+    return tuple(values)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+
+
+def _parse(text: str, path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+
+
+def _tool_table(document: Mapping[str, Any]) -> Any:
+    tool = document.get("tool")
+    return tool.get(TOOL_TABLE) if isinstance(tool, dict) else None
+
+
+def _settings_from_table(table: Any, config: Path) -> Settings:
+    prefix = f"{config}: [tool.{TOOL_TABLE}]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{prefix} must be a table")
+    values: dict[str, Any] = {}
+    for key, raw in table.items():
+        if key not in _KEYS:
+            hint = difflib.get_close_matches(key, _KEYS, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            raise ConfigError(f"{prefix} unknown key {key!r}{suggestion}")
+        field_name, convert = _KEYS[key]
+        values[field_name] = convert(raw, f"{prefix} {key}")
+    return Settings(root=config.parent, **values)
+
+
+def _strings(raw: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ConfigError(f"{where}: expected a list of strings, got {_describe(raw)}")
+    return tuple(raw)
+
+
+def _codes(raw: Any, where: str) -> tuple[str, ...]:
+    return parse_codes(_strings(raw, where), where)
+
+
+def _per_file_ignores(raw: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: expected a table of glob = [codes], got {_describe(raw)}")
+    return tuple((glob, _codes(codes, f"{where}.{glob!r}")) for glob, codes in raw.items())
+
+
+def _processes(raw: Any, where: str) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise ConfigError(f"{where}: expected an integer >= 1, got {raw!r}")
+    return raw
+
+
+def _boolean(raw: Any, where: str) -> bool:
+    if not isinstance(raw, bool):
+        raise ConfigError(f"{where}: expected true or false, got {_describe(raw)}")
+    return raw
+
+
+def _describe(raw: Any) -> str:
+    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
+             list: "a list", dict: "a table"}
+    kind = names.get(type(raw), type(raw).__name__)
+    return f"{kind} ({raw!r})" if isinstance(raw, (str, int, float, bool)) else kind
+
+
+_KEYS: dict[str, tuple[str, Callable[[Any, str], Any]]] = {
+    "select": ("select", _codes),
+    "ignore": ("ignore", _codes),
+    "exclude": ("exclude", _strings),
+    "extend-exclude": ("extend_exclude", _strings),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "entry-point-decorators": ("entry_point_decorators", _strings),
+    "lock-names": ("lock_names", _strings),
+    "processes": ("processes", _processes),
+    "strict": ("strict", _boolean),
+}

@@ -1,0 +1,37 @@
+"""The annotated case corpus (tests/cases): every mark found, nothing else flagged."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from flaskglobals_lint import lint_paths
+from flaskglobals_lint.settings import Settings
+
+from .expectations import problems
+
+CASES = Path(__file__).parent / "cases"
+ALL = sorted(p for p in CASES.iterdir() if not p.name.startswith((".", "_")))
+
+
+def findings_for(case: Path) -> list[tuple[str, int, str]]:
+    cwd = os.getcwd()
+    os.chdir(case.parent)
+    try:
+        result = lint_paths([case.name], Settings())
+    finally:
+        os.chdir(cwd)
+    return [(os.path.realpath(case.parent / d.path), d.line, d.code) for d in result.diagnostics]
+
+
+@pytest.mark.parametrize("case", ALL, ids=[p.name for p in ALL])
+def test_case_matches_its_marks(case: Path) -> None:
+    assert problems(case, findings_for(case)) == []
+
+
+def test_corpus_has_both_kinds() -> None:
+    flagged = [c for c in ALL if any("# expect" in p.read_text() for p in
+                                     ([c] if c.is_file() else c.rglob("*.py")))]
+    assert len(flagged) >= 40
+    assert len(ALL) - len(flagged) >= 40

@@ -1,0 +1,333 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Sequence
+
+import jsonschema
+import pytest
+from click.testing import CliRunner, Result
+
+import flaskglobals_lint.api
+import flaskglobals_lint.rules
+from flaskglobals_lint import LintResult, __version__, cli
+from flaskglobals_lint.diagnostics import Diagnostic
+from flaskglobals_lint.settings import Settings
+
+from .example_rules import LostUpdate, RequestDataInGlobal
+
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+
+HITS = Diagnostic(path="app.py", line=7, column=5, code="FGL002", message="`hits` is updated without a lock",
+                  name="lost-update")
+USER = Diagnostic(path="app.py", line=3, column=1, code="FGL004", message="`last_user` holds request data",
+                  name="request-data-in-global")
+
+
+class FakeLinter:
+    """Stands in for the engine: returns fixed findings and remembers what it was asked."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic] = (), files_checked: int = 2,
+                 error: BaseException | None = None) -> None:
+        self.result = LintResult(list(diagnostics), files_checked)
+        self.error = error
+        self.calls: list[tuple[list[str], Settings]] = []
+
+    def __call__(self, paths: Sequence[str], settings: Settings | None = None) -> LintResult:
+        assert settings is not None
+        self.calls.append((list(paths), settings))
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+    @property
+    def settings(self) -> Settings:
+        return self.calls[-1][1]
+
+
+@pytest.fixture(autouse=True)
+def rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(flaskglobals_lint.rules, "ALL_RULES", [RequestDataInGlobal, LostUpdate], raising=False)
+
+
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path
+
+
+def lint_with(monkeypatch: pytest.MonkeyPatch, linter: FakeLinter) -> FakeLinter:
+    monkeypatch.setattr(flaskglobals_lint.api, "lint_paths", linter)
+    return linter
+
+
+def run(*args: str) -> Result:
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:  # click >= 8.2 always keeps stderr apart and dropped the argument
+        runner = CliRunner()
+    return runner.invoke(cli.cli, list(args), prog_name="flaskglobals-lint")
+
+
+def test_findings_are_printed_sorted_with_a_summary_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS, USER], files_checked=12))
+
+    result = run("app.py")
+
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "app.py:3:1: FGL004 `last_user` holds request data\n"
+        "app.py:7:5: FGL002 `hits` is updated without a lock\n"
+    )
+    assert result.stderr == "Found 2 problems (1 FGL002, 1 FGL004) in 12 files.\n"
+
+
+def test_no_findings_exit_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([], files_checked=3))
+
+    result = run()
+
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "All checks passed: 3 files.\n")
+
+
+def test_default_path_is_the_current_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    linter = lint_with(monkeypatch, FakeLinter())
+
+    run()
+
+    assert linter.calls[0][0] == ["."]
+
+
+def test_exit_zero_with_findings(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS]))
+
+    assert run("--exit-zero").exit_code == 0
+
+
+def test_a_parse_error_finding_exits_1(monkeypatch: pytest.MonkeyPatch) -> None:
+    broken = Diagnostic(path="bad.py", line=1, column=1, code="FGL900", message="cannot parse", severity="error")
+    lint_with(monkeypatch, FakeLinter([broken]))
+
+    assert run().exit_code == 1
+
+
+def test_json_format_prints_only_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS, USER]))
+
+    result = run("--format", "json")
+
+    assert result.exit_code == 1
+    assert json.loads(result.stdout) == [USER.as_dict(), HITS.as_dict()]
+    assert result.stderr == ""
+
+
+def test_sarif_format_is_valid_sarif_with_all_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS]))
+
+    result = run("--format", "sarif")
+
+    log = json.loads(result.stdout)
+    jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+    assert [rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]] == ["FGL002", "FGL004"]
+
+
+def test_github_format(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS]))
+
+    result = run("--format", "github")
+
+    assert result.stdout == (
+        "::warning file=app.py,line=7,col=5,endLine=7,endColumn=5,title=FGL002 lost-update"
+        "::`hits` is updated without a lock\n"
+    )
+
+
+def test_output_file_receives_the_report(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS], files_checked=1))
+
+    result = run("--output-file", "report.txt")
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == (
+        "app.py:7:5: FGL002 `hits` is updated without a lock\n")
+    assert result.stderr == "Found 1 problem (1 FGL002) in 1 file.\n"
+
+
+def test_unwritable_output_file_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS]))
+
+    result = run("--output-file", "missing/report.txt")
+
+    assert result.exit_code == 2
+    assert result.stderr == "flaskglobals-lint: error: cannot write missing/report.txt: No such file or directory\n"
+
+
+def test_statistics_follow_a_text_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS, USER]))
+
+    result = run("--statistics")
+
+    assert result.stdout.endswith("1     FGL002 lost-update\n1     FGL004 request-data-in-global\n")
+
+
+def test_statistics_go_to_stderr_for_machine_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS]))
+
+    result = run("--format", "json", "--statistics")
+
+    assert json.loads(result.stdout) == [HITS.as_dict()]
+    assert result.stderr == "1     FGL002 lost-update\n"
+
+
+def test_select_and_ignore_reach_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    linter = lint_with(monkeypatch, FakeLinter())
+
+    run("--select", "FGL0, FGL011", "--ignore", "FGL004")
+
+    assert (linter.settings.select, linter.settings.ignore) == (("FGL0", "FGL011"), ("FGL004",))
+
+
+def test_command_line_overrides_the_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.flaskglobals-lint]\nselect = ["FGL00"]\nignore = ["FGL004"]\nprocesses = 2\n', encoding="utf-8")
+    linter = lint_with(monkeypatch, FakeLinter())
+
+    run("--select", "FGL002", "--processes", "4", "--strict")
+
+    settings = linter.settings
+    assert (settings.select, settings.ignore, settings.processes, settings.strict) == (
+        ("FGL002",), ("FGL004",), 4, True)
+    assert settings.root == tmp_path
+
+
+def test_config_is_found_from_the_linted_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.flaskglobals-lint]\nstrict = true\n', encoding="utf-8")
+    linter = lint_with(monkeypatch, FakeLinter())
+
+    run("project/src")
+
+    assert linter.settings.strict is True
+    assert linter.settings.root == project
+
+
+def test_explicit_config_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "lint.toml").write_text('[tool.flaskglobals-lint]\nlock-names = ["guard"]\n', encoding="utf-8")
+    linter = lint_with(monkeypatch, FakeLinter())
+
+    run("--config", "lint.toml")
+
+    assert linter.settings.lock_names == ("guard",)
+
+
+def test_invalid_config_exits_2_with_the_message(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.flaskglobals-lint]\nstrict = 1\n', encoding="utf-8")
+    linter = lint_with(monkeypatch, FakeLinter())
+
+    result = run()
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"flaskglobals-lint: error: {tmp_path / 'pyproject.toml'}: [tool.flaskglobals-lint] strict: "
+        "expected true or false, got an integer (1)\n")
+    assert linter.calls == []
+
+
+def test_invalid_select_code_is_a_usage_error() -> None:
+    result = run("--select", "E501")
+
+    assert result.exit_code == 2
+    assert result.stderr.endswith("Error: --select: 'E501' is not a rule code (expected FGL followed by digits)\n")
+
+
+def test_processes_must_be_positive() -> None:
+    assert run("--processes", "0").exit_code == 2
+
+
+def test_missing_path_exits_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter(error=FileNotFoundError("nothere.py")))
+
+    result = run("nothere.py")
+
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "flaskglobals-lint: error: path does not exist: nothere.py\n"
+
+
+def test_unexpected_exception_is_reported_without_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter(error=RuntimeError("boom")))
+
+    result = run()
+
+    assert result.exit_code == 2
+    assert result.stderr == "flaskglobals-lint: internal error: RuntimeError: boom\n"
+
+
+def test_exit_zero_does_not_hide_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter(error=RuntimeError("boom")))
+
+    assert run("--exit-zero").exit_code == 2
+
+
+def test_list_rules() -> None:
+    result = run("--list-rules")
+
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "FGL002  lost-update             Read-modify-write of shared state in a request handler.\n"
+        "FGL004  request-data-in-global  Per-request data stored in shared state.\n"
+    )
+
+
+def test_explain_prints_the_rule_documentation() -> None:
+    result = run("--explain", "fgl002")
+
+    assert result.exit_code == 0
+    assert result.stdout == LostUpdate.documentation()
+
+
+def test_explain_unknown_code_exits_2() -> None:
+    result = run("--explain", "FGL999")
+
+    assert result.exit_code == 2
+    assert result.stderr == "flaskglobals-lint: error: unknown rule code: FGL999\n"
+
+
+def test_version() -> None:
+    result = run("--version")
+
+    assert (result.exit_code, result.stdout) == (0, f"flaskglobals-lint {__version__}\n")
+
+
+def test_color_forces_ansi_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter([HITS]))
+
+    assert "\x1b[1;31mFGL002\x1b[0m" in run("--color").stdout
+    assert "\x1b" not in run().stdout
+
+
+class Terminal:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_color_is_automatic_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdout", Terminal())
+
+    assert cli._use_color(None, None) is True
+    assert cli._use_color(None, Path("report.txt")) is False
+    assert cli._use_color(False, None) is False
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert cli._use_color(None, None) is False
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    completed = subprocess.run([sys.executable, "-m", "flaskglobals_lint", "--version"],
+                               capture_output=True, text=True, check=False)
+
+    assert (completed.returncode, completed.stdout) == (0, f"flaskglobals-lint {__version__}\n")
