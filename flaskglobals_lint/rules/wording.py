@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..analysis import Analysis, Write
 
-WORKERS = "each worker process keeps its own copy, so workers disagree"
+WORKERS = "each with its own copy"
 
 
 def where(write: Write) -> str:
@@ -22,8 +22,8 @@ def via(write: Write) -> str:
 def workers_note(analysis: Analysis) -> str:
     if analysis.processes > 1:
         reason = f" ({analysis.processes_reason})" if analysis.processes_reason else ""
-        return f"; this app runs several worker processes{reason}, so {WORKERS}"
-    return f"; under several worker processes {WORKERS}"
+        return f"; this app runs {analysis.processes} worker processes{reason}, {WORKERS}"
+    return "; worker processes each keep their own copy"
 
 
 def remedy(write: Write) -> str:
@@ -42,6 +42,6 @@ def remedy(write: Write) -> str:
         return "pass settings explicitly instead of changing os.environ at request time"
     if write.operation == "object":
         return ("guard the object's state with a lock it owns (with self._lock: ...), "
-                "or keep it in Redis/a database if worker processes must agree")
+                "or keep it in Redis or a database if workers must share it")
     return ("guard every access with one module-level threading.Lock, or keep it in "
-            "Redis/a database (or a multiprocessing.Manager with its Lock) if worker processes must agree")
+            "Redis, a database or a multiprocessing.Manager if workers must share it")

@@ -1,0 +1,48 @@
+"""The README and docs/rules/ are made from the rules' docstrings and a real run."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from flaskglobals_lint.docs import readme_with_table, rule_page
+from flaskglobals_lint.rules import ALL_RULES
+from flaskglobals_lint.rules.base import DOC_SECTIONS
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_every_rule_documents_every_section() -> None:
+    for rule in ALL_RULES:
+        doc = rule.documentation()
+        for section in DOC_SECTIONS:
+            assert f"## {section}\n" in doc, (rule.code, section)
+        assert f"flaskglobals-lint --demo {rule.code}" in doc
+
+
+def test_rule_pages_are_up_to_date() -> None:
+    for rule in ALL_RULES:
+        page = ROOT / "docs" / "rules" / f"{rule.code}.md"
+        assert page.read_text(encoding="utf-8") == rule_page(rule), \
+            f"{page} is stale: run python -m flaskglobals_lint.docs"
+
+
+def test_readme_rule_table_is_up_to_date() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_with_table(readme) == readme, "README table is stale: run python -m flaskglobals_lint.docs"
+
+
+def test_readme_example_output_is_a_real_run(run_cli) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- example-output:start -->\n```text\n(.*?)```\n<!-- example-output:end -->",
+                      readme, re.DOTALL)
+    assert block is not None
+    proc = run_cli("examples/", cwd=ROOT)
+    assert proc.returncode == 1
+    assert proc.stdout + proc.stderr == block.group(1)
+
+
+def test_readme_names_the_commands_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install . && flaskglobals-lint examples/" in readme
+    assert "pip install -e '.[test]' && pytest" in readme
+    assert "pip install -e '.[test]' && pytest" in (ROOT / ".ci" / "run").read_text()
