@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Optional
 from . import flask_model as fm
 from .facts.model import Access, Binding, FunctionFacts, LockUse, ModuleFacts, Ref, Span
 from .project import (
-    BindingSym, ClassSym, Context, ExternalSym, FunctionKey, InstanceOrigin, ModuleSym, Project, Reach,
+    BindingSym, ClassSym, Context, ExternalSym, FunctionKey, ModuleSym, Project, Reach,
 )
 
 LOCKISH_NAME = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore|guard)$|lock$", re.IGNORECASE)
@@ -37,6 +37,8 @@ class SharedState:
     path: str
     line: int
     view_class: bool = False
+    # For instances of project classes: the class, as "module:qualname".
+    of_class: str = ""
 
     @property
     def defined_at(self) -> str:
@@ -104,17 +106,14 @@ class Analysis:
             return False
         return write.state.key in self._benign_states
 
-    def reported_elsewhere_as_inconsistent(self, write: Write) -> bool:
-        """FGL009 owns an unprotected write when another site of the same state locks it."""
-        return write in self._inconsistent
-
     def finish(self) -> None:
+        """Decide, per state, what is benign and which unlocked writes FGL009 owns."""
         self._benign_states: set[str] = set()
-        self._inconsistent: set[int] = set()
         for key, writes in self.by_state().items():
             if all(_memo_write(w) for w in writes) or all(_lazy_write(w) for w in writes):
                 self._benign_states.add(key)
-        self._inconsistent_writes = {}
+        # id(unlocked write) -> a locked write of the same state
+        self._inconsistent_writes: dict[int, Write] = {}
         for key, writes in self.by_state().items():
             if key in self._benign_states and not self.strict:
                 continue
@@ -123,7 +122,6 @@ class Analysis:
             if locked and unlocked:
                 for w in unlocked:
                     self._inconsistent_writes[id(w)] = locked[0]
-        self._inconsistent = set()
 
     def inconsistent_with(self, write: Write) -> Optional[Write]:
         return self._inconsistent_writes.get(id(write))
@@ -244,14 +242,27 @@ class StateModel:
             return f"{module}.{fn.qualname}:{use.lock.text()}" if lockish or not path else None
         return None
 
+    def class_key(self, module: str, binding: Binding) -> str:
+        if binding.kind != "call":
+            return ""
+        cls = self.project.class_of_ctor(module, binding.ctor)
+        return f"{cls.module}:{cls.qualname}" if cls else ""
+
+    def known_attr(self, class_key: str, attr: str) -> bool:
+        """Whether instances of the class hold ``attr`` as data (set on self, or a class attribute)."""
+        module, qualname = class_key.split(":", 1)
+        cls = ClassSym(module, qualname)
+        return self.project.instance_attr_ctor(cls, attr) is not None or self.project.class_attr(cls, attr) is not None
+
     def _is_lock_attr(self, module: str, class_qualname: str, attr: str) -> bool:
         cls = ClassSym(module, class_qualname)
         found = self.project.class_attr(cls, attr)
         if found is not None and self.binding_kind(found[0].module, found[1]) == "lock":
             return True
         ctor = self.project.instance_attr_ctor(cls, attr)
-        return bool(ctor) and (self.project.qualified(module, ctor) in fm.LOCK_CONSTRUCTORS
-                               or ctor[-1] in fm.MANAGER_LOCK_METHODS)
+        if not ctor:
+            return False
+        return self.project.qualified(module, ctor) in fm.LOCK_CONSTRUCTORS or ctor[-1] in fm.MANAGER_LOCK_METHODS
 
     def is_fresh_lock(self, module: str, use: LockUse) -> bool:
         root = use.lock.root
@@ -268,10 +279,10 @@ class StateModel:
     def analyse(self, analysis: Analysis) -> None:
         project = self.project
         self._reached_functions: set[FunctionKey] = set()
-        project.walk(self.lock_identity_for_walk)
+        project.walk(self.lock_identity)
         self._reached_functions = {key for key, _ in project.reached}
         seen: set[tuple[str, int, int, str]] = set()
-        for (key, context), reach in project.reached.items():
+        for (key, _), reach in project.reached.items():
             module = project.modules[key.module]
             fn = module.functions.get(key.qualname)
             if fn is None:
@@ -289,9 +300,6 @@ class StateModel:
                 seen.add(ident)
                 analysis.writes.append(write)
 
-    def lock_identity_for_walk(self, module: str, fn: FunctionFacts, use: LockUse, context: Context) -> Optional[str]:
-        return self.lock_identity(module, fn, use, context)
-
     def classify(self, module_key: str, module: ModuleFacts, fn: FunctionFacts, access: Access,
                  reach: Reach) -> Optional[Write]:
         resolved = self.resolve(module_key, fn, access, reach)
@@ -300,8 +308,8 @@ class StateModel:
         state, operation = resolved
         if operation == "proxy" and not (access.read_modify_write or access.check_outside_lock):
             return None
-        if operation == "config" and access.kind == "method" and access.detail == "setdefault" and access.constant_value:
-            return None
+        if operation == "config" and access.detail == "setdefault" and access.constant_value:
+            return None  # ``config.setdefault("X", 5)``: idempotent
         locks = set(reach.held or ())
         fresh = False
         for use in access.locks:
@@ -330,7 +338,8 @@ class StateModel:
             state_kind = self.local_binding_kind(module, owner, root.name) if binding else "other"
             state = SharedState(
                 key=f"{module}.{root.owner}.{root.name}", name=root.name, kind=state_kind, where="closure",
-                path=self.project.modules[module].path, line=binding.span.line if binding else owner.span.line)
+                path=self.project.modules[module].path, line=binding.span.line if binding else owner.span.line,
+                of_class=self.class_key(module, binding) if binding else "")
             if kind == "rebind":
                 return state, "rebind"
             return self.operation(state, path, kind, module)
@@ -385,7 +394,8 @@ class StateModel:
             mod = project.modules[sym.module]
             if kind in ("lock", "manager", "function"):
                 return None
-            state = SharedState(f"{sym.module}.{sym.name}", sym.name, kind, "module", mod.path, binding.span.line)
+            state = SharedState(f"{sym.module}.{sym.name}", sym.name, kind, "module", mod.path,
+                                binding.span.line, of_class=self.class_key(sym.module, binding))
             if not rest and access.kind == "attr":
                 # ``settings.MODE = ...`` on a project module: a global rebind from outside.
                 return state, "rebind"
@@ -467,23 +477,15 @@ class StateModel:
         if root.kind != "self" or context.shared_self is None:
             return None
         origin = context.shared_self
-        facts = project.klass(cls)
         name = f"{origin.description}.{attr}" if origin.kind == "instance" else f"self.{attr}"
         state = SharedState(
             f"{origin.module}:{origin.description}.{attr}", name,
             "instance", "instance", project.modules[origin.module].path, origin.line,
             view_class=origin.kind == "view")
-        if instance_ctor is not None:
-            ctor_kind = "container" if project.qualified(module, instance_ctor) in fm.CONTAINER_CONSTRUCTORS else "other"
-            del ctor_kind
-        if origin.kind == "view":
-            return state, "view"
-        del facts
-        if access.kind == "attr" and len(path) == 1:
-            return state, "object"
-        if access.kind in ("item", "del", "method"):
-            return state, "object"
-        return state, "object"
+        direct = access.kind == "attr" and len(path) == 1
+        if not direct and instance_ctor is None and class_attr is None:
+            return None  # ``self.payload[...]``: a property or method result, not known state
+        return state, "view" if origin.kind == "view" else "object"
 
     def operation(self, state: SharedState, rest: tuple[str, ...], kind: str,
                   module: str) -> Optional[tuple[SharedState, str]]:
@@ -497,6 +499,11 @@ class StateModel:
         if state.kind == "instance":
             if not rest and kind == "method":
                 return None  # ``obj.clear()`` is a method of the object: followed by the call graph
+            if not rest or not rest[0].startswith("."):
+                return state, "object"
+            direct = kind == "attr" and len(rest) == 1
+            if not direct and state.of_class and not self.known_attr(state.of_class, rest[0][1:]):
+                return None  # ``obj.payload[...]``: a property or method result, not known state
             return state, "object"
         if state.kind == "client":
             attrs = [p[1:] for p in rest if p.startswith(".")]
@@ -514,8 +521,6 @@ class StateModel:
         attrs = [p[1:] for p in rest if p.startswith(".")]
         if not attrs or attrs[0] not in fm.APP_CONFIG_ATTRS:
             return None
-        if attrs[0] == "config" and len(rest) == 1 and (access is None or access.kind == "attr") and kind == "attr":
-            pass
         name = f"{state.name}.{attrs[0]}"
         return SharedState(f"{state.key}.{attrs[0]}", name, "app", "module", state.path, state.line), "config"
 
@@ -526,7 +531,3 @@ def analyse(project: Project, settings: object, processes: int = 1, processes_re
     StateModel(project, settings).analyse(analysis)
     analysis.finish()
     return analysis
-
-
-def unused(_: Iterable[object]) -> Iterator[object]:  # pragma: no cover - keeps imports honest
-    yield from ()

@@ -49,7 +49,8 @@ def _code_list(ctx: click.Context, param: click.Parameter, value: str | None) ->
               help="Read settings from this TOML file instead of the nearest pyproject.toml.")
 @click.option("--processes", type=click.IntRange(min=1), metavar="N",
               help="Number of worker processes the app runs under (default: read deployment files).")
-@click.option("--strict", is_flag=True, default=None, help="Also report benign races: idempotent memoization and lazy initialisation.")
+@click.option("--strict", is_flag=True, default=None,
+              help="Also report benign races: idempotent memoization and lazy initialisation.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--color/--no-color", default=None,

@@ -104,5 +104,10 @@ ELEMENT_METHODS = frozenset({"get", "setdefault", "pop"})
 # Copies: a value built from shared state that is no longer shared.
 COPY_FUNCTIONS = frozenset({"dict", "list", "set", "tuple", "sorted", "frozenset", "copy.copy", "copy.deepcopy"})
 
+# Objects from these packages have ``route``/``get``/``on`` decorators that are not Flask's.
+FOREIGN_FRAMEWORKS = frozenset({
+    "fastapi", "starlette", "sanic", "aiohttp", "bottle", "typer", "celery", "click", "pytest", "functools",
+})
+
 # Modules whose ``import`` marks a file as part of a Flask application.
 FLASK_ECOSYSTEM_PREFIXES = ("flask", "quart", "werkzeug", "connexion", "apiflask")

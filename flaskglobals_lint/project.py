@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Union
 
 from . import flask_model as fm
 from .facts.model import (
-    Binding, Call, ClassFacts, Decorator, FunctionFacts, ModuleFacts, Ref, Root,
+    Binding, Call, ClassFacts, Decorator, FunctionFacts, LockUse, ModuleFacts, Ref, Root,
 )
 
 
@@ -119,8 +119,6 @@ class Project:
         self.modules: dict[str, ModuleFacts] = {}
         self.duplicates: dict[str, list[ModuleFacts]] = {}
         for facts in modules:
-            if facts.error or facts.skip_file and not facts.functions:
-                pass
             if facts.module in self.modules:
                 self.duplicates.setdefault(facts.module, [self.modules[facts.module]]).append(facts)
                 continue
@@ -354,9 +352,9 @@ class Project:
             b = self.binding(sym)
             if b.kind == "call":
                 q = self.qualified(sym.module, b.ctor)
-                if q and q.split(".")[0] in ("fastapi", "starlette", "sanic", "aiohttp", "bottle", "typer", "celery", "click"):
+                if q and q.split(".")[0] in fm.FOREIGN_FRAMEWORKS:
                     return True
-        if isinstance(sym, ExternalSym) and sym.qualname.split(".")[0] in ("pytest", "click", "celery", "typer", "functools"):
+        if isinstance(sym, ExternalSym) and sym.qualname.split(".")[0] in fm.FOREIGN_FRAMEWORKS:
             return True
         return False
 
@@ -456,7 +454,7 @@ class Project:
                 key, "socketio" if namespace else "view", text, tainted_params=True, shared_instance=shared))
 
     # -------------------------------------------------------- reachability
-    def walk(self, lock_identity: "object") -> None:
+    def walk(self, lock_identity: Callable[[str, FunctionFacts, LockUse, Context], Optional[str]]) -> None:
         """Breadth-first from the entries; records a ``Reach`` per (function, context).
 
         ``lock_identity(module, fn, lock_use, context)`` names the shared lock a
@@ -470,10 +468,8 @@ class Project:
                 continue
             context = Context()
             if entry.shared_instance:
-                module = self.modules[entry.function.module]
                 context = Context(InstanceOrigin(entry.shared_instance, entry.function.module,
                                                  fn.span.line, kind="view"))
-                del module
             key = (entry.function, context)
             if key in self.reached:
                 continue
@@ -572,10 +568,10 @@ class Project:
             elif root.kind == "closure" and len(path) == 1:
                 owner = self.modules[module].functions.get(root.owner)
                 binding = owner.bindings.get(root.name) if owner else None
-                if binding is not None and binding.kind == "call":
-                    cls = self.class_of_ctor(module, binding.ctor)
-                    if cls is not None:
-                        target = self.find_method(cls, path[0][1:])
+                if owner is not None and binding is not None and binding.kind == "call":
+                    made = self.class_of_ctor(module, binding.ctor)
+                    if made is not None:
+                        target = self.find_method(made, path[0][1:])
                         if target is not None:
                             origin = InstanceOrigin(f"{root.name} (made in {owner.name}())", module, binding.span.line)
                             yield call, target, Context(origin)

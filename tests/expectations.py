@@ -49,7 +49,7 @@ def problems(case: Path, findings: list[tuple[str, int, str]]) -> list[str]:
     for group in groups.values():
         hits = [f for f in findings if (f[0], f[1]) in group.lines]
         if not hits:
-            out.append(f"missed {sorted(l for _, l in group.lines)} want {sorted(group.codes)}")
+            out.append(f"missed {sorted(line for _, line in group.lines)} want {sorted(group.codes)}")
     for path, line, code in findings:
         codes = expected_lines.get((path, line))
         if codes is None:

@@ -1,7 +1,6 @@
 """Each rule's own VALID/INVALID examples (the ones its documentation shows)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

@@ -95,7 +95,7 @@ def classify_value(node: cst.BaseExpression) -> tuple[str, tuple[str, ...], str]
     return "other", (), ""
 
 
-def _targets_of(node: cst.BaseAssignTargetExpression) -> Iterable[cst.BaseExpression]:
+def _targets_of(node: cst.BaseExpression) -> Iterable[cst.BaseExpression]:
     if isinstance(node, (cst.Tuple, cst.List)):
         for el in node.elements:
             yield from _targets_of(el.value)
@@ -502,9 +502,9 @@ class _Walker:
             self.walk_expression_statement(node.value)
         elif isinstance(node, cst.Assign):
             info = self.scan(node.value)
-            for target in node.targets:
-                for element in _targets_of(target.target):
-                    single = isinstance(target.target, (cst.Name, cst.Attribute, cst.Subscript))
+            for assign_target in node.targets:
+                single = isinstance(assign_target.target, (cst.Name, cst.Attribute, cst.Subscript))
+                for element in _targets_of(assign_target.target):
                     self.assign(element, node.value if single else None, info)
         elif isinstance(node, cst.AnnAssign):
             if node.value is not None:
@@ -514,7 +514,7 @@ class _Walker:
             info = self.scan(node.value)
             self.assign(node.target, node.value, info, augmented=True)
         elif isinstance(node, cst.Del):
-            for target in _targets_of(node.target):  # type: ignore[arg-type]
+            for target in _targets_of(node.target):
                 if isinstance(target, cst.Subscript):
                     self.scan(target.slice[0].slice if target.slice else None)
                     self.record_access("del", self.raw_ref(target.value), "del", f"del {self.short(target)}")
@@ -687,7 +687,8 @@ class _Walker:
                 return
             for alias in node.names:
                 name = alias.name.value if isinstance(alias.name, cst.Name) else ".".join(dotted(alias.name))
-                local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+                asname = alias.asname.name if alias.asname is not None else None
+                local = asname.value if isinstance(asname, cst.Name) else name
                 bound.append((local, Import(module, name)))
         for local, imp in bound:
             if fn is None:
@@ -750,8 +751,8 @@ class _Walker:
         class_name = ""
         if isinstance(parent, _ClassScope):
             class_name = parent.facts.qualname
-            names = {d.name[-1] for d in decorators if len(d.name) == 1}
-            kind = "staticmethod" if "staticmethod" in names else "classmethod" if "classmethod" in names else "method"
+            plain = {d.name[-1] for d in decorators if len(d.name) == 1}
+            kind = "staticmethod" if "staticmethod" in plain else "classmethod" if "classmethod" in plain else "method"
             parent.facts.methods[node.name.value] = qualname
         params = node.params
         all_params = [*params.posonly_params, *params.params, *params.kwonly_params]
@@ -808,7 +809,7 @@ class _Walker:
 
     # ------------------------------------------------------ scope resolution
     def finish(self) -> None:
-        for qualname, scope in self.function_scopes.items():
+        for scope in self.function_scopes.values():
             self.resolve_function(scope)
 
     def root_of(self, scope: _FunctionScope, name: str) -> Optional[Root]:

@@ -75,7 +75,7 @@ def index():
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         seen = set()
-        for module, fn, use, reach in analysis.fresh_locks:
+        for module, _, use, reach in analysis.fresh_locks:
             key = (module.path, use.span.line, use.span.column)
             if key in seen:
                 continue
