@@ -7,6 +7,8 @@ from __future__ import annotations
 
 # Decorator attributes that make the decorated function a view.
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
+# ``@app.endpoint("name")``: the view for an endpoint whose URL rule is added elsewhere.
+ENDPOINT_DECORATORS = frozenset({"endpoint"})
 
 # Decorator attributes (on an app or blueprint) whose function runs per request.
 HOOK_DECORATORS = frozenset({

@@ -338,6 +338,8 @@ class Project:
             methods = dec.methods or ((last.upper(),) if last != "route" else ("GET",))
             label = f"route {'|'.join(methods)} {dec.first_arg or ''}".rstrip()
             return EntryPoint(key, "route", label, tainted_params=True)
+        if last in fm.ENDPOINT_DECORATORS and dec.called:
+            return EntryPoint(key, "route", f"endpoint {dec.first_arg or fn.name}", tainted_params=True)
         if last in fm.HOOK_DECORATORS:
             return EntryPoint(key, "hook", f"{last} hook")
         if last in fm.SOCKETIO_DECORATORS and self.is_socketio(module, receiver):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from flaskglobals_lint import lint_paths
-from flaskglobals_lint.settings import Settings
+from flaskglobals_lint.settings import load_settings
 
 from .expectations import problems
 
@@ -19,7 +19,8 @@ def findings_for(case: Path) -> list[tuple[str, int, str]]:
     cwd = os.getcwd()
     os.chdir(case.parent)
     try:
-        result = lint_paths([case.name], Settings())
+        settings = load_settings(None, case if case.is_dir() else case.parent)
+        result = lint_paths([case.name], settings)
     finally:
         os.chdir(cwd)
     return [(os.path.realpath(case.parent / d.path), d.line, d.code) for d in result.diagnostics]
