@@ -445,6 +445,8 @@ class StateModel:
         attr_kind = self.binding_kind(owner.module, binding) if binding else "other"
         if attr_kind in ("lock", "function", "class"):
             return None
+        if any(base.split(".")[0] in fm.PER_INSTANCE_DEFAULT_PACKAGES for base in project.external_bases(sym)):
+            return None  # a model field: each instance gets its own copy of the default
         view = project.view_kind(sym) is not None or project.is_socketio_namespace(sym)
         state = SharedState(
             f"{owner.module}.{owner.qualname}.{attr}", f"{owner_facts.name}.{attr}", attr_kind, "class",

@@ -90,6 +90,13 @@ LOCK_CLASS_NAMES = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", 
 CLIENT_CONSTRUCTORS = frozenset({"requests.Session", "requests.sessions.Session", "httpx.Client", "httpx.AsyncClient"})
 CLIENT_CONFIG_ATTRS = frozenset({"headers", "cookies", "auth", "params", "proxies", "verify", "cert", "base_url"})
 
+# Model libraries that copy class-level defaults into each instance
+# (``tags: list[str] = []`` on a pydantic model is per instance).
+PER_INSTANCE_DEFAULT_PACKAGES = frozenset({
+    "pydantic", "pydantic_settings", "sqlmodel", "msgspec", "attr", "attrs", "marshmallow", "odmantic",
+    "beanie", "mongoengine",
+})
+
 # Process-wide state of the standard library.
 PROCESS_STATE = {"os.environ": "the process environment"}
 

@@ -562,6 +562,11 @@ class Project:
             if root.kind == "global":
                 yield from self.callees_of_global(call, module, (root.name,) + tuple(
                     p[1:] for p in path if p.startswith(".")) if all(p.startswith(".") for p in path) else ())
+            elif root.kind == "new" and len(path) == 1 and path[0].startswith("."):
+                made = self.class_of_ctor(module, tuple(root.name.split(".")))
+                target = self.find_method(made, path[0][1:]) if made is not None else None
+                if target is not None:
+                    yield call, target, Context()
             elif root.kind in ("self", "cls") and len(path) == 1 and path[0].startswith("."):
                 cls = ClassSym(module, root.owner)
                 target = self.find_method(cls, path[0][1:])

@@ -894,6 +894,9 @@ class _Walker:
             elif not call.callee[1]:
                 local_function = self.closure_function(scope, call.callee[0])
             callee = self.resolve_ref(scope, call.callee)
+            if callee is None and len(call.callee[1]) == 1 and scope.local_ctors.get(call.callee[0]):
+                # ``svc = Service(); svc.run()``: a method of an object made here.
+                callee = Ref(Root("new", ".".join(scope.local_ctors[call.callee[0]])), call.callee[1])
             if callee is None and not local_function:
                 continue
             if callee is None:
