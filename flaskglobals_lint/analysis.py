@@ -58,7 +58,10 @@ class Write:
     operation: str
     locks: frozenset[str] = frozenset()
     fresh_lock: bool = False
+    # The stored value comes from the request.
     tainted: bool = False
+    # The place written is selected by a key from the request (``d[user_id]``).
+    keyed_by_request: bool = False
 
     @property
     def protected(self) -> bool:
@@ -318,9 +321,8 @@ class StateModel:
                 locks.add(identity)
             elif self.is_fresh_lock(module_key, use):
                 fresh = True
-        tainted = "request" in access.taint or any(
-            t.startswith("param:") and t[6:] in reach.tainted_params for t in access.taint)
-        return Write(access, module, fn, reach, state, operation, frozenset(locks), fresh, tainted)
+        return Write(access, module, fn, reach, state, operation, frozenset(locks), fresh,
+                     reach.is_tainted(access.taint), reach.is_tainted(access.key_taint))
 
     def resolve(self, module: str, fn: FunctionFacts, access: Access, reach: Reach,
                 depth: int = 0) -> Optional[tuple[SharedState, str]]:

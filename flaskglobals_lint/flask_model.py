@@ -114,8 +114,11 @@ ELEMENT_METHODS = frozenset({"get", "setdefault", "pop"})
 COPY_FUNCTIONS = frozenset({"dict", "list", "set", "tuple", "sorted", "frozenset", "copy.copy", "copy.deepcopy"})
 
 # Objects from these packages have ``route``/``get``/``on`` decorators that are not Flask's.
+# Quart is left out on purpose: it runs every request on one event loop, so the
+# thread races these rules describe do not happen there.
 FOREIGN_FRAMEWORKS = frozenset({
     "fastapi", "starlette", "sanic", "aiohttp", "bottle", "typer", "celery", "click", "pytest", "functools",
+    "quart",
 })
 
 # Modules whose ``import`` marks a file as part of a Flask application.

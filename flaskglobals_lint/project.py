@@ -104,6 +104,10 @@ class Reach:
     # parameter -> [(the caller's Reach, the argument as the caller names it)].
     arguments: dict[str, list[tuple["Reach", Ref]]] = field(default_factory=dict)
 
+    def is_tainted(self, taint: frozenset[str]) -> bool:
+        """Whether a value with these sources carries request data in this reach."""
+        return "request" in taint or any(t.startswith("param:") and t[6:] in self.tainted_params for t in taint)
+
 
 def is_test_module(path: str) -> bool:
     """pytest files build apps to drive them with the test client, one request at a time."""
@@ -538,16 +542,11 @@ class Project:
     def tainted_args(self, call: Call, callee: FunctionFacts, reach: Reach) -> set[str]:
         params = self.parameters(callee)
         out: set[str] = set()
-
-        def is_tainted(taint: frozenset[str]) -> bool:
-            return "request" in taint or any(
-                t.startswith("param:") and t[6:] in reach.tainted_params for t in taint)
-
         for index, taint in enumerate(call.arg_taint):
-            if index < len(params) and is_tainted(taint):
+            if index < len(params) and reach.is_tainted(taint):
                 out.add(params[index])
         for name, _, taint in call.kwargs:
-            if name in params and is_tainted(taint):
+            if name in params and reach.is_tainted(taint):
                 out.add(name)
         return out
 

@@ -139,6 +139,7 @@ class _RawAccess:
     key: Optional[str] = None
     constant_value: bool = False
     computed_value: bool = False
+    key_taint: frozenset[str] = NO_TAINT
 
 
 @dataclass
@@ -157,6 +158,8 @@ class _FunctionScope:
     nonlocal_names: set[str] = field(default_factory=set)
     local_names: set[str] = field(default_factory=set)
     aliases: dict[str, RawRef] = field(default_factory=dict)
+    # alias name -> where the keys that selected it come from
+    alias_key_taint: dict[str, frozenset[str]] = field(default_factory=dict)
     tainted: dict[str, frozenset[str]] = field(default_factory=dict)
     # local name -> (references it was computed from, statement index)
     derived: dict[str, tuple[list[RawRef], int]] = field(default_factory=dict)
@@ -290,7 +293,8 @@ class _Walker:
     def record_access(self, kind: str, ref: Optional[RawRef], detail: str, text: str,
                       value: Optional[_ExprInfo] = None, *, augmented: bool = False,
                       key: Optional[str] = None, constant_value: bool = False,
-                      computed_value: bool = False) -> None:
+                      computed_value: bool = False, place: Optional[cst.BaseExpression] = None,
+                      extra_key: Optional[cst.BaseExpression] = None) -> None:
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
@@ -298,8 +302,31 @@ class _Walker:
             kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
             locks=tuple(fn.locks), index=fn.index, augmented=augmented,
             value=value or _ExprInfo(), key=key, constant_value=constant_value,
-            computed_value=computed_value,
+            computed_value=computed_value, key_taint=self.key_taint(place, extra_key),
         ))
+
+    def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
+        """Where the keys that select the written place come from (``games[game_id].players``)."""
+        out: set[str] = set()
+        keys: list[cst.BaseExpression] = [extra] if extra is not None else []
+        node = place
+        while isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
+            if isinstance(node, cst.Subscript):
+                keys.extend(el.slice.value for el in node.slice if isinstance(el.slice, cst.Index))
+                node = node.value
+            elif isinstance(node, cst.Attribute):
+                node = node.value
+            elif isinstance(node.func, cst.Attribute) and node.func.attr.value in fm.ELEMENT_METHODS and node.args:
+                keys.append(node.args[0].value)
+                node = node.func.value
+            else:
+                break
+        fn = self.fn
+        if isinstance(node, cst.Name) and fn is not None and node.value in fn.alias_key_taint:
+            out |= fn.alias_key_taint[node.value]
+        for key in keys:
+            out |= self.scan_quiet(key).taint
+        return frozenset(out)
 
     def record_call(self, node: cst.Call) -> None:
         fn = self.fn
@@ -517,9 +544,11 @@ class _Walker:
             for target in _targets_of(node.target):
                 if isinstance(target, cst.Subscript):
                     self.scan(target.slice[0].slice if target.slice else None)
-                    self.record_access("del", self.raw_ref(target.value), "del", f"del {self.short(target)}")
+                    self.record_access("del", self.raw_ref(target.value), "del", f"del {self.short(target)}",
+                                       place=target)
                 elif isinstance(target, cst.Attribute):
-                    self.record_access("del", self.raw_ref(target), "del", f"del {self.short(target)}")
+                    self.record_access("del", self.raw_ref(target), "del", f"del {self.short(target)}",
+                                       place=target)
                 elif isinstance(target, cst.Name) and fn is not None and target.value not in fn.global_names:
                     fn.local_names.add(target.value)
         elif isinstance(node, cst.Global):
@@ -596,7 +625,7 @@ class _Walker:
                 fn.facts.self_attrs.setdefault(target.attr.value, ctor)
             op = "+=" if augmented else "="
             self.record_access("attr", ref, target.attr.value, f"{self.short(target)} {op} ...", info,
-                               augmented=augmented, constant_value=constant)
+                               augmented=augmented, constant_value=constant, place=target)
         elif isinstance(target, cst.Subscript):
             self.scan(target.value)
             key_node = target.slice[0].slice if len(target.slice) == 1 else None
@@ -607,7 +636,7 @@ class _Walker:
             op = "+=" if augmented else "="
             self.record_access("item", self.raw_ref(target.value), "[]", f"{self.short(target)} {op} ...",
                                info, augmented=augmented, key=key, constant_value=constant,
-                               computed_value=_is_computed(value))
+                               computed_value=_is_computed(value), place=target)
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, None, info)
 
@@ -639,8 +668,10 @@ class _Walker:
         fn.local_names.add(name)
         if alias is not None and alias[0] != name:
             fn.aliases[name] = alias
+            fn.alias_key_taint[name] = self.key_taint(value, None) if value is not None else NO_TAINT
         elif not augmented:
             fn.aliases.pop(name, None)
+            fn.alias_key_taint.pop(name, None)
         if info is not None:
             taint = self.taint_of(info)
             if augmented:
@@ -883,7 +914,7 @@ class _Walker:
                 locks=held, augmented=raw.augmented,
                 read_modify_write=raw.augmented or self.reads_itself(scope, raw),
                 taint=raw.value.taint, constant_value=raw.constant_value,
-                computed_value=raw.computed_value,
+                computed_value=raw.computed_value, key_taint=raw.key_taint,
             )
             access = self.with_checks(scope, raw, access, await_indexes)
             facts.accesses.append(access)
@@ -1092,7 +1123,9 @@ class _Scanner(_Reader):
                     info.taint |= sub.taint
                 key = walker.code(node.args[0].value) if method == "setdefault" and node.args else None
                 walker.record_access("method", receiver, method, f"{walker.short(func)}(...)", info,
-                                     key=key, constant_value=bool(values) and all(_is_constant(v) for v in values))
+                                     key=key, constant_value=bool(values) and all(_is_constant(v) for v in values),
+                                     place=func.value,
+                                     extra_key=node.args[0].value if method == "setdefault" and node.args else None)
             if self.test and method == "get" and node.args:
                 self.test_read(func.value, walker.code(node.args[0].value))
         walker.record_call(node)

@@ -87,6 +87,8 @@ class Access:
     read_modify_write: bool = False
     # Where the stored value comes from: ``request`` or ``param:NAME``.
     taint: frozenset[str] = frozenset()
+    # Where the keys that select the written place come from (``d[user_id] = ...``).
+    key_taint: frozenset[str] = frozenset()
     # Span of a test of the same state made outside the lock held here.
     check_outside_lock: Span | None = None
     # The same state was tested under the lock held here, before this write.

@@ -18,9 +18,10 @@ class RequestDataLeak(Rule):
     in a `before_request` hook.
 
     Aggregates (`total += amount`, `d[k] = d.get(k, 0) + n`) are not reported
-    here: they mix values rather than publish one user's.  Neither is a
-    result computed from request data and stored under its key
-    (`CACHE[slug] = render(slug)`).
+    here: they mix values rather than publish one user's.  Neither is data
+    filed under a key that also comes from the request
+    (`drafts[author].append(text)`, `CACHE[slug] = render(slug)`): it is
+    shared on purpose with whoever asks for that key.
 
     ## Why it breaks
     Threads: the next request handled by the process, which may belong to a
@@ -82,8 +83,8 @@ def remember():
             a = write.access
             if not write.tainted or a.augmented or a.read_modify_write:
                 continue
-            if a.kind == "item" and a.computed_value:
-                continue  # ``CACHE[slug] = render(slug)``: a keyed result, not one user's data
+            if write.keyed_by_request:
+                continue  # ``drafts[author].append(text)``: filed under the requester's own key
 
             yield Finding(
                 self.code, write.module.path, write.access.span,
