@@ -67,6 +67,10 @@ class Write:
     def protected(self) -> bool:
         return bool(self.locks)
 
+    def lock_names(self) -> str:
+        """The locks held, as the code names them: ``'_lock'`` or ``'_lock', 'other'``."""
+        return ", ".join(f"'{short_lock_name(lock)}'" for lock in sorted(self.locks))
+
     @property
     def chain(self) -> tuple[str, ...]:
         return (self.reach.entry.label,) + self.reach.chain + (self.access.text,)
@@ -125,6 +129,18 @@ class Analysis:
             if locked and unlocked:
                 for w in unlocked:
                     self._inconsistent_writes[id(w)] = locked[0]
+            if len(locked) > 1:
+                # Writes under different locks exclude nothing from each other:
+                # the sites that share no lock with the most common one are reported.
+                counts: dict[str, int] = defaultdict(int)
+                for w in locked:
+                    for lock in w.locks:
+                        counts[lock] += 1
+                main = max(sorted(counts), key=lambda lock: counts[lock])
+                anchor = next(w for w in locked if main in w.locks)
+                for w in locked:
+                    if main not in w.locks:
+                        self._inconsistent_writes[id(w)] = anchor
 
     def inconsistent_with(self, write: Write) -> Optional[Write]:
         return self._inconsistent_writes.get(id(write))
@@ -141,6 +157,13 @@ class Analysis:
             if write.operation in wanted and not write.protected and not self.benign(write) \
                     and self.inconsistent_with(write) is None:
                 yield write
+
+
+def short_lock_name(identity: str) -> str:
+    """``pkg.app.order_lock`` -> ``order_lock``; ``app:self._lock`` -> ``self._lock``."""
+    if ":" in identity:
+        return identity.rsplit(":", 1)[-1]
+    return identity.rsplit(".", 1)[-1]
 
 
 def _memo_write(write: Write) -> bool:

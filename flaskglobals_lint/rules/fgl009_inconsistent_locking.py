@@ -11,8 +11,10 @@ class InconsistentLocking(Rule):
     """
     ## What it finds
     Shared state that one request-time site changes under a lock and another
-    changes without it.  The unprotected site is reported (instead of FGL001,
-    FGL002, FGL003 or FGL006 there), naming the site that does take the lock.
+    changes without it, or under a different lock.  The unprotected site is
+    reported (instead of FGL001, FGL002, FGL003 or FGL006 there), naming the
+    site that does take the lock; with different locks, the sites that do not
+    take the lock most sites use are reported.
 
     ## Why it breaks
     A lock only excludes code that also takes it.  The unlocked write runs in
@@ -87,11 +89,11 @@ def clear():
             other = analysis.inconsistent_with(write)
             if other is None:
                 continue
-            lock = sorted(other.locks)[0].rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+            here = f"under {write.lock_names()}" if write.protected else "without a lock"
             yield Finding(
                 self.code, write.module.path, write.access.span,
-                f"shared {where(write)} changed without a lock ({via(write)}) but under '{lock}' at "
-                f"{other.module.path}:{other.access.span.line}: the unlocked write interleaves with the "
-                f"locked one; take '{lock}' here too",
+                f"shared {where(write)} changed {here} ({via(write)}) but under {other.lock_names()} at "
+                f"{other.module.path}:{other.access.span.line}: the two writes do not exclude each other; "
+                f"take {other.lock_names()} here too",
                 write.chain,
             )
