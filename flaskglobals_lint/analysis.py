@@ -207,8 +207,9 @@ class StateModel:
             return "app"
         if q in fm.CLIENT_CONSTRUCTORS:
             return "client"
-        if self.project.class_of_ctor(module, ctor) is not None:
-            return "instance"
+        made = self.project.class_of_ctor(module, ctor)
+        if made is not None:
+            return "manager" if self.project.external_bases(made) & fm.MANAGER_BASES else "instance"
         if len(ctor) >= 2:
             owner, rest = self.project.resolve_dotted(module, ctor[:-1])
             if isinstance(owner, BindingSym) and not rest:

@@ -19,6 +19,7 @@ PROG = "flaskglobals-lint"
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def _code_list(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
@@ -53,6 +54,9 @@ def _code_list(ctx: click.Context, param: click.Parameter, value: str | None) ->
               help="Also report benign races: idempotent memoization and lazy initialisation.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
+@click.option("--demo", metavar="CODE",
+              help="Run a rule's race demonstration (buggy and fixed app under a real server) and exit; "
+                   "CODE is a rule code, redis, manager or all.")
 @click.option("--color/--no-color", default=None,
               help="Colour the text report (default: when writing to a terminal and NO_COLOR is unset).")
 @click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
@@ -71,6 +75,7 @@ def cli(
     strict: bool | None,
     list_rules: bool,
     explain: str | None,
+    demo: str | None,
     color: bool | None,
 ) -> None:
     """Find shared global state that Flask request handlers mutate.
@@ -86,6 +91,8 @@ def cli(
             ctx.exit(EXIT_CLEAN)
         if explain is not None:
             ctx.exit(_explain(explain, rules))
+        if demo is not None:
+            ctx.exit(_demo(demo))
         paths = paths or (".",)
         settings = apply_cli(load_settings(config, _config_start(paths)),
                              select=select, ignore=ignore, processes=processes, strict=strict)
@@ -111,6 +118,9 @@ def cli(
         ctx.exit(_error(f"path does not exist: {missing}"))
     except (click.exceptions.Exit, click.ClickException):
         raise  # ctx.exit() raises Exit, a RuntimeError: it must not become an "internal error"
+    except KeyboardInterrupt:
+        click.echo(f"{PROG}: interrupted", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # noqa: BLE001 - a linter must fail with a message, not a traceback
         click.echo(f"{PROG}: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
@@ -126,6 +136,22 @@ def _all_rules() -> list[type[Rule]]:
     from .rules import ALL_RULES
 
     return sorted(ALL_RULES, key=lambda rule: rule.code)
+
+
+def _demo(selection: str) -> int:
+    """Run demonstrations one by one, printing each report as it finishes."""
+    from .demo import demo_codes, render_result, render_summary, run_demo
+
+    try:
+        codes = demo_codes(selection)
+    except ValueError as exc:
+        return _error(str(exc))
+    results = []
+    for code in codes:
+        results.append(run_demo(code))
+        click.echo(render_result(results[-1]), nl=False)
+    click.echo(render_summary(results), nl=False)
+    return EXIT_CLEAN if all(r.shown for r in results) else EXIT_FINDINGS
 
 
 def _rule_table(rules: Sequence[type[Rule]]) -> str:

@@ -75,6 +75,8 @@ CONTAINER_CONSTRUCTORS = frozenset({
 # multiprocessing.Manager() proxies: each operation is one message to the
 # manager process, so single operations are safe; compound ones are not.
 MANAGER_CONSTRUCTORS = frozenset({"multiprocessing.Manager", "multiprocessing.managers.SyncManager"})
+# A project class deriving from one of these is a manager too (with its own registered types).
+MANAGER_BASES = frozenset({"multiprocessing.managers.SyncManager", "multiprocessing.managers.BaseManager"})
 MANAGER_PROXY_METHODS = frozenset({"dict", "list", "Namespace", "Value", "Array"})
 MANAGER_LOCK_METHODS = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition"})
 

@@ -11,6 +11,33 @@ import pytest
 TESTS = Path(__file__).parent
 
 
+def marked_processes() -> list[int]:
+    """Live processes that a demo server of this test session started (Linux: read from /proc)."""
+    from flaskglobals_lint.demo.servers import RUN_MARKER
+
+    mine = f"{RUN_MARKER}={os.getpid()}".encode()
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().split()[2]
+        except OSError:
+            continue
+        if mine in environ.split(b"\0") and state != "Z":
+            alive.append(int(entry.name))
+    return alive
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_server_outlives_the_session():
+    """Every process a test starts is stopped by the test: checked once more at the very end."""
+    yield
+    if Path("/proc").is_dir():
+        assert marked_processes() == []
+
+
 def cli_command() -> list[str]:
     """The installed console script, as a user runs it (``python -m`` if not on PATH)."""
     script = Path(sys.executable).parent / "flaskglobals-lint"

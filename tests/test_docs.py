@@ -46,3 +46,14 @@ def test_readme_names_the_commands_ci_runs() -> None:
     assert "pip install . && flaskglobals-lint examples/" in readme
     assert "pip install -e '.[test]' && pytest" in readme
     assert "pip install -e '.[test]' && pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_readme_demo_block_has_the_shape_of_a_real_run() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- demo-output:start -->\n```text\n(.*?)```\n<!-- demo-output:end -->", readme, re.DOTALL)
+    assert block is not None
+    text = block.group(1)
+    assert re.search(r"on Werkzeug threaded server, 1 process on http://127\.0\.0\.1:\d+\n", text) or \
+        re.search(r"on gunicorn, 2 worker processes on http://127\.0\.0\.1:\d+\n", text)
+    assert re.search(r"  result: race shown, remedy holds \(\d+\.\d s\)\n", text)
+    assert text.endswith("demonstrations showed the race and the remedy holding.\n")

