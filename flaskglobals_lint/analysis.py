@@ -79,6 +79,10 @@ class Write:
     def chain_text(self) -> str:
         return " -> ".join(self.chain)
 
+    def finding(self, code: str, message: str) -> "Finding":
+        """A finding at this write's statement."""
+        return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -89,6 +93,8 @@ class Finding:
     span: Span
     message: str
     chain: tuple[str, ...] = ()
+    # The file of the entry point whose request reaches the write.
+    origin: str = ""
 
 
 @dataclass

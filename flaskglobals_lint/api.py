@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 from .analysis import Analysis, Finding, analyse
 from .diagnostics import Diagnostic
 from .facts import ModuleFacts, module_facts
-from .files import SourceFile, detect_worker_processes, discover, find_deployment_files
+from .files import SourceFile, context_files, detect_worker_processes, discover, find_deployment_files
 from .project import Project
 from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME
 from .settings import Settings
@@ -83,10 +83,23 @@ def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None) ->
     """
     settings = settings or Settings()
     sources = discover(paths, settings)
-    facts = [read_facts(source) for source in sources]
+    reported: set[str] | None = None
+    context: list[SourceFile] = []
+    given_files = [s for s in sources if any(_same_file(s.path, p) for p in paths)]
+    if given_files:
+        # Files named one by one (as pre-commit does): analyse the project
+        # modules they need too, but report on the named files only.
+        context = context_files(given_files, settings)
+        reported = {s.display for s in sources}
+    facts = [read_facts(source) for source in [*sources, *context]]
     processes, reason = worker_processes(paths, settings)
-    diagnostics = lint_facts(facts, settings, processes, reason)
+    diagnostics = lint_facts(facts, settings, processes, reason, reported)
     return LintResult(diagnostics, len(sources), processes, reason)
+
+
+def _same_file(path: Path, given: str | Path) -> bool:
+    candidate = Path(given)
+    return candidate.is_file() and os.path.realpath(candidate) == os.path.realpath(path)
 
 
 def lint_source(source: str, path: str = "app.py", settings: Settings | None = None) -> list[Diagnostic]:
@@ -99,8 +112,12 @@ def lint_source(source: str, path: str = "app.py", settings: Settings | None = N
 
 
 def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
-               processes_reason: str = "") -> list[Diagnostic]:
-    """Run the project pass and every enabled rule over per-file facts."""
+               processes_reason: str = "", reported: set[str] | None = None) -> list[Diagnostic]:
+    """Run the project pass and every enabled rule over per-file facts.
+
+    With ``reported``, only findings in those files, or reached from an entry
+    point in them, are returned (the other facts are context).
+    """
     usable = [f for f in facts if not f.error and not f.skip_file]
     project = Project(usable, settings)
     analysis = analyse(project, settings, processes, processes_reason)
@@ -111,9 +128,13 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
         key = (finding.path, finding.span.line, finding.code)
         if key in seen or suppressed(finding, by_path.get(finding.path)):
             continue
+        if reported is not None and finding.path not in reported and finding.origin not in reported:
+            continue
         seen.add(key)
         out.append(to_diagnostic(finding))
     for f in facts:
+        if reported is not None and f.path not in reported:
+            continue
         if f.error and settings.is_enabled(FILE_ERROR_CODE, f.path):
             span = f.error_span
             out.append(Diagnostic(

@@ -103,6 +103,8 @@ class Reach:
     # Parameters bound by callers to something that is not a plain local:
     # parameter -> [(the caller's Reach, the argument as the caller names it)].
     arguments: dict[str, list[tuple["Reach", Ref]]] = field(default_factory=dict)
+    # The file that holds the entry point.
+    origin: str = ""
 
     def is_tainted(self, taint: frozenset[str]) -> bool:
         """Whether a value with these sources carries request data in this reach."""
@@ -479,7 +481,8 @@ class Project:
             key = (entry.function, context)
             if key in self.reached:
                 continue
-            reach = Reach(entry.function, context, entry, (f"{fn.name}()",), held=frozenset())
+            reach = Reach(entry.function, context, entry, (f"{fn.name}()",), held=frozenset(),
+                          origin=self.modules[entry.function.module].path)
             if entry.tainted_params:
                 reach.tainted_params = set(fn.params[1:] if fn.class_name and fn.kind == "method" else fn.params)
             self.reached[key] = reach
@@ -507,7 +510,7 @@ class Project:
                 if existing is None:
                     chain = reach.chain + (f"{callee.name}()",)
                     existing = self.reached[next_key] = Reach(target, context, reach.entry, chain,
-                                                              frozenset(held), tainted)
+                                                              frozenset(held), tainted, origin=reach.origin)
                     self.bind_arguments(call, callee, reach, existing)
                     queue.append(next_key)
                     continue

@@ -16,7 +16,8 @@ def test_every_rule_documents_every_section() -> None:
         doc = rule.documentation()
         for section in DOC_SECTIONS:
             assert f"## {section}\n" in doc, (rule.code, section)
-        assert f"flaskglobals-lint --demo {rule.code}" in doc
+        if rule.code != "FGL900":
+            assert f"flaskglobals-lint --demo {rule.code}" in doc
 
 
 def test_rule_pages_are_up_to_date() -> None:

@@ -38,6 +38,6 @@ def test_example(code: str, kind: str, index: int, source: str) -> None:
 
 def test_every_rule_but_fgl011_has_examples_both_ways() -> None:
     for rule in ALL_RULES:
-        if rule.code == "FGL011":
-            continue  # needs deployment files: covered by fixtures and tests/cases
+        if rule.code in ("FGL011", "FGL900"):
+            continue  # deployment files / broken files: covered by fixtures, tests/cases and test_engine
         assert rule.invalid and rule.valid, rule.code

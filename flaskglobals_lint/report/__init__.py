@@ -5,7 +5,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Protocol, Sequence
 
 from ..diagnostics import Diagnostic
-from . import github, json, sarif, text
+from . import github, gitlab, json, sarif, text
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
@@ -21,6 +21,7 @@ FORMATS: dict[str, Renderer] = {
     "json": json.render,
     "sarif": sarif.render,
     "github": github.render,
+    "gitlab": gitlab.render,
 }
 
 

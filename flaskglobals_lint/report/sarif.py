@@ -39,7 +39,7 @@ def render(
     occurrences: Counter[tuple[str, str, str]] = Counter()
     results = []
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
-        identity = (diagnostic.code, diagnostic.path, _NUMBER.sub("#", diagnostic.message))
+        identity = stable_identity(diagnostic)
         occurrences[identity] += 1
         results.append(_result(diagnostic, rule_index, identity, occurrences[identity], srcroot))
     log = {
@@ -59,6 +59,11 @@ def render(
         }],
     }
     return json.dumps(log, indent=2) + "\n"
+
+
+def stable_identity(diagnostic: Diagnostic) -> tuple[str, str, str]:
+    """What identifies a finding across runs: code, path and message, without line numbers."""
+    return (diagnostic.code, diagnostic.path, _NUMBER.sub("#", diagnostic.message))
 
 
 def fingerprint(identity: tuple[str, str, str], occurrence: int) -> str:

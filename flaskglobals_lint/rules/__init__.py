@@ -13,16 +13,17 @@ from .fgl008_useless_lock import UselessLock
 from .fgl009_inconsistent_locking import InconsistentLocking
 from .fgl010_await_interleaving import AwaitInterleaving
 from .fgl011_per_process_state import PerProcessState
+from .fgl900_file_not_analysed import FileNotAnalysed
 
 ALL_RULES: tuple[type[Rule], ...] = (
     GlobalRebind, SharedContainerMutation, SharedObjectMutation, RequestDataLeak, CheckThenAct,
     ViewClassState, ConfigMutation, UselessLock, InconsistentLocking, AwaitInterleaving,
-    PerProcessState,
+    PerProcessState, FileNotAnalysed,
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 
-# Diagnostics the engine itself emits (not a rule with check()).
-FILE_ERROR_CODE = "FGL900"
-FILE_ERROR_NAME = "file-not-analysed"
+# The engine itself emits FGL900, from the per-file step.
+FILE_ERROR_CODE = FileNotAnalysed.code
+FILE_ERROR_NAME = FileNotAnalysed.name
 
 __all__ = ["ALL_RULES", "BY_CODE", "Rule", "FILE_ERROR_CODE", "FILE_ERROR_NAME"]

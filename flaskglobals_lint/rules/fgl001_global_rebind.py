@@ -119,9 +119,8 @@ if __name__ == "__main__":
         for write in analysis.racy(("rebind",)):
             hazard = "concurrent requests lose updates" if write.access.read_modify_write \
                 else "every concurrent request sees the value one request stored"
-            yield Finding(
-                self.code, write.module.path, write.access.span,
+            yield write.finding(
+                self.code,
                 f"global {where(write)} rebound at request time ({via(write)}): {hazard}"
                 f"{workers_note(analysis)}; {remedy(write)}",
-                write.chain,
             )

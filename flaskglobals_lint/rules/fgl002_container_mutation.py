@@ -136,9 +136,8 @@ def run(name, s):
                 hazard = ("concurrent requests lose updates" if write.access.read_modify_write
                           else "concurrent requests change it at the same time")
                 note = workers_note(analysis)
-            yield Finding(
-                self.code, write.module.path, write.access.span,
+            yield write.finding(
+                self.code,
                 f"shared {where(write)} changed at request time ({via(write)}): {hazard}{note}; "
                 f"{remedy(write)}",
-                write.chain,
             )

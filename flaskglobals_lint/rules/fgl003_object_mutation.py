@@ -104,9 +104,8 @@ def basket(item):
             else:
                 hazard = ("concurrent requests lose updates" if write.access.read_modify_write
                           else "concurrent requests change the same object")
-            yield Finding(
-                self.code, write.module.path, write.access.span,
+            yield write.finding(
+                self.code,
                 f"shared object {where(write)} changed at request time ({via(write)}): {hazard}"
                 f"{workers_note(analysis) if write.operation != 'client' else ''}; {remedy(write)}",
-                write.chain,
             )

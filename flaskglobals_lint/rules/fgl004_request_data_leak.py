@@ -86,10 +86,9 @@ def remember():
             if write.keyed_by_request:
                 continue  # ``drafts[author].append(text)``: filed under the requester's own key
 
-            yield Finding(
-                self.code, write.module.path, write.access.span,
+            yield write.finding(
+                self.code,
                 f"request data stored in shared {where(write)} ({via(write)}): concurrent requests "
                 f"of other users read it, so one user's data is served to another; keep per-request "
                 f"data on flask.g (or pass it as an argument)",
-                write.chain,
             )

@@ -89,10 +89,9 @@ def book(seat, user):
                 continue
             if analysis.benign(write) or write.operation == "config":
                 continue
-            yield Finding(
-                self.code, write.module.path, a.span,
+            yield write.finding(
+                self.code,
                 f"shared {where(write)} is tested at line {a.check_outside_lock.line} outside the lock "
                 f"held for this write ({via(write)}): another request can change it in between, so the "
                 f"write acts on a stale decision; make the test and the write one locked block",
-                write.chain,
             )

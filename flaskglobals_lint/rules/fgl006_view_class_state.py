@@ -83,9 +83,8 @@ app.add_url_rule("/c", view_func=Counter.as_view("c"))
         for write in analysis.racy(("view",)):
             hazard = ("concurrent requests lose updates" if write.access.read_modify_write
                       else "every request handled by this process sees and overwrites it")
-            yield Finding(
-                self.code, write.module.path, write.access.span,
+            yield write.finding(
+                self.code,
                 f"view state {where(write)} is shared by all requests and changed at request time "
                 f"({via(write)}): {hazard}{workers_note(analysis)}; {remedy(write)}",
-                write.chain,
             )

@@ -73,10 +73,9 @@ def create_app():
         for write in analysis.writes:
             if write.operation != "config":
                 continue
-            yield Finding(
-                self.code, write.module.path, write.access.span,
+            yield write.finding(
+                self.code,
                 f"app configuration '{write.state.name}' changed at request time ({via(write)}): every "
                 f"concurrent request sees the change and other worker processes never do; set "
                 f"configuration once in create_app() and keep per-request values on flask.g or in the session",
-                write.chain,
             )

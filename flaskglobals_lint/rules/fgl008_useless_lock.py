@@ -86,5 +86,5 @@ def index():
                 f"lock created at request time ({' -> '.join(chain)}): each request gets its own lock, "
                 f"so it never excludes another request; create the lock once at module level "
                 f"(LOCK = threading.Lock()) and use that",
-                chain,
+                chain, reach.origin,
             )

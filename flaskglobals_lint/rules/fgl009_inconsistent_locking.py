@@ -90,10 +90,9 @@ def clear():
             if other is None:
                 continue
             here = f"under {write.lock_names()}" if write.protected else "without a lock"
-            yield Finding(
-                self.code, write.module.path, write.access.span,
+            yield write.finding(
+                self.code,
                 f"shared {where(write)} changed {here} ({via(write)}) but under {other.lock_names()} at "
                 f"{other.module.path}:{other.access.span.line}: the two writes do not exclude each other; "
                 f"take {other.lock_names()} here too",
-                write.chain,
             )

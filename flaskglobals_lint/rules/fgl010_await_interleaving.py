@@ -76,10 +76,9 @@ async def buy():
             a = write.access
             if not a.stale_after_await or write.protected:
                 continue
-            yield Finding(
-                self.code, write.module.path, a.span,
+            yield write.finding(
+                self.code,
                 f"shared {where(write)} written from a value read before the await at line "
                 f"{a.stale_after_await} ({via(write)}): other requests run during the await and their "
                 f"changes are overwritten; re-read and update it in one step under a lock after the await",
-                write.chain,
             )

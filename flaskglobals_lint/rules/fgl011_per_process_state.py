@@ -55,11 +55,10 @@ class PerProcessState(Rule):
         for write in analysis.writes:
             if not write.protected or write.operation in ("proxy", "config") or analysis.benign(write):
                 continue
-            yield Finding(
-                self.code, write.module.path, write.access.span,
+            yield write.finding(
+                self.code,
                 f"shared {where(write)} is protected by a lock but lives in one worker process "
                 f"({via(write)}); the app runs {analysis.processes} worker processes{reason}, each with "
                 f"its own copy and its own lock; keep it in Redis or a database, or use a "
                 f"multiprocessing.Manager",
-                write.chain,
             )
