@@ -83,7 +83,7 @@ def module_facts(source: bytes | str, path: str, module: str, is_package: bool =
         return facts
     try:
         tree = cst.parse_module(text)
-        result = facts_from_tree(tree, path, module, is_package)
+        result = facts_from_tree(tree, path, module, is_package, text)
     except cst.ParserSyntaxError as exc:
         facts.error, facts.error_span = _syntax_error(text, path, exc)
         return facts

@@ -9,8 +9,11 @@ binds locally.
 """
 from __future__ import annotations
 
+import ast
+import dataclasses
+import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Mapping, Optional, Sequence, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -187,9 +190,10 @@ Scope = Union[None, _FunctionScope, _ClassScope]
 class _Walker:
     """Walks statements in order; expressions are scanned by ``_scan``."""
 
-    def __init__(self, wrapper: MetadataWrapper, facts: ModuleFacts) -> None:
-        self.module = wrapper.module
-        self.positions = wrapper.resolve(PositionProvider)
+    def __init__(self, tree: cst.Module, facts: ModuleFacts, positions: "_Positions") -> None:
+        self.module = tree
+        self.positions = positions
+        self.current_span = Span(1, 1, 1, 1)
         self.facts = facts
         self.scopes: list[Scope] = [None]
         self.function_scopes: dict[str, _FunctionScope] = {}
@@ -206,8 +210,8 @@ class _Walker:
         return scope if isinstance(scope, _FunctionScope) else None
 
     def span(self, node: cst.CSTNode) -> Span:
-        rng = self.positions[node]
-        return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)
+        """Where findings about ``node`` are reported: the statement it is part of."""
+        return self.current_span
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -285,7 +289,7 @@ class _Walker:
     def scan(self, node: Optional[cst.CSTNode], *, test: bool = False) -> _ExprInfo:
         info = _ExprInfo()
         if node is not None:
-            node.visit(_Scanner(self, info, test))
+            _Scanner(self, info, test).run(node)
             info.taint = self.taint_of(info)
         return info
 
@@ -350,7 +354,7 @@ class _Walker:
     def scan_quiet(self, node: cst.CSTNode) -> _ExprInfo:
         """Names and references read, without recording calls or writes again."""
         info = _ExprInfo()
-        node.visit(_Reader(self, info))
+        _Reader(self, info).run(node)
         info.taint = self.taint_of(info)
         return info
 
@@ -400,7 +404,8 @@ class _Walker:
         ))
 
     # ------------------------------------------------------------ statements
-    def walk_block(self, body: Union[cst.BaseSuite, Sequence[cst.BaseStatement]]) -> None:
+    def walk_block(self, body: Union[cst.BaseSuite, Sequence[cst.BaseStatement]],
+                   ast_body: Optional[Sequence[ast.stmt]]) -> None:
         statements: Sequence[cst.CSTNode]
         if isinstance(body, cst.IndentedBlock):
             statements = body.body
@@ -410,65 +415,74 @@ class _Walker:
             statements = body  # type: ignore[assignment]
         fn = self.fn
         held_before = len(fn.locks) if fn is not None else 0
+        cursor = self.positions.cursor(ast_body)
         for statement in statements:
-            self.walk_statement(statement)
+            self.walk_statement(statement, cursor)
         # ``lock.acquire()`` holds until ``release()`` or the end of its block.
         if fn is not None and self.fn is fn:
             del fn.locks[held_before:]
 
-    def walk_statement(self, node: cst.CSTNode) -> None:
+    def walk_statement(self, node: cst.CSTNode, cursor: "_Cursor") -> None:
         fn = self.fn
         if fn is not None:
             fn.index += 1
         if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             for small in node.body:
                 self.statement = small
+                self.current_span = cursor.next(small, _SMALL_AST.get(type(small), ast.stmt))
                 self.walk_small(small)
             return
         self.statement = node
+        twin = cursor.take(node, _COMPOUND_AST.get(type(node), ast.stmt))
+        self.current_span = self.positions.span(node, twin)
         if isinstance(node, cst.FunctionDef):
-            self.walk_function(node)
+            self.walk_function(node, twin)
         elif isinstance(node, cst.ClassDef):
-            self.walk_class(node)
+            self.walk_class(node, twin)
         elif isinstance(node, cst.If):
-            self.walk_if(node)
+            self.walk_if(node, twin)
         elif isinstance(node, cst.While):
             self.scan(node.test, test=True)
-            self.walk_block(node.body)
+            self.walk_block(node.body, _body(twin))
             if node.orelse is not None:
-                self.walk_block(node.orelse.body)
+                self.walk_block(node.orelse.body, _body(twin, "orelse"))
         elif isinstance(node, cst.For):
-            self.walk_for(node)
+            self.walk_for(node, twin)
         elif isinstance(node, cst.With):
-            self.walk_with(node)
+            self.walk_with(node, twin)
         elif isinstance(node, (cst.Try, cst.TryStar)):
-            self.walk_block(node.body)
-            for handler in node.handlers:
+            self.walk_block(node.body, _body(twin))
+            handlers = getattr(twin, "handlers", None)
+            for index, handler in enumerate(node.handlers):
                 if handler.name is not None:
                     self.bind_target(handler.name.name, None, None)
-                self.walk_block(handler.body)
+                self.walk_block(handler.body, handlers[index].body if handlers is not None else None)
             if node.orelse is not None:
-                self.walk_block(node.orelse.body)
+                self.walk_block(node.orelse.body, _body(twin, "orelse"))
             if node.finalbody is not None:
-                self.walk_block(node.finalbody.body)
+                self.walk_block(node.finalbody.body, _body(twin, "finalbody"))
         elif isinstance(node, cst.Match):
             self.scan(node.subject)
-            for case in node.cases:
-                self.walk_block(case.body)
+            cases = getattr(twin, "cases", None)
+            for index, case in enumerate(node.cases):
+                self.walk_block(case.body, cases[index].body if cases is not None else None)
 
-    def walk_if(self, node: cst.If) -> None:
+    def walk_if(self, node: cst.If, twin: Optional[ast.stmt]) -> None:
         if self.fn is None and _is_main_guard(node.test):
             return  # runs only as a script: never request-time, binds nothing shared
         self.scan(node.test, test=True)
-        self.walk_block(node.body)
+        self.walk_block(node.body, _body(twin))
         orelse = node.orelse
         if isinstance(orelse, cst.If):
             self.statement = orelse
-            self.walk_if(orelse)
+            inner = _body(twin, "orelse")
+            inner_if = inner[0] if inner else None
+            self.current_span = self.positions.span(orelse, inner_if)
+            self.walk_if(orelse, inner_if)
         elif isinstance(orelse, cst.Else):
-            self.walk_block(orelse.body)
+            self.walk_block(orelse.body, _body(twin, "orelse"))
 
-    def walk_for(self, node: cst.For) -> None:
+    def walk_for(self, node: cst.For, twin: Optional[ast.stmt]) -> None:
         info = self.scan(node.iter)
         iter_ref = self.raw_ref(node.iter) if isinstance(node.iter, (cst.Name, cst.Attribute, cst.Subscript)) else None
         if isinstance(node.iter, cst.Call) and isinstance(node.iter.func, cst.Attribute) \
@@ -478,11 +492,11 @@ class _Walker:
             element = (iter_ref[0], iter_ref[1] + ("[]",)) if iter_ref is not None else None
             self.bind_target(target, element if isinstance(node.target, cst.Name) or
                              isinstance(node.iter, cst.Call) else None, info)
-        self.walk_block(node.body)
+        self.walk_block(node.body, _body(twin))
         if node.orelse is not None:
-            self.walk_block(node.orelse.body)
+            self.walk_block(node.orelse.body, _body(twin, "orelse"))
 
-    def walk_with(self, node: cst.With) -> None:
+    def walk_with(self, node: cst.With, twin: Optional[ast.stmt]) -> None:
         fn = self.fn
         pushed = 0
         for item in node.items:
@@ -498,7 +512,7 @@ class _Walker:
             if item.asname is not None:
                 for target in _targets_of(item.asname.name):
                     self.bind_target(target, None, None)
-        self.walk_block(node.body)
+        self.walk_block(node.body, _body(twin))
         if fn is not None and pushed:
             del fn.locks[len(fn.locks) - pushed:]
 
@@ -766,7 +780,7 @@ class _Walker:
                 out.append(Decorator(name, called, first, methods))
         return tuple(out)
 
-    def walk_function(self, node: cst.FunctionDef) -> None:
+    def walk_function(self, node: cst.FunctionDef, twin: Optional[ast.stmt]) -> None:
         parent = self.scope
         decorators = self.decorators(node)
         for dec in node.decorators:
@@ -813,14 +827,14 @@ class _Walker:
             scope.cls_name = names[0]
         self.facts.functions[qualname] = facts
         self.function_scopes[qualname] = scope
-        saved = self.statement
+        saved, saved_span = self.statement, self.current_span
         self.scopes.append(scope)
-        self.walk_block(node.body)
+        self.walk_block(node.body, _body(twin))
         self.scopes.pop()
-        self.statement = saved
+        self.statement, self.current_span = saved, saved_span
         facts.nested = tuple(scope.local_defs.values())
 
-    def walk_class(self, node: cst.ClassDef) -> None:
+    def walk_class(self, node: cst.ClassDef, twin: Optional[ast.stmt]) -> None:
         parent = self.scope
         qualname = self.qualname(node.name.value)
         bases = tuple(dotted(arg.value) for arg in node.bases if arg.keyword is None and dotted(arg.value))
@@ -832,11 +846,11 @@ class _Walker:
             self.facts.bindings[node.name.value] = Binding(node.name.value, "class", self.span(node.name))
         elif isinstance(parent, _FunctionScope):
             parent.local_names.add(node.name.value)
-        saved = self.statement
+        saved, saved_span = self.statement, self.current_span
         self.scopes.append(_ClassScope(facts))
-        self.walk_block(node.body)
+        self.walk_block(node.body, _body(twin))
         self.scopes.pop()
-        self.statement = saved
+        self.statement, self.current_span = saved, saved_span
 
     # ------------------------------------------------------ scope resolution
     def finish(self) -> None:
@@ -1022,7 +1036,49 @@ def _is_main_guard(test: cst.BaseExpression) -> bool:
     return False
 
 
-class _Reader(cst.CSTVisitor):
+# Fields that hold only whitespace, punctuation or operators: never worth a visit.
+_SKIPPED_FIELDS = frozenset({
+    "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header", "footer",
+    "equal", "colon", "dot", "star", "operator", "lbracket", "rbracket", "lbrace", "rbrace", "newline",
+    "asynchronous", "arrow", "walrus", "first_line", "empty_lines", "prefix",
+})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = tuple(f.name for f in dataclasses.fields(cls)
+                       if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace"))
+        _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+class _Traversal:
+    """A pre-order walk that calls ``visit_<Type>`` / ``leave_<Type>`` like a
+    libcst visitor, without rebuilding nodes as ``CSTNode.visit`` does (the
+    most expensive part of a libcst visit)."""
+
+    def run(self, node: cst.CSTNode) -> None:
+        cls = type(node)
+        name = cls.__name__
+        visit = getattr(self, "visit_" + name, None)
+        if visit is not None and visit(node) is False:
+            return
+        for field_name in _child_fields(cls):
+            value = getattr(node, field_name)
+            if isinstance(value, cst.CSTNode):
+                self.run(value)
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    if isinstance(item, cst.CSTNode):
+                        self.run(item)
+        leave = getattr(self, "leave_" + name, None)
+        if leave is not None:
+            leave(node)
+
+
+class _Reader(_Traversal):
     """Collects the names and references an expression reads."""
 
     def __init__(self, walker: _Walker, info: _ExprInfo) -> None:
@@ -1132,10 +1188,110 @@ class _Scanner(_Reader):
         return True
 
 
-def facts_from_tree(tree: cst.Module, path: str, module: str, is_package: bool) -> ModuleFacts:
-    facts = ModuleFacts(path=path, module=module, is_package=is_package)
-    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
-    walker = _Walker(wrapper, facts)
-    walker.walk_block(wrapper.module.body)
-    walker.finish()
-    return facts
+# ---------------------------------------------------------------- positions
+class _PositionMismatch(Exception):
+    """The ast and libcst trees disagree (should not happen): use libcst's own positions."""
+
+
+_SMALL_AST: dict[type, type] = {
+    cst.Expr: ast.Expr, cst.Assign: ast.Assign, cst.AugAssign: ast.AugAssign, cst.AnnAssign: ast.AnnAssign,
+    cst.Return: ast.Return, cst.Del: ast.Delete, cst.Pass: ast.Pass, cst.Break: ast.Break,
+    cst.Continue: ast.Continue, cst.Global: ast.Global, cst.Nonlocal: ast.Nonlocal, cst.Import: ast.Import,
+    cst.ImportFrom: ast.ImportFrom, cst.Raise: ast.Raise, cst.Assert: ast.Assert,
+}
+_COMPOUND_AST: dict[type, Union[type, tuple[type, ...]]] = {
+    cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef), cst.ClassDef: ast.ClassDef, cst.If: ast.If,
+    cst.While: ast.While, cst.For: (ast.For, ast.AsyncFor), cst.With: (ast.With, ast.AsyncWith),
+    cst.Try: ast.Try,
+}
+if hasattr(ast, "TryStar"):
+    _COMPOUND_AST[cst.TryStar] = ast.TryStar
+if hasattr(ast, "Match"):
+    _COMPOUND_AST[cst.Match] = ast.Match
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _body(twin: Optional[ast.stmt], name: str = "body") -> Optional[Sequence[ast.stmt]]:
+    return getattr(twin, name, None) if twin is not None else None
+
+
+class _Cursor:
+    """Walks an ast statement list in step with the libcst statements of the same block."""
+
+    def __init__(self, positions: "_Positions", statements: Optional[Sequence[ast.stmt]]) -> None:
+        self.positions = positions
+        self.statements = statements
+        self.index = 0
+
+    def take(self, node: cst.CSTNode, expected: Union[type, tuple[type, ...]]) -> Optional[ast.stmt]:
+        if self.statements is None:
+            return None
+        if self.index >= len(self.statements) or not isinstance(self.statements[self.index], expected):
+            raise _PositionMismatch(type(node).__name__)
+        twin = self.statements[self.index]
+        self.index += 1
+        return twin
+
+    def next(self, node: cst.CSTNode, expected: Union[type, tuple[type, ...]]) -> Span:
+        return self.positions.span(node, self.take(node, expected))
+
+
+class _Positions:
+    """Statement positions.  Python's ``ast`` gives them ten times faster than
+    libcst's PositionProvider (which renders the whole module); the provider is
+    the fallback when ``ast`` cannot parse what libcst did."""
+
+    def __init__(self, text: str, tree: cst.Module, use_ast: bool) -> None:
+        self.text = text
+        self.tree = tree
+        self.lines: Optional[list[str]] = None
+        self.module: Optional[ast.Module] = None
+        self.provider: Optional[Mapping[cst.CSTNode, object]] = None
+        if use_ast:
+            try:
+                self.module = ast.parse(text)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                self.module = None
+        if self.module is None:
+            self.provider = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+
+    def cursor(self, statements: Optional[Sequence[ast.stmt]]) -> _Cursor:
+        return _Cursor(self, statements if self.provider is None else None)
+
+    def span(self, node: cst.CSTNode, twin: Optional[ast.stmt]) -> Span:
+        if twin is None:
+            if self.provider is None:
+                raise _PositionMismatch(type(node).__name__)
+            rng = self.provider[node]
+            return Span(rng.start.line, rng.start.column + 1, rng.end.line, rng.end.column + 1)  # type: ignore
+        end_line = twin.end_lineno or twin.lineno
+        end_col = twin.end_col_offset if twin.end_col_offset is not None else twin.col_offset
+        return Span(twin.lineno, self.column(twin.lineno, twin.col_offset) + 1,
+                    end_line, self.column(end_line, end_col) + 1)
+
+    def column(self, line: int, byte_offset: int) -> int:
+        """ast counts UTF-8 bytes; report characters, like editors do."""
+        if self.lines is None:
+            self.lines = _LINE_BREAK.split(self.text)
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if text.isascii():
+            return byte_offset
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "ignore"))
+
+    def root_statements(self) -> Optional[Sequence[ast.stmt]]:
+        return self.module.body if self.module is not None else None
+
+
+def facts_from_tree(tree: cst.Module, path: str, module: str, is_package: bool, text: str = "") -> ModuleFacts:
+    text = text or tree.code
+    for use_ast in (True, False):
+        facts = ModuleFacts(path=path, module=module, is_package=is_package)
+        positions = _Positions(text, tree, use_ast)
+        walker = _Walker(tree, facts, positions)
+        try:
+            walker.walk_block(tree.body, positions.root_statements())
+        except _PositionMismatch:
+            continue
+        walker.finish()
+        return facts
+    raise AssertionError("libcst positions cannot mismatch")  # pragma: no cover
