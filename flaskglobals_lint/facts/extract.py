@@ -13,7 +13,7 @@ import ast
 import dataclasses
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Optional, Sequence, Union
+from typing import Iterable, Mapping, Optional, Sequence, Union, cast
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -454,9 +454,11 @@ class _Walker:
             self.walk_block(node.body, _body(twin))
             handlers = getattr(twin, "handlers", None)
             for index, handler in enumerate(node.handlers):
-                if handler.name is not None:
-                    self.bind_target(handler.name.name, None, None)
-                self.walk_block(handler.body, handlers[index].body if handlers is not None else None)
+                name = getattr(handler, "name", None)
+                if name is not None:
+                    self.bind_target(name.name, None, None)
+                twin_body = handlers[index].body if handlers is not None else None
+                self.walk_block(cast(cst.ExceptHandler, handler).body, twin_body)
             if node.orelse is not None:
                 self.walk_block(node.orelse.body, _body(twin, "orelse"))
             if node.finalbody is not None:
