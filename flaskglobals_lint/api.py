@@ -13,7 +13,11 @@ from typing import Iterable, Sequence
 from .analysis import Analysis, Finding, analyse
 from .diagnostics import Diagnostic
 from .facts import ModuleFacts, module_facts
-from .files import SourceFile, context_files, detect_worker_processes, discover, find_deployment_files
+from .facts.batch import FileJob, collect, default_jobs
+from .facts.cache import CACHE_DIR_NAME, FactsCache
+from .files import (
+    SourceFile, context_files, detect_worker_processes, discover, find_deployment_files, select_for_analysis,
+)
 from .project import Project
 from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME
 from .settings import Settings
@@ -26,17 +30,27 @@ class LintResult:
     # How many worker processes the app runs (FGL011), and why we think so.
     processes: int = 1
     processes_reason: str = ""
+    # Files analysed in full, and how many facts came from the cache.
+    files_analysed: int = 0
+    cache_hits: int = 0
 
 
-def read_facts(source: SourceFile) -> ModuleFacts:
-    """The per-file step for one discovered file; never raises."""
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run, as opposed to what to report (that is ``Settings``)."""
+
+    jobs: int = 0  # worker processes for the per-file step; 0: one per CPU
+    cache: bool = True
+    cache_dir: Path | None = None
+    # Skip files that cannot hold or reach request-time code (tests turn it off to compare).
+    prepass: bool = True
+
+
+def read_source(source: SourceFile) -> tuple[bytes | None, str]:
     try:
-        data = source.path.read_bytes()
+        return source.path.read_bytes(), ""
     except OSError as exc:
-        facts = ModuleFacts(path=source.display, module=source.module, is_package=source.is_package)
-        facts.error = f"cannot read file: {exc.strerror or exc}"
-        return facts
-    return module_facts(data, source.display, source.module, source.is_package)
+        return None, f"cannot read file: {exc.strerror or exc}"
 
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
@@ -76,12 +90,14 @@ def worker_processes(paths: Sequence[str | Path], settings: Settings) -> tuple[i
     return found if found else (1, "")
 
 
-def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None) -> LintResult:
+def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None,
+               options: RunOptions | None = None) -> LintResult:
     """Discover the Python files under ``paths``, analyse them as one project, return findings.
 
     Raises ``FileNotFoundError`` for a path that does not exist.
     """
     settings = settings or Settings()
+    options = options or RunOptions()
     sources = discover(paths, settings)
     reported: set[str] | None = None
     context: list[SourceFile] = []
@@ -91,10 +107,31 @@ def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None) ->
         # modules they need too, but report on the named files only.
         context = context_files(given_files, settings)
         reported = {s.display for s in sources}
-    facts = [read_facts(source) for source in [*sources, *context]]
+    everything = [*sources, *context]
+    contents = [read_source(source) for source in everything]
+    if options.prepass:
+        full = select_for_analysis(everything, [data for data, _ in contents], settings.entry_point_decorators)
+    else:
+        full = [True] * len(everything)
+    jobs = [FileJob(str(s.path), s.display, s.module, s.is_package, wanted, data)
+            for s, (data, _), wanted in zip(everything, contents, full)]
+    cache = FactsCache(options.cache_dir or default_cache_dir(settings)) if options.cache else None
+    facts = collect(jobs, options.jobs or default_jobs(), cache)
     processes, reason = worker_processes(paths, settings)
     diagnostics = lint_facts(facts, settings, processes, reason, reported)
-    return LintResult(diagnostics, len(sources), processes, reason)
+    return LintResult(diagnostics, len(sources), processes, reason, sum(full),
+                      cache.hits if cache is not None else 0)
+
+
+CACHE_DIR_VARIABLE = "FLASKGLOBALS_LINT_CACHE_DIR"
+
+
+def default_cache_dir(settings: Settings) -> Path:
+    """$FLASKGLOBALS_LINT_CACHE_DIR, else next to the project's pyproject.toml
+    (like ruff's .ruff_cache), else in the current folder."""
+    if os.environ.get(CACHE_DIR_VARIABLE):
+        return Path(os.environ[CACHE_DIR_VARIABLE])
+    return (settings.root or Path.cwd()) / CACHE_DIR_NAME
 
 
 def _same_file(path: Path, given: str | Path) -> bool:
@@ -118,7 +155,7 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     With ``reported``, only findings in those files, or reached from an entry
     point in them, are returned (the other facts are context).
     """
-    usable = [f for f in facts if not f.error and not f.skip_file]
+    usable = [f for f in facts if not f.error and not f.skip_file and f.analysed]
     project = Project(usable, settings)
     analysis = analyse(project, settings, processes, processes_reason)
     by_path = {f.path: f for f in facts}

@@ -50,6 +50,11 @@ def _code_list(ctx: click.Context, param: click.Parameter, value: str | None) ->
               help="Read settings from this TOML file instead of the nearest pyproject.toml.")
 @click.option("--processes", type=click.IntRange(min=1), metavar="N",
               help="Number of worker processes the app runs under (default: read deployment files).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Worker processes for parsing (default 0: one per CPU; 1: no pool).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to cache per-file facts (default: .flaskglobals_lint_cache next to pyproject.toml).")
 @click.option("--strict", is_flag=True, default=None,
               help="Also report benign races: idempotent memoization and lazy initialisation.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
@@ -72,6 +77,9 @@ def cli(
     show_statistics: bool,
     config: Path | None,
     processes: int | None,
+    jobs: int,
+    no_cache: bool,
+    cache_dir: Path | None,
     strict: bool | None,
     list_rules: bool,
     explain: str | None,
@@ -96,7 +104,8 @@ def cli(
         paths = paths or (".",)
         settings = apply_cli(load_settings(config, _config_start(paths)),
                              select=select, ignore=ignore, processes=processes, strict=strict)
-        result = api.lint_paths(paths, settings)
+        options = api.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir)
+        result = api.lint_paths(paths, settings, options)
         color = _use_color(color, output_file)
         report = FORMATS[output_format](result.diagnostics, rules, color=color)
         if show_statistics and result.diagnostics:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Sequence, TypeVar
 
 from .settings import DEFAULT_EXCLUDES, Settings, normalize_glob
 
@@ -314,7 +314,10 @@ def context_files(given: Sequence[SourceFile], settings: Settings, cwd: Path | N
             if os.path.realpath(index[m].path) not in given_paths]
 
 
-def _closure(start: Sequence[str], edges: dict[str, set[str]]) -> set[str]:
+Node = TypeVar("Node", str, int)
+
+
+def _closure(start: Sequence[Node], edges: dict[Node, set[Node]]) -> set[Node]:
     seen = set(start)
     todo = list(start)
     while todo:
@@ -323,3 +326,46 @@ def _closure(start: Sequence[str], edges: dict[str, set[str]]) -> set[str]:
                 seen.add(target)
                 todo.append(target)
     return seen
+
+
+# ----------------------------------------------------------------- pre-pass
+def _marker_pattern(extra_names: Sequence[str] = ()) -> re.Pattern[bytes]:
+    from . import flask_model as fm
+
+    hooks = sorted(fm.ROUTE_DECORATORS | fm.HOOK_DECORATORS | fm.SOCKETIO_DECORATORS | fm.ENDPOINT_DECORATORS)
+    calls = sorted(set(fm.REGISTRATIONS) | fm.HOOK_REGISTRATIONS)
+    alternatives = [
+        rb"flask|socketio|werkzeug",  # matched case-insensitively below
+        rb"@[\w.]*\.(?:" + "|".join(hooks).encode() + rb")\b",
+        rb"\.(?:" + "|".join(calls).encode() + rb")\s*\(",
+        rb"\b(?:MethodView|Resource|Namespace)\b",
+    ]
+    alternatives.extend(re.escape(name.rsplit(".", 1)[-1].encode()) for name in extra_names)
+    return re.compile(b"(?i:" + alternatives[0] + b")|" + b"|".join(alternatives[1:]))
+
+
+def select_for_analysis(sources: Sequence[SourceFile], contents: Sequence[bytes | None],
+                        extra_names: Sequence[str] = ()) -> list[bool]:
+    """Which files need the full analysis; the rest cannot hold or reach request-time code.
+
+    A file needs it when its bytes show Flask (an import, a route or hook
+    decorator, a registration call, a view base class), when it imports such
+    a file (a view class may derive from a project base class), or when one
+    of those imports it (state and helpers live there).  Only bytes are read:
+    no parse.
+    """
+    pattern = _marker_pattern(extra_names)
+    index = {source.module: i for i, source in enumerate(sources)}
+    imports: list[set[int]] = []
+    for source, data in zip(sources, contents):
+        text = data.decode("utf-8", "replace") if data is not None else ""
+        imports.append({index[m] for m in imported_modules(text, source.module, source.is_package) if m in index})
+    importers: dict[int, set[int]] = {}
+    for i, targets in enumerate(imports):
+        for target in targets:
+            importers.setdefault(target, set()).add(i)
+    start = [i for i, data in enumerate(contents) if data is None or pattern.search(data)]
+    edges_back = {i: importers.get(i, set()) for i in range(len(sources))}
+    backward = _closure(start, edges_back)
+    forward = _closure(sorted(backward), {i: imports[i] for i in range(len(sources))})
+    return [i in forward for i in range(len(sources))]

@@ -31,6 +31,19 @@ def marked_processes() -> list[int]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def cache_outside_the_source_tree(tmp_path_factory: pytest.TempPathFactory):
+    """Runs in tests cache their facts in a temporary folder, not beside the test files."""
+    folder = tmp_path_factory.mktemp("facts-cache")
+    saved = os.environ.get("FLASKGLOBALS_LINT_CACHE_DIR")
+    os.environ["FLASKGLOBALS_LINT_CACHE_DIR"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("FLASKGLOBALS_LINT_CACHE_DIR", None)
+    else:
+        os.environ["FLASKGLOBALS_LINT_CACHE_DIR"] = saved
+
+
+@pytest.fixture(scope="session", autouse=True)
 def no_server_outlives_the_session():
     """Every process a test starts is stopped by the test: checked once more at the very end."""
     yield

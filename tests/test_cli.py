@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 import flaskglobals_lint.api
 import flaskglobals_lint.rules
 from flaskglobals_lint import LintResult, __version__, cli
+from flaskglobals_lint.api import RunOptions
 from flaskglobals_lint.diagnostics import Diagnostic
 from flaskglobals_lint.settings import Settings
 
@@ -34,10 +35,13 @@ class FakeLinter:
         self.result = LintResult(list(diagnostics), files_checked)
         self.error = error
         self.calls: list[tuple[list[str], Settings]] = []
+        self.options: list[RunOptions] = []
 
-    def __call__(self, paths: Sequence[str], settings: Settings | None = None) -> LintResult:
-        assert settings is not None
+    def __call__(self, paths: Sequence[str], settings: Settings | None = None,
+                 options: RunOptions | None = None) -> LintResult:
+        assert settings is not None and options is not None
         self.calls.append((list(paths), settings))
+        self.options.append(options)
         if self.error is not None:
             raise self.error
         return self.result
@@ -331,3 +335,10 @@ def test_python_dash_m_runs_the_cli() -> None:
                                capture_output=True, text=True, check=False)
 
     assert (completed.returncode, completed.stdout) == (0, f"flaskglobals-lint {__version__}\n")
+
+
+def test_run_options_come_from_the_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    linter = lint_with(monkeypatch, FakeLinter())
+    run("--jobs", "1", "--no-cache", ".")
+    run("--cache-dir", str(tmp_path / "c"), ".")
+    assert linter.options == [RunOptions(jobs=1, cache=False), RunOptions(cache_dir=tmp_path / "c")]

@@ -78,9 +78,9 @@ def _run(app: App, demo: Demo, extra_env: dict[str, str]) -> tuple[Outcome, str]
 
 
 def _findings(app: App) -> list[str]:
-    from ..api import lint_paths
+    from ..api import RunOptions, lint_paths
 
-    result = lint_paths(app.lint_targets())
+    result = lint_paths(app.lint_targets(), options=RunOptions(cache=False))
     source = app.source.resolve()
     return [f"{app.source.name}:{d.line}:{d.column}: {d.code} {d.name}" for d in result.diagnostics
             if Path(d.path).resolve() == source]

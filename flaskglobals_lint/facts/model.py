@@ -222,3 +222,5 @@ class ModuleFacts:
     error: str = ""
     error_span: Span | None = None
     lines: int = 0
+    # False when the pre-pass showed the file cannot matter: only checked for syntax.
+    analysed: bool = True

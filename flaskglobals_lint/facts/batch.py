@@ -1,0 +1,133 @@
+"""The per-file step for many files: from the cache when possible, in a process
+pool when there is enough work to pay for one, in this process otherwise.
+
+A file is analysed in full (libcst) or, when the pre-pass has shown that it
+cannot matter, only checked for syntax errors with ``ast`` so that FGL900
+findings are the same either way.  Workers read the files themselves and
+return plain picklable facts.
+"""
+from __future__ import annotations
+
+import ast
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from .cache import FactsCache, cache_key
+from .model import ModuleFacts, Span
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+POOL_THRESHOLD = 24
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """What a worker needs to analyse one file; ``full`` is False for a syntax check only."""
+
+    path: str
+    display: str
+    module: str
+    is_package: bool
+    full: bool = True
+    data: Optional[bytes] = None
+
+
+def analyse(job: FileJob) -> ModuleFacts:
+    """Facts for one file.  Never raises for bad input."""
+    data = job.data
+    if data is None:
+        try:
+            with open(job.path, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package)
+            facts.error = f"cannot read file: {exc.strerror or exc}"
+            return facts
+    if job.full:
+        from . import module_facts
+
+        return module_facts(data, job.display, job.module, job.is_package)
+    return syntax_check(data, job)
+
+
+def syntax_check(data: bytes, job: FileJob) -> ModuleFacts:
+    """For a file the pre-pass left out: only whether it would be an FGL900."""
+    from . import decode
+
+    facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package, analysed=False)
+    if b"\x00" in data:
+        facts.error = "file contains a NUL byte"
+        return facts
+    try:
+        text = decode(data)
+        ast.parse(text)
+    except ValueError as exc:
+        facts.error = f"undecodable: {exc}"
+    except (SyntaxError, RecursionError, MemoryError):
+        # Let the full analysis word it exactly as it would have.
+        return analyse(FileJob(job.path, job.display, job.module, job.is_package, True, data))
+    return facts
+
+
+def _analyse_chunk(jobs: Sequence[FileJob]) -> list[ModuleFacts]:
+    return [analyse(job) for job in jobs]
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork starts workers in milliseconds; where it is unavailable or unsafe, spawn.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def run_jobs(jobs: Sequence[FileJob], workers: int) -> list[ModuleFacts]:
+    """Analyse every job, in order; in a pool of ``workers`` processes when worth it."""
+    if workers <= 1 or len(jobs) < POOL_THRESHOLD:
+        return [analyse(job) for job in jobs]
+    # Send paths, not bytes: workers read the files themselves.
+    light = [FileJob(j.path, j.display, j.module, j.is_package, j.full) for j in jobs]
+    size = max(1, min(64, len(light) // (workers * 4)))
+    chunks = [light[i:i + size] for i in range(0, len(light), size)]
+    results: list[ModuleFacts] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
+        for chunk_result in pool.map(_analyse_chunk, chunks):
+            results.extend(chunk_result)
+    return results
+
+
+def collect(jobs: Sequence[FileJob], workers: int, cache: Optional[FactsCache]) -> list[ModuleFacts]:
+    """Facts for every job, in order: cached ones loaded, the rest analysed and cached."""
+    results: list[Optional[ModuleFacts]] = [None] * len(jobs)
+    keys: list[str] = []
+    missing: list[int] = []
+    for index, job in enumerate(jobs):
+        key = ""
+        if cache is not None and job.data is not None:
+            key = cache_key(job.data, job.module, job.is_package, full=job.full)
+            results[index] = cache.get(key, job.display)
+        keys.append(key)
+        if results[index] is None:
+            missing.append(index)
+    fresh = run_jobs([jobs[i] for i in missing], workers)
+    for index, facts in zip(missing, fresh):
+        results[index] = facts
+        if cache is not None and keys[index] and not facts.error.startswith("cannot read"):
+            cache.put(keys[index], facts)
+    return [f if f is not None else _lost(jobs[i]) for i, f in enumerate(results)]
+
+
+def _lost(job: FileJob) -> ModuleFacts:
+    facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package)
+    facts.error = "analysis produced no result"
+    facts.error_span = Span(1, 1, 1, 1)
+    return facts

@@ -1,0 +1,158 @@
+"""The per-file step at scale: cache, process pool and pre-pass never change the findings."""
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import flaskglobals_lint.facts as facts_package
+from flaskglobals_lint import lint_paths
+from flaskglobals_lint.api import RunOptions
+from flaskglobals_lint.facts.cache import FactsCache
+from flaskglobals_lint.settings import Settings
+
+from .conftest import cli_command
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+from generate import generate  # noqa: E402
+
+CASES = Path(__file__).parent / "cases"
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated Flask project, the case corpus and a few files the pre-pass can skip."""
+    root = tmp_path_factory.mktemp("tree")
+    generate(root, 15000, seed=7)
+    shutil.copytree(CASES, root / "cases")
+    plain = root / "plain"
+    plain.mkdir()
+    for i in range(30):
+        (plain / f"numbers_{i}.py").write_text(f"TABLE = {{}}\n\ndef put(k, v):\n    TABLE[k] = v + {i}\n")
+    (plain / "broken.py").write_text("def broken(:\n    pass\n")
+    return root
+
+
+def run(tree: Path, cache_dir: Path | None = None, **options: object) -> tuple[list[tuple[str, int, str, str]], int]:
+    cwd = os.getcwd()
+    os.chdir(tree)
+    try:
+        result = lint_paths(["."], Settings(), RunOptions(cache_dir=cache_dir, **options))  # type: ignore[arg-type]
+    finally:
+        os.chdir(cwd)
+    return [(d.path, d.line, d.code, d.message) for d in result.diagnostics], result.cache_hits
+
+
+@pytest.fixture(scope="module")
+def reference(tree: Path) -> list[tuple[str, int, str, str]]:
+    """Everything analysed, in this process, no cache: what every other way must agree with."""
+    found, _ = run(tree, jobs=1, cache=False, prepass=False)
+    assert len(found) > 100
+    assert ("plain/broken.py", 1, "FGL900", "file not analysed: syntax error: invalid syntax") in found
+    return found
+
+
+def test_process_pool_gives_the_same_findings(tree: Path, reference) -> None:
+    assert run(tree, jobs=2, cache=False, prepass=False)[0] == reference
+
+
+def test_pre_pass_gives_the_same_findings(tree: Path, reference) -> None:
+    assert run(tree, jobs=1, cache=False, prepass=True)[0] == reference
+
+
+def test_pre_pass_skips_files_that_cannot_matter(tree: Path) -> None:
+    cwd = os.getcwd()
+    os.chdir(tree)
+    try:
+        result = lint_paths(["plain"], Settings(), RunOptions(cache=False))
+    finally:
+        os.chdir(cwd)
+    assert result.files_checked == 31 and result.files_analysed == 0
+    assert [(d.path, d.code) for d in result.diagnostics] == [("plain/broken.py", "FGL900")]
+
+
+def test_cold_then_warm_cache_gives_the_same_findings(tree: Path, reference, tmp_path: Path) -> None:
+    cold, hits = run(tree, cache_dir=tmp_path, jobs=2)
+    assert cold == reference and hits == 0
+    warm, hits = run(tree, cache_dir=tmp_path, jobs=2)
+    assert warm == reference and hits > 100
+
+
+def test_warm_run_parses_nothing(tree: Path, reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run(tree, cache_dir=tmp_path, jobs=1)
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a warm run parsed a file")
+
+    monkeypatch.setattr(facts_package, "module_facts", no_parsing)
+    monkeypatch.setattr("libcst.parse_module", no_parsing)
+    monkeypatch.setattr("ast.parse", no_parsing)
+    assert run(tree, cache_dir=tmp_path, jobs=1)[0] == reference
+
+
+def test_corrupt_and_foreign_entries_are_ignored_and_rebuilt(tree: Path, reference, tmp_path: Path) -> None:
+    run(tree, cache_dir=tmp_path, jobs=1)
+    entries = sorted((tmp_path / "v1").rglob("*.pickle"))
+    assert len(entries) > 100
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(pickle.dumps({"not": "facts"}))
+    entries[2].write_bytes(b"")
+    found, hits = run(tree, cache_dir=tmp_path, jobs=1)
+    assert found == reference
+    assert hits == len(entries) - 3
+    assert isinstance(pickle.loads(entries[0].read_bytes()), facts_package.ModuleFacts)
+
+
+def test_changed_file_is_analysed_again(tree: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(tree / "cases", copy)
+    cache = tmp_path / "cache"
+    run(copy, cache_dir=cache, jobs=1)
+    target = copy / "shared_p01_route_counter.py"
+    target.write_text(target.read_text().replace("downloads += 1", "downloads = downloads + 2"))
+    found, hits = run(copy, cache_dir=cache, jobs=1)
+    assert ("shared_p01_route_counter.py", 10, "FGL001") in [f[:3] for f in found]
+    assert hits == len(list(copy.rglob("*.py"))) - 1
+
+
+def test_read_only_cache_folder_is_not_an_error(tree: Path, reference, tmp_path: Path) -> None:
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user that can write anywhere (root): the folder is not read-only for us")
+        assert run(tree, cache_dir=folder, jobs=1)[0] == reference
+    finally:
+        folder.chmod(0o700)
+
+
+def test_cache_that_cannot_be_written_is_not_an_error(tree: Path, reference, tmp_path: Path) -> None:
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("")
+    assert run(tree, cache_dir=blocker / "cache", jobs=1)[0] == reference
+
+
+def test_two_runs_at_once_share_one_cache(tree: Path, tmp_path: Path) -> None:
+    argv = [*cli_command(), "--format", "json", "--cache-dir", str(tmp_path), "--jobs", "2", "."]
+    runs = [subprocess.Popen(argv, cwd=tree, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    outputs = [proc.communicate(timeout=300)[0] for proc in runs]
+    assert [proc.returncode for proc in runs] == [1, 1]
+    assert outputs[0] == outputs[1]
+    again = subprocess.run(argv, cwd=tree, capture_output=True, text=True, timeout=300)
+    assert again.stdout == outputs[0]
+    for entry in (tmp_path / "v1").rglob("*.pickle"):
+        assert isinstance(pickle.loads(entry.read_bytes()), facts_package.ModuleFacts)
+    assert not list((tmp_path / "v1").rglob(".tmp-*"))
+
+
+def test_cache_folder_ignores_itself_in_git(tmp_path: Path) -> None:
+    cache = FactsCache(tmp_path / "c")
+    cache.put("ab" * 32, facts_package.ModuleFacts(path="x.py", module="x"))
+    assert (tmp_path / "c" / ".gitignore").read_text().splitlines()[-1] == "*"
