@@ -5,6 +5,7 @@ analysis -> rules -> suppression -> diagnostics.
 """
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +97,21 @@ def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None,
 
     Raises ``FileNotFoundError`` for a path that does not exist.
     """
+    # The facts of a large project are millions of small acyclic objects; the
+    # cyclic collector, run again and again while they are built or loaded
+    # from the cache, cost more than everything else on a warm run (1.2 s of
+    # 1.5 s on 100k lines).  A run frees them all at once when it ends.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint_paths(paths, settings, options)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
+                options: RunOptions | None) -> LintResult:
     settings = settings or Settings()
     options = options or RunOptions()
     sources = discover(paths, settings)

@@ -5,15 +5,17 @@ its result can be cached by content.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import ast
 import io
 import re
 import tokenize
 
-import libcst as cst
-
-from .extract import facts_from_tree
 from .model import ModuleFacts, Span
+
+if TYPE_CHECKING:
+    import libcst as cst
 
 __all__ = ["ModuleFacts", "module_facts"]
 
@@ -47,7 +49,7 @@ def noqa_lines(source: str) -> dict[int, frozenset[str] | None]:
     return out
 
 
-def _syntax_error(text: str, path: str, exc: cst.ParserSyntaxError) -> tuple[str, Span]:
+def _syntax_error(text: str, path: str, exc: "cst.ParserSyntaxError") -> tuple[str, Span]:
     """Python's own wording and position for a syntax error (libcst's are vaguer).
 
     ``ast.parse`` only parses; nothing is compiled to bytecode or run.
@@ -81,6 +83,11 @@ def module_facts(source: bytes | str, path: str, module: str, is_package: bool =
     if SKIP_FILE.search(text):
         facts.skip_file = True
         return facts
+    # libcst is imported on first use: a run served from the cache never needs it.
+    import libcst as cst
+
+    from .extract import facts_from_tree
+
     try:
         tree = cst.parse_module(text)
         result = facts_from_tree(tree, path, module, is_package, text)

@@ -10,6 +10,7 @@ binds locally.
 from __future__ import annotations
 
 import ast
+import builtins
 import dataclasses
 import re
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,8 @@ from .model import (
 
 # A reference before scope resolution: root name as written, path of steps.
 RawRef = tuple[str, tuple[str, ...]]
+_Interned = Union[Root, Ref, Span]
+_BUILTINS = frozenset(dir(builtins))
 NO_TAINT: frozenset[str] = frozenset()
 
 
@@ -198,6 +201,8 @@ class _Walker:
         self.scopes: list[Scope] = [None]
         self.function_scopes: dict[str, _FunctionScope] = {}
         self.statement: Optional[cst.CSTNode] = None
+        self.interned: dict[object, object] = {}
+        self.star_import = False
 
     # ---------------------------------------------------------------- helpers
     @property
@@ -731,6 +736,7 @@ class _Walker:
             base = ".".join(dotted(node.module)) if node.module is not None else ""
             module = self.absolute_module(len(node.relative), base)
             if isinstance(node.names, cst.ImportStar):
+                self.star_import = True
                 return
             for alias in node.names:
                 name = alias.name.value if isinstance(alias.name, cst.Name) else ".".join(dotted(alias.name))
@@ -858,6 +864,31 @@ class _Walker:
     def finish(self) -> None:
         for scope in self.function_scopes.values():
             self.resolve_function(scope)
+        self.prune()
+
+    def prune(self) -> None:
+        """Drop what no later stage can use: a large project's facts must fit in memory.
+
+        Local bindings matter only to the closures of a function; a function
+        that writes nothing, calls nothing and wraps nothing cannot lead to a
+        finding.
+        """
+        for qualname, facts in list(self.facts.functions.items()):
+            if not facts.nested:
+                facts.bindings = {}
+            if not (facts.accesses or facts.calls or facts.fresh_locks or facts.nested or facts.decorators
+                    or facts.mutable_defaults or facts.self_attrs):
+                del self.facts.functions[qualname]
+
+    def is_builtin(self, name: str) -> bool:
+        """A name no statement of this module binds, so it can only be a builtin."""
+        facts = self.facts
+        return (not self.star_import and name in _BUILTINS and name not in facts.bindings
+                and name not in facts.imports)
+
+    def intern(self, value: "_Interned") -> "_Interned":
+        """One object per distinct Root/Ref: facts repeat the same few names thousands of times."""
+        return self.interned.setdefault(value, value)  # type: ignore[return-value]
 
     def root_of(self, scope: _FunctionScope, name: str) -> Optional[Root]:
         facts = scope.facts
@@ -894,7 +925,9 @@ class _Walker:
 
     def resolve_ref(self, scope: _FunctionScope, raw: RawRef) -> Optional[Ref]:
         root = self.root_of(scope, raw[0])
-        return Ref(root, raw[1]) if root is not None else None
+        if root is None:
+            return None
+        return self.intern(Ref(self.intern(root), raw[1]))  # type: ignore[arg-type]
 
     def resolve_lock(self, scope: _FunctionScope, use: LockUse) -> LockUse:
         if use.lock.root.kind != "raw":
@@ -941,6 +974,8 @@ class _Walker:
             elif not call.callee[1]:
                 local_function = self.closure_function(scope, call.callee[0])
             callee = self.resolve_ref(scope, call.callee)
+            if callee is not None and callee.root.kind == "global" and self.is_builtin(callee.root.name):
+                continue  # ``len(x)``, ``str(y)``: nothing of the project runs
             if callee is None and len(call.callee[1]) == 1 and scope.local_ctors.get(call.callee[0]):
                 # ``svc = Service(); svc.run()``: a method of an object made here.
                 callee = Ref(Root("new", ".".join(scope.local_ctors[call.callee[0]])), call.callee[1])
@@ -948,12 +983,15 @@ class _Walker:
                 continue
             if callee is None:
                 callee = Ref(Root("local", call.callee[0]), call.callee[1])
+            args = tuple(self.resolve_ref(scope, r) if r else None for r, _ in call.args)
+            arg_taint = tuple(info.taint for _, info in call.args)
             facts.calls.append(Call(
                 callee=callee, span=call.span, locks=locks(call.locks),
-                args=tuple(self.resolve_ref(scope, r) if r else None for r, _ in call.args),
-                arg_taint=tuple(info.taint for _, info in call.args),
+                # Empty when nothing shared or tainted is passed: the common case, stored small.
+                args=args if any(args) else (),
+                arg_taint=arg_taint if any(arg_taint) else (),
                 kwargs=tuple((k, self.resolve_ref(scope, r) if r else None, info.taint)
-                             for k, r, info in call.kwargs),
+                             for k, r, info in call.kwargs if r or info.taint),
                 local_function=local_function,
             ))
 
