@@ -18,6 +18,7 @@ from .facts.batch import FileJob, collect, default_jobs
 from .facts.cache import CACHE_DIR_NAME, FactsCache
 from .files import (
     SourceFile, context_files, detect_worker_processes, discover, find_deployment_files, select_for_analysis,
+    stdlib_copies,
 )
 from .project import Project
 from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME
@@ -134,7 +135,7 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     cache = FactsCache(options.cache_dir or default_cache_dir(settings)) if options.cache else None
     facts = collect(jobs, options.jobs or default_jobs(), cache)
     processes, reason = worker_processes(paths, settings)
-    diagnostics = lint_facts(facts, settings, processes, reason, reported)
+    diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything))
     return LintResult(diagnostics, len(sources), processes, reason, sum(full),
                       cache.hits if cache is not None else 0)
 
@@ -165,14 +166,15 @@ def lint_source(source: str, path: str = "app.py", settings: Settings | None = N
 
 
 def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
-               processes_reason: str = "", reported: set[str] | None = None) -> list[Diagnostic]:
+               processes_reason: str = "", reported: set[str] | None = None,
+               outside: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Run the project pass and every enabled rule over per-file facts.
 
     With ``reported``, only findings in those files, or reached from an entry
     point in them, are returned (the other facts are context).
     """
     usable = [f for f in facts if not f.error and not f.skip_file and f.analysed]
-    project = Project(usable, settings)
+    project = Project(usable, settings, outside)
     analysis = analyse(project, settings, processes, processes_reason)
     by_path = {f.path: f for f in facts}
     out: list[Diagnostic] = []

@@ -328,6 +328,30 @@ def _closure(start: Sequence[Node], edges: dict[Node, set[Node]]) -> set[Node]:
     return seen
 
 
+# Above this many standard-library names side by side, a folder is a copy of the standard library.
+STDLIB_COPY_THRESHOLD = 20
+
+
+def stdlib_copies(sources: Sequence[SourceFile]) -> frozenset[str]:
+    """Top-level module names that mean the standard library even though a file has that name.
+
+    A project's own ``calendar.py`` shadows the standard module, as it does
+    for Python; but a folder holding dozens of standard-library names is a
+    copy of the standard library (a vendored or linted interpreter), and
+    ``import threading`` there still means the real one.
+    """
+    from .flask_model import STDLIB_MODULES
+
+    by_folder: dict[Path, set[str]] = {}
+    for source in sources:
+        top = source.module.split(".", 1)[0]
+        if top in STDLIB_MODULES:
+            depth = source.module.count(".") + (1 if source.is_package else 0)
+            folder = source.path.parents[depth]
+            by_folder.setdefault(folder, set()).add(top)
+    return frozenset(name for names in by_folder.values() if len(names) >= STDLIB_COPY_THRESHOLD for name in names)
+
+
 # ----------------------------------------------------------------- pre-pass
 def _marker_pattern(extra_names: Sequence[str] = ()) -> re.Pattern[bytes]:
     from . import flask_model as fm
@@ -338,7 +362,6 @@ def _marker_pattern(extra_names: Sequence[str] = ()) -> re.Pattern[bytes]:
         rb"flask|socketio|werkzeug",  # matched case-insensitively below
         rb"@[\w.]*\.(?:" + "|".join(hooks).encode() + rb")\b",
         rb"\.(?:" + "|".join(calls).encode() + rb")\s*\(",
-        rb"\b(?:MethodView|Resource|Namespace)\b",
     ]
     alternatives.extend(re.escape(name.rsplit(".", 1)[-1].encode()) for name in extra_names)
     return re.compile(b"(?i:" + alternatives[0] + b")|" + b"|".join(alternatives[1:]))
@@ -349,13 +372,14 @@ def select_for_analysis(sources: Sequence[SourceFile], contents: Sequence[bytes 
     """Which files need the full analysis; the rest cannot hold or reach request-time code.
 
     A file needs it when its bytes show Flask (an import, a route or hook
-    decorator, a registration call, a view base class), when it imports such
-    a file (a view class may derive from a project base class), or when one
-    of those imports it (state and helpers live there).  Only bytes are read:
-    no parse.
+    decorator, a registration call), when it imports such a file (a view
+    class may derive from a project base class), or when one of those imports
+    it (state and helpers live there).  Imports into a copy of the standard
+    library are not followed (see ``stdlib_copies``).  Only bytes are read.
     """
     pattern = _marker_pattern(extra_names)
-    index = {source.module: i for i, source in enumerate(sources)}
+    outside = stdlib_copies(sources)
+    index = {source.module: i for i, source in enumerate(sources) if source.module.split(".", 1)[0] not in outside}
     imports: list[set[int]] = []
     for source, data in zip(sources, contents):
         text = data.decode("utf-8", "replace") if data is not None else ""

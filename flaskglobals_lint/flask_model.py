@@ -5,6 +5,10 @@ library lives here, so a reader can see the whole vocabulary in one place.
 """
 from __future__ import annotations
 
+import os
+import sys
+import sysconfig
+
 # Decorator attributes that make the decorated function a view.
 ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 # ``@app.endpoint("name")``: the view for an endpoint whose URL rule is added elsewhere.
@@ -122,6 +126,18 @@ FOREIGN_FRAMEWORKS = frozenset({
     "fastapi", "starlette", "sanic", "aiohttp", "bottle", "typer", "celery", "click", "pytest", "functools",
     "quart",
 })
+
+def _stdlib_modules() -> frozenset[str]:
+    names = getattr(sys, "stdlib_module_names", None)
+    if names is None:  # Python 3.9: list the standard library folder
+        folder = sysconfig.get_paths()["stdlib"]
+        names = {n[:-3] if n.endswith(".py") else n for n in os.listdir(folder) if n != "site-packages"}
+        names |= set(sys.builtin_module_names)
+    return frozenset(names)
+
+
+# Top-level names of the standard library.
+STDLIB_MODULES = _stdlib_modules()
 
 # Modules whose ``import`` marks a file as part of a Flask application.
 FLASK_ECOSYSTEM_PREFIXES = ("flask", "quart", "werkzeug", "connexion", "apiflask")

@@ -118,10 +118,13 @@ def is_test_module(path: str) -> bool:
 
 
 class Project:
-    def __init__(self, modules: list[ModuleFacts], settings: "object" = None) -> None:
+    def __init__(self, modules: list[ModuleFacts], settings: "object" = None,
+                 outside: frozenset[str] = frozenset()) -> None:
         from .settings import Settings
 
         self.settings = settings if settings is not None else Settings()
+        # Top-level names whose files are a copy of the standard library.
+        self.outside = outside
         self.modules: dict[str, ModuleFacts] = {}
         self.duplicates: dict[str, list[ModuleFacts]] = {}
         for facts in modules:
@@ -151,12 +154,11 @@ class Project:
         module = self.modules.get(sym.module)
         return module.classes.get(sym.qualname) if module else None
 
-    def resolve_module(self, name: str, near: str = "") -> Optional[str]:
-        if name in self.modules:
-            return name
-        # A sibling script imported by bare name (``import store``) from a
-        # module whose name was made unique: look beside it.
-        return None
+    def resolve_module(self, name: str) -> Optional[str]:
+        """The project module called ``name`` (a copy of the standard library is not the project)."""
+        if name.split(".", 1)[0] in self.outside:
+            return None
+        return name if name in self.modules else None
 
     # ---------------------------------------------------------- resolution
     def resolve_name(self, module: str, name: str, _depth: int = 0) -> Optional[Symbol]:

@@ -415,3 +415,16 @@ def test_test_modules_define_no_entry_points() -> None:
     ''')
     assert lint_source(source, "test_hooks.py") == []
     assert [(d.line, d.code) for d in lint_source(source, "hooks.py")] == [(10, "FGL002")]
+
+
+def test_thousands_of_implicitly_concatenated_strings_are_analysed() -> None:
+    fragments = "\n".join(f"    'line {i}\\n'" for i in range(2500))
+    source = f"TEXT = (\n{fragments}\n)\n"
+    facts = module_facts(source, "topics.py", "topics")
+    assert facts.error == "" and facts.bindings["TEXT"].kind == "scalar"
+
+
+def test_valid_python_that_libcst_rejects_says_so() -> None:
+    fragments = "\n".join("    'x'" for _ in range(5000))
+    facts = module_facts(f"T = (\n{fragments}\n)\n", "big.py", "big")
+    assert facts.error.startswith("libcst cannot parse this valid file: ")

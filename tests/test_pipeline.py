@@ -156,3 +156,27 @@ def test_cache_folder_ignores_itself_in_git(tmp_path: Path) -> None:
     cache = FactsCache(tmp_path / "c")
     cache.put("ab" * 32, facts_package.ModuleFacts(path="x.py", module="x"))
     assert (tmp_path / "c" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_a_copy_of_the_standard_library_is_not_the_project(tmp_path: Path) -> None:
+    from flaskglobals_lint.flask_model import STDLIB_MODULES
+
+    copy = tmp_path / "lib"
+    copy.mkdir()
+    for name in sorted(n for n in STDLIB_MODULES if n.isidentifier() and not n.startswith("_"))[:25]:
+        (copy / f"{name}.py").write_text("Lock = object\n")
+    (copy / "threading.py").write_text("Lock = object\n")
+    (tmp_path / "app.py").write_text(
+        "import threading\nfrom flask import Flask\napp = Flask(__name__)\nlock = threading.Lock()\nN = []\n\n"
+        "@app.route('/')\ndef index():\n    with lock:\n        N.append(1)\n    return ''\n")
+    found, _ = run(tmp_path, cache=False)
+    assert found == []  # threading.Lock is the real lock, not lib/threading.py's
+
+
+def test_a_project_module_may_shadow_a_standard_one(tmp_path: Path) -> None:
+    (tmp_path / "calendar.py").write_text("EVENTS = []\n\ndef add(x):\n    EVENTS.append(x)\n")
+    (tmp_path / "app.py").write_text(
+        "import calendar\nfrom flask import Flask\napp = Flask(__name__)\n\n"
+        "@app.route('/<x>')\ndef index(x):\n    calendar.add(x)\n    return ''\n")
+    found, _ = run(tmp_path, cache=False)
+    assert [f[:3] for f in found] == [("calendar.py", 4, "FGL002"), ("calendar.py", 4, "FGL004")]

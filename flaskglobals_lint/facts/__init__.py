@@ -62,6 +62,11 @@ def _syntax_error(text: str, path: str, exc: "cst.ParserSyntaxError") -> tuple[s
         return f"syntax error: {err.msg}", Span(line, column, line, column)
     except (ValueError, RecursionError, MemoryError):
         pass
+    else:
+        # Valid Python that libcst's parser rejects (it has limits of its own,
+        # e.g. a few thousand implicitly concatenated strings in one expression).
+        return (f"libcst cannot parse this valid file: {exc.message}",
+                Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1))
     return f"syntax error: {exc.message}", Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
 
 

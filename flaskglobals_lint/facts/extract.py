@@ -14,7 +14,7 @@ import builtins
 import dataclasses
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Optional, Sequence, Union, cast
+from typing import Iterable, Mapping, Optional, Sequence, TypeVar, Union, cast
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -27,7 +27,7 @@ from .model import (
 
 # A reference before scope resolution: root name as written, path of steps.
 RawRef = tuple[str, tuple[str, ...]]
-_Interned = Union[Root, Ref, Span]
+InternedT = TypeVar("InternedT", Root, Ref, Span)
 _BUILTINS = frozenset(dir(builtins))
 NO_TAINT: frozenset[str] = frozenset()
 
@@ -886,7 +886,7 @@ class _Walker:
         return (not self.star_import and name in _BUILTINS and name not in facts.bindings
                 and name not in facts.imports)
 
-    def intern(self, value: "_Interned") -> "_Interned":
+    def intern(self, value: InternedT) -> InternedT:
         """One object per distinct Root/Ref: facts repeat the same few names thousands of times."""
         return self.interned.setdefault(value, value)  # type: ignore[return-value]
 
@@ -927,7 +927,7 @@ class _Walker:
         root = self.root_of(scope, raw[0])
         if root is None:
             return None
-        return self.intern(Ref(self.intern(root), raw[1]))  # type: ignore[arg-type]
+        return self.intern(Ref(self.intern(root), raw[1]))
 
     def resolve_lock(self, scope: _FunctionScope, use: LockUse) -> LockUse:
         if use.lock.root.kind != "raw":
@@ -1097,25 +1097,31 @@ def _child_fields(cls: type) -> tuple[str, ...]:
 class _Traversal:
     """A pre-order walk that calls ``visit_<Type>`` / ``leave_<Type>`` like a
     libcst visitor, without rebuilding nodes as ``CSTNode.visit`` does (the
-    most expensive part of a libcst visit)."""
+    most expensive part of a libcst visit).  It keeps its own stack: implicit
+    string concatenation nests one level per line, thousands deep in
+    generated files."""
 
-    def run(self, node: cst.CSTNode) -> None:
-        cls = type(node)
-        name = cls.__name__
-        visit = getattr(self, "visit_" + name, None)
-        if visit is not None and visit(node) is False:
-            return
-        for field_name in _child_fields(cls):
-            value = getattr(node, field_name)
-            if isinstance(value, cst.CSTNode):
-                self.run(value)
-            elif isinstance(value, (list, tuple)):
-                for item in value:
-                    if isinstance(item, cst.CSTNode):
-                        self.run(item)
-        leave = getattr(self, "leave_" + name, None)
-        if leave is not None:
-            leave(node)
+    def run(self, root: cst.CSTNode) -> None:
+        stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            name = type(node).__name__
+            if leaving:
+                getattr(self, "leave_" + name)(node)
+                continue
+            visit = getattr(self, "visit_" + name, None)
+            if visit is not None and visit(node) is False:
+                continue
+            if hasattr(self, "leave_" + name):
+                stack.append((node, True))
+            children: list[cst.CSTNode] = []
+            for field_name in _child_fields(type(node)):
+                value = getattr(node, field_name)
+                if isinstance(value, cst.CSTNode):
+                    children.append(value)
+                elif isinstance(value, (list, tuple)):
+                    children.extend(item for item in value if isinstance(item, cst.CSTNode))
+            stack.extend((child, False) for child in reversed(children))
 
 
 class _Reader(_Traversal):
