@@ -58,3 +58,17 @@ def test_readme_demo_block_has_the_shape_of_a_real_run() -> None:
         re.search(r"on gunicorn, 2 worker processes on http://127\.0\.0\.1:\d+\n", text)
     assert re.search(r"  result: race shown, remedy holds \(\d+\.\d s\)\n", text)
     assert text.endswith("demonstrations showed the race and the remedy holding.\n")
+
+
+def test_readme_benchmark_table_is_the_committed_real_run() -> None:
+    import json
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from run import report
+
+    data = json.loads((ROOT / "bench" / "results.json").read_text())
+    assert data["smoke"] is False and len(data["measurements"]) >= 30
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert report(data) in readme
+    assert f"{data['machine']['cpus']} CPUs, Python {data['machine']['python']}" in readme
