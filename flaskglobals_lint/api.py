@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -16,6 +17,7 @@ from .diagnostics import Diagnostic
 from .facts import ModuleFacts, module_facts
 from .facts.batch import FileJob, collect, default_jobs
 from .facts.cache import CACHE_DIR_NAME, FactsCache
+from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .files import (
     SourceFile, context_files, detect_worker_processes, discover, find_deployment_files, select_for_analysis,
     stdlib_copies,
@@ -41,16 +43,36 @@ class LintResult:
 class RunOptions:
     """How to run, as opposed to what to report (that is ``Settings``)."""
 
-    jobs: int = 0  # worker processes for the per-file step; 0: one per CPU
+    jobs: int = 0  # worker processes for the per-file step; 0: one per CPU; 1: in this process
     cache: bool = True
     cache_dir: Path | None = None
     # Skip files that cannot hold or reach request-time code (tests turn it off to compare).
     prepass: bool = True
+    # Seconds one file may take in a worker before it is stopped and reported as FGL900.
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
+
+
+_NOT_REGULAR = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+                stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
 
 
 def read_source(source: SourceFile) -> tuple[bytes | None, str]:
+    """The file's bytes, or why there are none.  Never blocks on a FIFO or a device."""
+    try:
+        mode = os.stat(source.path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(source.path):
+            return None, "broken symbolic link"
+        return None, "file vanished before it could be read"
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        kind = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a file")
+        return None, f"not a regular file ({kind})"
     try:
         return source.path.read_bytes(), ""
+    except FileNotFoundError:
+        return None, "file vanished before it could be read"
     except OSError as exc:
         return None, f"cannot read file: {exc.strerror or exc}"
 
@@ -131,9 +153,10 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     else:
         full = [True] * len(everything)
     jobs = [FileJob(str(s.path), s.display, s.module, s.is_package, wanted, data)
-            for s, (data, _), wanted in zip(everything, contents, full)]
+            for s, (data, error), wanted in zip(everything, contents, full) if not error]
     cache = FactsCache(options.cache_dir or default_cache_dir(settings)) if options.cache else None
-    facts = collect(jobs, options.jobs or default_jobs(), cache)
+    analysed = iter(collect(jobs, options.jobs or default_jobs(), cache, options.file_timeout))
+    facts = [next(analysed) if not error else unreadable(s, error) for s, (_, error) in zip(everything, contents)]
     processes, reason = worker_processes(paths, settings)
     diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything))
     return LintResult(diagnostics, len(sources), processes, reason, sum(full),
@@ -141,6 +164,12 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
 
 
 CACHE_DIR_VARIABLE = "FLASKGLOBALS_LINT_CACHE_DIR"
+
+
+def unreadable(source: SourceFile, reason: str) -> ModuleFacts:
+    facts = ModuleFacts(path=source.display, module=source.module, is_package=source.is_package)
+    facts.error = reason
+    return facts
 
 
 def default_cache_dir(settings: Settings) -> Path:

@@ -82,9 +82,14 @@ def _walk(folder: Path, exclusion: _Exclusion, visited: set[str]) -> Iterator[Pa
         path = folder / entry.name
         if exclusion.excludes(path):
             continue
-        if entry.is_dir():
+        try:
+            is_dir = entry.is_dir()
+        except OSError:  # a symlink loop, a vanished entry
+            is_dir = False
+        if is_dir:
             yield from _walk(path, exclusion, visited)
-        elif entry.name.endswith(".py") and entry.is_file():
+        elif entry.name.endswith(".py"):
+            # Also FIFOs, sockets, devices and broken links named *.py: each gets an FGL900.
             yield path
 
 

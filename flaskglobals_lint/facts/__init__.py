@@ -5,17 +5,13 @@ its result can be cached by content.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import ast
+
 import io
 import re
 import tokenize
 
 from .model import ModuleFacts, Span
-
-if TYPE_CHECKING:
-    import libcst as cst
 
 __all__ = ["ModuleFacts", "module_facts"]
 
@@ -28,6 +24,10 @@ def decode(data: bytes) -> str:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            raise ValueError(f"cannot decode as utf-8: {bad}") from None
         raise ValueError(str(exc)) from None
     try:
         text = data.decode(encoding)
@@ -49,31 +49,31 @@ def noqa_lines(source: str) -> dict[int, frozenset[str] | None]:
     return out
 
 
-def _syntax_error(text: str, path: str, exc: "cst.ParserSyntaxError") -> tuple[str, Span]:
-    """Python's own wording and position for a syntax error (libcst's are vaguer).
-
-    ``ast.parse`` only parses; nothing is compiled to bytecode or run.
-    """
-    try:
-        ast.parse(text, filename=path)
-    except SyntaxError as err:
-        line = err.lineno or 1
-        column = err.offset or 1
-        return f"syntax error: {err.msg}", Span(line, column, line, column)
-    except (ValueError, RecursionError, MemoryError):
-        pass
-    else:
-        # Valid Python that libcst's parser rejects (it has limits of its own,
-        # e.g. a few thousand implicitly concatenated strings in one expression).
-        return (f"libcst cannot parse this valid file: {exc.message}",
-                Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1))
-    return f"syntax error: {exc.message}", Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
+# A file this large is generated or data, not application code; libcst would need seconds and much memory.
+MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def module_facts(source: bytes | str, path: str, module: str, is_package: bool = False) -> ModuleFacts:
     """Analyse one file.  Never raises for bad input: ``facts.error`` says why."""
     facts = ModuleFacts(path=path, module=module, is_package=is_package)
+    try:
+        return _module_facts(source, facts)
+    except RecursionError:
+        facts.error = "nesting too deep to analyse"
+    except MemoryError:
+        facts.error = "not enough memory to analyse this file"
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not cost the others
+        facts.error = f"analysis error: {type(exc).__name__}: {exc}"
+    return facts
+
+
+def _module_facts(source: bytes | str, facts: ModuleFacts) -> ModuleFacts:
+    path, module, is_package = facts.path, facts.module, facts.is_package
     if isinstance(source, bytes):
+        if len(source) > MAX_FILE_BYTES:
+            size, limit = len(source) / 1048576, MAX_FILE_BYTES // 1048576
+            facts.error = f"file too large ({size:.1f} MB; the limit is {limit} MB)"
+            return facts
         if b"\x00" in source:
             facts.error = "file contains a NUL byte"
             return facts
@@ -88,6 +88,20 @@ def module_facts(source: bytes | str, path: str, module: str, is_package: bool =
     if SKIP_FILE.search(text):
         facts.skip_file = True
         return facts
+    # Python's own parser first: it rejects what would overflow the native
+    # stack of libcst's parser (measured: libcst segfaults on 3,000 nested
+    # brackets or a 10,000-long operator chain; ast gives up well before).
+    try:
+        tree_ast = ast.parse(text, filename=path)
+    except SyntaxError as err:
+        line = err.lineno or 1
+        column = err.offset or 1
+        facts.error = f"syntax error: {err.msg}"
+        facts.error_span = Span(line, column, line, column)
+        return facts
+    except (RecursionError, MemoryError):
+        facts.error = "nesting too deep to analyse (Python's own parser gives up)"
+        return facts
     # libcst is imported on first use: a run served from the cache never needs it.
     import libcst as cst
 
@@ -95,13 +109,13 @@ def module_facts(source: bytes | str, path: str, module: str, is_package: bool =
 
     try:
         tree = cst.parse_module(text)
-        result = facts_from_tree(tree, path, module, is_package, text)
     except cst.ParserSyntaxError as exc:
-        facts.error, facts.error_span = _syntax_error(text, path, exc)
+        # Valid Python that libcst's parser rejects (it has limits of its own,
+        # e.g. a few thousand implicitly concatenated strings in one expression).
+        facts.error = f"libcst cannot parse this valid file: {exc.message}"
+        facts.error_span = Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
         return facts
-    except RecursionError:
-        facts.error = "nesting too deep to analyse"
-        return facts
+    result = facts_from_tree(tree, path, module, is_package, text, tree_ast)
     result.lines = facts.lines
     result.noqa = noqa_lines(text)
     return result

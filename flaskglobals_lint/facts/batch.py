@@ -9,17 +9,15 @@ return plain picklable facts.
 from __future__ import annotations
 
 import ast
-import multiprocessing
 import os
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from .cache import FactsCache, cache_key
 from .model import ModuleFacts, Span
+from .workers import DEFAULT_FILE_TIMEOUT, WorkerPool
 
-# Below this many files to parse, starting worker processes costs more than it saves.
+# Below this many files to parse, one worker process does it (more cost more than they save).
 POOL_THRESHOLD = 24
 
 
@@ -72,17 +70,6 @@ def syntax_check(data: bytes, job: FileJob) -> ModuleFacts:
     return facts
 
 
-def _analyse_chunk(jobs: Sequence[FileJob]) -> list[ModuleFacts]:
-    return [analyse(job) for job in jobs]
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    # fork starts workers in milliseconds; where it is unavailable or unsafe, spawn.
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -90,22 +77,24 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_jobs(jobs: Sequence[FileJob], workers: int) -> list[ModuleFacts]:
-    """Analyse every job, in order; in a pool of ``workers`` processes when worth it."""
-    if workers <= 1 or len(jobs) < POOL_THRESHOLD:
+def run_jobs(jobs: Sequence[FileJob], workers: int, file_timeout: float = DEFAULT_FILE_TIMEOUT) -> list[ModuleFacts]:
+    """Analyse every job, in order.
+
+    ``workers == 1``: in this process (nothing can stop a file that hangs or
+    crashes the parser).  Otherwise in watched worker processes: one for a
+    handful of files (a pre-commit run), up to ``workers`` when there are
+    enough files to share.
+    """
+    if not jobs:
+        return []
+    if workers <= 1:
         return [analyse(job) for job in jobs]
-    # Send paths, not bytes: workers read the files themselves.
-    light = [FileJob(j.path, j.display, j.module, j.is_package, j.full) for j in jobs]
-    size = max(1, min(64, len(light) // (workers * 4)))
-    chunks = [light[i:i + size] for i in range(0, len(light), size)]
-    results: list[ModuleFacts] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context()) as pool:
-        for chunk_result in pool.map(_analyse_chunk, chunks):
-            results.extend(chunk_result)
-    return results
+    size = 1 if len(jobs) < POOL_THRESHOLD else min(workers, len(jobs))
+    return WorkerPool(size, file_timeout).run(jobs)
 
 
-def collect(jobs: Sequence[FileJob], workers: int, cache: Optional[FactsCache]) -> list[ModuleFacts]:
+def collect(jobs: Sequence[FileJob], workers: int, cache: Optional[FactsCache],
+            file_timeout: float = DEFAULT_FILE_TIMEOUT) -> list[ModuleFacts]:
     """Facts for every job, in order: cached ones loaded, the rest analysed and cached."""
     results: list[Optional[ModuleFacts]] = [None] * len(jobs)
     keys: list[str] = []
@@ -118,12 +107,17 @@ def collect(jobs: Sequence[FileJob], workers: int, cache: Optional[FactsCache]) 
         keys.append(key)
         if results[index] is None:
             missing.append(index)
-    fresh = run_jobs([jobs[i] for i in missing], workers)
+    fresh = run_jobs([jobs[i] for i in missing], workers, file_timeout)
     for index, facts in zip(missing, fresh):
         results[index] = facts
-        if cache is not None and keys[index] and not facts.error.startswith("cannot read"):
+        if cache is not None and keys[index] and not _transient(facts.error):
             cache.put(keys[index], facts)
     return [f if f is not None else _lost(jobs[i]) for i, f in enumerate(results)]
+
+
+def _transient(error: str) -> bool:
+    """Errors that say nothing lasting about the file's content: never cached."""
+    return error.startswith(("cannot read", "analysis took longer", "the analysis process", "analysis produced"))
 
 
 def _lost(job: FileJob) -> ModuleFacts:

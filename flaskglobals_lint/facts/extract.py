@@ -1287,17 +1287,12 @@ class _Positions:
     libcst's PositionProvider (which renders the whole module); the provider is
     the fallback when ``ast`` cannot parse what libcst did."""
 
-    def __init__(self, text: str, tree: cst.Module, use_ast: bool) -> None:
+    def __init__(self, text: str, tree: cst.Module, module: Optional[ast.Module]) -> None:
         self.text = text
         self.tree = tree
         self.lines: Optional[list[str]] = None
-        self.module: Optional[ast.Module] = None
+        self.module = module
         self.provider: Optional[Mapping[cst.CSTNode, object]] = None
-        if use_ast:
-            try:
-                self.module = ast.parse(text)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                self.module = None
         if self.module is None:
             self.provider = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
 
@@ -1328,11 +1323,18 @@ class _Positions:
         return self.module.body if self.module is not None else None
 
 
-def facts_from_tree(tree: cst.Module, path: str, module: str, is_package: bool, text: str = "") -> ModuleFacts:
+def facts_from_tree(tree: cst.Module, path: str, module: str, is_package: bool, text: str = "",
+                    ast_module: Optional[ast.Module] = None) -> ModuleFacts:
+    """Facts of a parsed module; ``ast_module`` (the same source parsed by ``ast``) gives positions."""
     text = text or tree.code
-    for use_ast in (True, False):
+    if ast_module is None:
+        try:
+            ast_module = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            ast_module = None
+    for twin in (ast_module, None):
         facts = ModuleFacts(path=path, module=module, is_package=is_package)
-        positions = _Positions(text, tree, use_ast)
+        positions = _Positions(text, tree, twin)
         walker = _Walker(tree, facts, positions)
         try:
             walker.walk_block(tree.body, positions.root_statements())

@@ -17,8 +17,16 @@ def render(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], *, co
     """One line per finding, sorted by path, line, column and code; ANSI colour only when asked."""
     lines = []
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
-        path, code = diagnostic.path, diagnostic.code
+        path, code = printable(diagnostic.path), diagnostic.code
         if color:
             path, code = f"{_BOLD}{path}{_RESET}", f"{_BOLD_RED}{code}{_RESET}"
-        lines.append(f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {diagnostic.message}\n")
+        lines.append(f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {printable(diagnostic.message)}\n")
     return "".join(lines)
+
+
+_CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), 127]} | {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
+def printable(text: str) -> str:
+    """Control characters escaped (a newline in a file name must not start a new finding)."""
+    return text.translate(_CONTROL)
