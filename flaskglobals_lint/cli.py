@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Sequence
 import click
 
 from . import __version__, api
+from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .report import FORMATS, statistics, summary_line
 from .settings import ConfigError, apply_cli, load_settings, parse_codes
 
@@ -53,6 +54,8 @@ def _code_list(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
               help="Worker processes for parsing (default 0: one per CPU; 1: no pool).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--file-timeout", type=click.FloatRange(min=0.1), default=DEFAULT_FILE_TIMEOUT, metavar="SECONDS",
+              show_default=True, help="Stop a file that takes longer in a worker and report it as FGL900.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to cache per-file facts (default: .flaskglobals_lint_cache next to pyproject.toml).")
 @click.option("--strict", is_flag=True, default=None,
@@ -79,6 +82,7 @@ def cli(
     processes: int | None,
     jobs: int,
     no_cache: bool,
+    file_timeout: float,
     cache_dir: Path | None,
     strict: bool | None,
     list_rules: bool,
@@ -104,7 +108,7 @@ def cli(
         paths = paths or (".",)
         settings = apply_cli(load_settings(config, _config_start(paths)),
                              select=select, ignore=ignore, processes=processes, strict=strict)
-        options = api.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir)
+        options = api.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
         result = api.lint_paths(paths, settings, options)
         color = _use_color(color, output_file)
         report = FORMATS[output_format](result.diagnostics, rules, color=color)

@@ -10,6 +10,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 
 from .model import ModuleFacts, Span
 
@@ -17,6 +18,13 @@ __all__ = ["ModuleFacts", "module_facts"]
 
 NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[\s,]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 SKIP_FILE = re.compile(r"#\s*flaskglobals-lint:\s*skip-file\b")
+
+
+def parse_quietly(text: str, path: str = "<unknown>") -> ast.Module:
+    """``ast.parse`` without the SyntaxWarnings it prints about the analysed code."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=path)
 
 
 def decode(data: bytes) -> str:
@@ -92,7 +100,7 @@ def _module_facts(source: bytes | str, facts: ModuleFacts) -> ModuleFacts:
     # stack of libcst's parser (measured: libcst segfaults on 3,000 nested
     # brackets or a 10,000-long operator chain; ast gives up well before).
     try:
-        tree_ast = ast.parse(text, filename=path)
+        tree_ast = parse_quietly(text, path)
     except SyntaxError as err:
         line = err.lineno or 1
         column = err.offset or 1

@@ -8,7 +8,6 @@ return plain picklable facts.
 """
 from __future__ import annotations
 
-import ast
 import os
 from dataclasses import dataclass
 from typing import Optional, Sequence
@@ -53,7 +52,7 @@ def analyse(job: FileJob) -> ModuleFacts:
 
 def syntax_check(data: bytes, job: FileJob) -> ModuleFacts:
     """For a file the pre-pass left out: only whether it would be an FGL900."""
-    from . import decode
+    from . import decode, parse_quietly
 
     facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package, analysed=False)
     if b"\x00" in data:
@@ -61,7 +60,7 @@ def syntax_check(data: bytes, job: FileJob) -> ModuleFacts:
         return facts
     try:
         text = decode(data)
-        ast.parse(text)
+        parse_quietly(text)
     except ValueError as exc:
         facts.error = f"undecodable: {exc}"
     except (SyntaxError, RecursionError, MemoryError):

@@ -1329,7 +1329,9 @@ def facts_from_tree(tree: cst.Module, path: str, module: str, is_package: bool, 
     text = text or tree.code
     if ast_module is None:
         try:
-            ast_module = ast.parse(text)
+            from . import parse_quietly
+
+            ast_module = parse_quietly(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             ast_module = None
     for twin in (ast_module, None):
