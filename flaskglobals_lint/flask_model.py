@@ -62,6 +62,11 @@ TAINT_SOURCES = frozenset({
     "flask_socketio.request", "quart.request", "quart.session", "quart.g",
 })
 CONTEXT_LOCAL_NAMES = frozenset({"request", "session", "g", "current_user"})
+# Per-request (or per-app-context) proxies, by their qualified names.
+CONTEXT_LOCALS = TAINT_SOURCES | frozenset({
+    "flask.current_app", "flask.request_ctx", "flask.app_ctx", "quart.current_app", "quart.websocket",
+    "flask_socketio.request", "flask_login.current_user",
+})
 
 # The app object; its ``config`` is shared by every request.
 APP_CONSTRUCTORS = frozenset({"flask.Flask", "quart.Quart", "connexion.App", "connexion.FlaskApp"})

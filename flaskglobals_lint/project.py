@@ -185,6 +185,10 @@ class Project:
         return ExternalSym(name)  # a builtin, or a name from a star import
 
     def resolve_member(self, module: str, name: str, _depth: int = 0) -> Optional[Symbol]:
+        if f"{module}.{name}" in fm.CONTEXT_LOCALS:
+            # ``flask.request`` stays the context-local even when Flask's own
+            # source is part of the linted tree (a site-packages sweep, Flask's repo).
+            return ExternalSym(f"{module}.{name}")
         project = self.resolve_module(module)
         if project is not None:
             facts = self.modules[project]

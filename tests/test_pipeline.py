@@ -180,3 +180,16 @@ def test_a_project_module_may_shadow_a_standard_one(tmp_path: Path) -> None:
         "@app.route('/<x>')\ndef index(x):\n    calendar.add(x)\n    return ''\n")
     found, _ = run(tmp_path, cache=False)
     assert [f[:3] for f in found] == [("calendar.py", 4, "FGL002"), ("calendar.py", 4, "FGL004")]
+
+
+def test_flask_context_locals_stay_per_request_when_flask_is_in_the_tree(tmp_path: Path) -> None:
+    flask = tmp_path / "flask"
+    flask.mkdir()
+    (flask / "__init__.py").write_text("from .globals import request\nfrom .app import Flask\n")
+    (flask / "globals.py").write_text("class LocalProxy:\n    pass\n\nrequest = LocalProxy()\n")
+    (flask / "app.py").write_text("class Flask:\n    def before_request(self, f):\n        return f\n")
+    (tmp_path / "server.py").write_text(
+        "from flask import Flask, request\napp = Flask(__name__)\n\n"
+        "@app.before_request\ndef unzip():\n    request.stream = None\n")
+    found, _ = run(tmp_path, cache=False)
+    assert found == []
