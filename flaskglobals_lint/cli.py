@@ -153,12 +153,15 @@ def _all_rules() -> list[type[Rule]]:
 
 def _demo(selection: str) -> int:
     """Run demonstrations one by one, printing each report as it finishes."""
-    from .demo import demo_codes, render_result, render_summary, run_demo
+    from .demo import demo_codes, missing_dependencies, render_result, render_summary, run_demo
 
     try:
         codes = demo_codes(selection)
     except ValueError as exc:
         return _error(str(exc))
+    missing = missing_dependencies(codes)
+    if missing:
+        return _error(f"the demonstrations need {', '.join(missing)}: pip install 'flaskglobals-lint[demo]'")
     results = []
     for code in codes:
         results.append(run_demo(code))

@@ -133,3 +133,14 @@ def test_ctrl_c_stops_every_server_and_exits_130() -> None:
     assert "Traceback" not in err
     assert marked_processes() == []
 
+
+
+def test_missing_demo_dependencies_are_named_up_front(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from flaskglobals_lint.demo import missing_dependencies
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name in ("flask", "gunicorn") else real(name))
+    assert missing_dependencies(["FGL001"]) == ["flask"]
+    assert missing_dependencies(["FGL011"]) == ["flask", "gunicorn"]

@@ -14,8 +14,8 @@ from typing import Iterable, Optional
 from .scenarios import DEMOS, App, Demo, Outcome, server_for
 from .servers import DemoError, RedisServer, Server
 
-__all__ = ["DEMOS", "DemoError", "DemoResult", "run_demo", "demo_codes", "render", "render_result",
-           "render_summary"]
+__all__ = ["DEMOS", "DemoError", "DemoResult", "run_demo", "demo_codes", "missing_dependencies", "render",
+           "render_result", "render_summary"]
 
 
 @dataclass
@@ -33,6 +33,20 @@ class DemoResult:
     def shown(self) -> bool:
         """The buggy app misbehaved and the fixed one did not."""
         return bool(self.buggy and self.fixed and not self.buggy.correct and self.fixed.correct)
+
+
+def missing_dependencies(codes: Iterable[str]) -> list[str]:
+    """The packages the chosen demonstrations need that are not installed."""
+    import importlib.util
+
+    needed = {"flask", "asgiref"}
+    for code in codes:
+        demo = DEMOS[code]
+        if demo.buggy.multi_process or demo.fixed.multi_process:
+            needed.add("gunicorn")
+        if demo.needs_redis:
+            needed.add("redis")
+    return sorted(name for name in needed if importlib.util.find_spec(name) is None)
 
 
 def demo_codes(selection: str) -> list[str]:
