@@ -7,20 +7,19 @@ from __future__ import annotations
 
 import gc
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
 from .analysis import Analysis, Finding, analyse
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, printable_diagnostic
 from .facts import ModuleFacts, module_facts
 from .facts.batch import FileJob, collect, default_jobs
-from .facts.cache import CACHE_DIR_NAME, FactsCache
+from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
 from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .files import (
-    SourceFile, context_files, detect_worker_processes, discover, find_deployment_files, select_for_analysis,
-    stdlib_copies,
+    SourceFile, context_files, detect_worker_processes, discover, find_deployment_files, read_source,
+    select_for_analysis, stdlib_copies,
 )
 from .project import Project
 from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME
@@ -37,6 +36,8 @@ class LintResult:
     # Files analysed in full, and how many facts came from the cache.
     files_analysed: int = 0
     cache_hits: int = 0
+    # Things the user should know that are not findings ("cache folder refused: ...").
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -50,31 +51,6 @@ class RunOptions:
     prepass: bool = True
     # Seconds one file may take in a worker before it is stopped and reported as FGL900.
     file_timeout: float = DEFAULT_FILE_TIMEOUT
-
-
-_NOT_REGULAR = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
-                stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
-
-
-def read_source(source: SourceFile) -> tuple[bytes | None, str]:
-    """The file's bytes, or why there are none.  Never blocks on a FIFO or a device."""
-    try:
-        mode = os.stat(source.path).st_mode
-    except FileNotFoundError:
-        if os.path.islink(source.path):
-            return None, "broken symbolic link"
-        return None, "file vanished before it could be read"
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    if not stat.S_ISREG(mode):
-        kind = _NOT_REGULAR.get(stat.S_IFMT(mode), "not a file")
-        return None, f"not a regular file ({kind})"
-    try:
-        return source.path.read_bytes(), ""
-    except FileNotFoundError:
-        return None, "file vanished before it could be read"
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
 
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
@@ -159,11 +135,12 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     facts = [next(analysed) if not error else unreadable(s, error) for s, (_, error) in zip(everything, contents)]
     processes, reason = worker_processes(paths, settings)
     diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything))
-    return LintResult(diagnostics, len(sources), processes, reason, sum(full),
-                      cache.hits if cache is not None else 0)
+    warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
+    return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason, sum(full),
+                      cache.hits if cache is not None else 0, warnings)
 
 
-CACHE_DIR_VARIABLE = "FLASKGLOBALS_LINT_CACHE_DIR"
+__all__ = ["CACHE_DIR_VARIABLE", "LintResult", "RunOptions", "lint_facts", "lint_paths", "lint_source"]
 
 
 def unreadable(source: SourceFile, reason: str) -> ModuleFacts:
@@ -173,11 +150,9 @@ def unreadable(source: SourceFile, reason: str) -> ModuleFacts:
 
 
 def default_cache_dir(settings: Settings) -> Path:
-    """$FLASKGLOBALS_LINT_CACHE_DIR, else next to the project's pyproject.toml
-    (like ruff's .ruff_cache), else in the current folder."""
-    if os.environ.get(CACHE_DIR_VARIABLE):
-        return Path(os.environ[CACHE_DIR_VARIABLE])
-    return (settings.root or Path.cwd()) / CACHE_DIR_NAME
+    """$FLASKGLOBALS_LINT_CACHE_DIR, else this project's folder in the user's cache (never inside the
+    project: a repository must not be able to plant cache entries)."""
+    return project_cache_dir(settings.root or Path.cwd())
 
 
 def _same_file(path: Path, given: str | Path) -> bool:
@@ -221,12 +196,12 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
             continue
         if f.error and settings.is_enabled(FILE_ERROR_CODE, f.path):
             span = f.error_span
-            out.append(Diagnostic(
+            out.append(printable_diagnostic(Diagnostic(
                 path=f.path, line=span.line if span else 1, column=span.column if span else 1,
                 code=FILE_ERROR_CODE, name=FILE_ERROR_NAME, message=f"file not analysed: {f.error}",
                 end_line=span.end_line if span else 1, end_column=span.end_column if span else 1,
                 severity="error",
-            ))
+            )))
     return sorted(out, key=Diagnostic.sort_key)
 
 
@@ -258,8 +233,9 @@ def suppressed(finding: Finding, facts: ModuleFacts | None) -> bool:
 def to_diagnostic(finding: Finding) -> Diagnostic:
     rule = BY_CODE[finding.code]
     span = finding.span
-    return Diagnostic(
+    # Path, message and chain carry text from the analysed files: escaped once, here, for every format.
+    return printable_diagnostic(Diagnostic(
         path=finding.path, line=span.line, column=span.column, code=finding.code,
         message=finding.message, name=rule.name, end_line=span.end_line, end_column=span.end_column,
         severity=rule.severity, chain=finding.chain,
-    )
+    ))

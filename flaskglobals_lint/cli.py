@@ -1,10 +1,16 @@
 """The command line: options -> Settings -> lint -> reporter -> exit code.  No analysis happens here."""
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import secrets
+import signal
+import stat
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from types import FrameType
+from typing import TYPE_CHECKING, BinaryIO, Sequence
 
 import click
 
@@ -57,9 +63,11 @@ def _code_list(ctx: click.Context, param: click.Parameter, value: str | None) ->
 @click.option("--file-timeout", type=click.FloatRange(min=0.1), default=DEFAULT_FILE_TIMEOUT, metavar="SECONDS",
               show_default=True, help="Stop a file that takes longer in a worker and report it as FGL900.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to cache per-file facts (default: .flaskglobals_lint_cache next to pyproject.toml).")
+              help="Where to cache per-file facts (default: this project's folder in the user's cache).")
 @click.option("--strict", is_flag=True, default=None,
               help="Also report benign races: idempotent memoization and lazy initialisation.")
+@click.option("--follow-symlinks", is_flag=True, default=None,
+              help="Also lint what symbolic links outside the linted paths lead to (default: skip them).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--demo", metavar="CODE",
@@ -85,6 +93,7 @@ def cli(
     file_timeout: float,
     cache_dir: Path | None,
     strict: bool | None,
+    follow_symlinks: bool | None,
     list_rules: bool,
     explain: str | None,
     demo: str | None,
@@ -107,9 +116,12 @@ def cli(
             ctx.exit(_demo(demo))
         paths = paths or (".",)
         settings = apply_cli(load_settings(config, _config_start(paths)),
-                             select=select, ignore=ignore, processes=processes, strict=strict)
+                             select=select, ignore=ignore, processes=processes, strict=strict,
+                             follow_symlinks=follow_symlinks)
         options = api.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
         result = api.lint_paths(paths, settings, options)
+        for warning in result.warnings:
+            click.echo(f"{PROG}: warning: {warning}", err=True)
         color = _use_color(color, output_file)
         report = FORMATS[output_format](result.diagnostics, rules, color=color)
         if show_statistics and result.diagnostics:
@@ -118,9 +130,9 @@ def cli(
             else:
                 click.echo(statistics(result.diagnostics), err=True, nl=False)
         try:
-            _write(report, output_file, color)
+            _write(report, output_file)
         except OSError as exc:
-            ctx.exit(_error(f"cannot write {output_file}: {exc.strerror or exc}"))
+            ctx.exit(_write_failed(exc, output_file))
         if output_format == "text":
             click.echo(summary_line(result.diagnostics, result.files_checked), err=True)
         ctx.exit(EXIT_CLEAN if exit_zero or not result.diagnostics else EXIT_FINDINGS)
@@ -131,17 +143,54 @@ def cli(
         ctx.exit(_error(f"path does not exist: {missing}"))
     except (click.exceptions.Exit, click.ClickException):
         raise  # ctx.exit() raises Exit, a RuntimeError: it must not become an "internal error"
-    except KeyboardInterrupt:
-        click.echo(f"{PROG}: interrupted", err=True)
-        ctx.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as _Stopped: the finally blocks have run
+        signum = exc.signum if isinstance(exc, _Stopped) else signal.SIGINT
+        try:
+            click.echo(f"{PROG}: interrupted" + ("" if signum == signal.SIGINT else f" ({exc})"), err=True)
+        except OSError:
+            pass  # a hang-up can take the terminal with it: the exit status still says why
+        ctx.exit(EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + signum)
     except Exception as exc:  # noqa: BLE001 - a linter must fail with a message, not a traceback
         click.echo(f"{PROG}: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where Ctrl-C would be, so that the same clean-up stops workers and servers."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
 def main() -> None:
-    """Console-script entry point (``flaskglobals-lint``, ``python -m flaskglobals_lint``)."""
-    cli(prog_name=PROG)
+    """Console-script entry point (``flaskglobals-lint``, ``python -m flaskglobals_lint``).
+
+    SIGTERM and SIGHUP (a CI runner's timeout, a closed terminal) stop a run
+    like Ctrl-C: worker processes and demo servers are stopped, temporary
+    folders removed, and the exit status is 128 + the signal.  A signal
+    already ignored (``nohup``) stays ignored.
+    """
+    received: list[int] = []
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        raise _Stopped(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) == signal.SIG_DFL:
+            previous[number] = signal.signal(number, stop)
+    try:
+        cli(prog_name=PROG)
+    except SystemExit:
+        if received:  # also when the signal came outside cli()'s try, where click reports it as "Aborted!"
+            raise SystemExit(128 + received[0]) from None
+        raise
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _all_rules() -> list[type[Rule]]:
@@ -198,12 +247,85 @@ def _use_color(color: bool | None, output_file: Path | None) -> bool:
     return output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 
-def _write(report: str, output_file: Path | None, color: bool) -> None:
-    if output_file is None:
-        # click strips ANSI codes when stdout is not a terminal unless told the colour was asked for.
-        click.echo(report, nl=False, color=color)
-    else:
-        output_file.write_text(report, encoding="utf-8")
+def _write(report: str, output_file: Path | None) -> None:
+    """Write the whole report or raise ``OSError``: a report cut short must never pass for a whole one."""
+    if output_file is not None:
+        _replace_file(output_file, report.encode("utf-8"))
+        return
+    stdout = sys.stdout
+    if stdout is None:  # pythonw: there is no standard output to write to
+        return
+    stdout.flush()
+    binary = getattr(stdout, "buffer", None)
+    if binary is None:  # a text-only stream someone put in place of sys.stdout
+        stdout.write(report)
+        stdout.flush()
+        return
+    # No ANSI stripping needed: analysed text arrives escaped, and colour codes are only there when asked for.
+    _write_all(binary, report.encode(getattr(stdout, "encoding", None) or "utf-8", "backslashreplace"))
+
+
+def _write_all(stream: BinaryIO, data: bytes) -> None:
+    """Write until every byte is out (or the OS says why not), then flush.
+
+    Over ``ulimit -f`` (Python ignores SIGXFSZ) the first write is cut short
+    and only the next one fails with EFBIG; the text layer ignores the short
+    count, which is how the rest of a report used to vanish silently.
+    """
+    view = memoryview(data)
+    while view:
+        written = stream.write(view)
+        if not written:
+            raise OSError(errno.EIO, "nothing could be written")
+        view = view[written:]
+    stream.flush()
+
+
+def _replace_file(output_file: Path, data: bytes) -> None:
+    """Write beside the report and rename over it, so that a failed write leaves the old report whole."""
+    try:
+        special = not stat.S_ISREG(os.stat(output_file).st_mode)
+    except FileNotFoundError:
+        special = False
+    if special:  # /dev/null, /dev/stdout, a FIFO: nothing to replace, and never rename over a device
+        with open(output_file, "wb") as stream:
+            _write_all(stream, data)
+        return
+    target = Path(os.path.realpath(output_file))  # through a symbolic link, as a plain write would
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
+    # Mode 0o666 less the umask, as for any new file (mkstemp would give 0o600); O_EXCL: never an existing file.
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            _write_all(stream, data)
+            os.fsync(stream.fileno())  # a full disk can show only here, and the rename must not come first
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _write_failed(exc: OSError, output_file: Path | None) -> int:
+    """Exit 2 with the reason; a reader that closed the pipe early (``| head``) is told nothing, as ruff does."""
+    if output_file is not None:
+        return _error(f"cannot write {output_file}: {exc.strerror or exc}")
+    _stdout_to_devnull()
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_ERROR
+    return _error(f"cannot write to standard output: {exc.strerror or exc}")
+
+
+def _stdout_to_devnull() -> None:
+    """Point standard output at devnull, so that Python's flush at exit of what is still buffered does
+    not fail again with an "Exception ignored" traceback (the signal module's SIGPIPE note)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # no real file behind it (a test runner's stream)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _error(message: str) -> int:

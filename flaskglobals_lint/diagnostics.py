@@ -1,7 +1,8 @@
 """The one result type every stage after the rules speaks: a located finding."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 SEVERITIES = ("error", "warning", "note")
 
@@ -43,3 +44,39 @@ class Diagnostic:
             "severity": self.severity,
             "chain": list(self.chain),
         }
+
+
+# What must not reach a terminal or a CI log raw: C0 controls, DEL, C1 controls
+# (U+0085 is a line break to some), the Unicode line and paragraph separators,
+# bidi controls (they reorder what a reader sees) and lone surrogates (what
+# os.fsdecode makes of a file name's undecodable bytes; UTF-8 cannot encode them).
+_UNPRINTABLE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_SHORT = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    point = ord(char)
+    if char in _SHORT:
+        return _SHORT[char]
+    if 0xDC80 <= point <= 0xDCFF:
+        return f"\\x{point - 0xDC00:02x}"  # the byte surrogateescape stood in for
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with every character that could steer a terminal or fake a line escaped visibly.
+
+    Paths, route strings and code snippets come from the analysed files, which
+    need not be trusted; the result is plain printable text that every output
+    format (and UTF-8) can carry.  Backslashes stay as they are, so applying it
+    twice changes nothing.
+    """
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def printable_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
+    """The diagnostic with its path, message and call chain made ``printable``."""
+    return replace(diagnostic, path=printable(diagnostic.path), message=printable(diagnostic.message),
+                   chain=tuple(printable(step) for step in diagnostic.chain))

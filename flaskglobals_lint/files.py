@@ -8,7 +8,8 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Iterator, Sequence, TypeVar
 
-from .settings import DEFAULT_EXCLUDES, Settings, normalize_glob
+from .safe_io import ReadRefused, read_bounded
+from .settings import DEFAULT_EXCLUDES, MAX_FILE_BYTES, Settings, normalize_glob
 
 
 @dataclass(frozen=True)
@@ -17,37 +18,49 @@ class SourceFile:
 
     ``path`` is absolute; ``display`` is what the user sees in reports
     (relative to the current directory when below it, posix separators);
-    ``module`` is the dotted name Python would import it under.
+    ``module`` is the dotted name Python would import it under.  ``problem``
+    says why a folder could not be listed (it is then reported as FGL900
+    at the folder's path instead of being analysed).
     """
 
     path: Path
     display: str
     module: str
     is_package: bool
+    problem: str = ""
 
 
 def discover(paths: Sequence[str | Path], settings: Settings, cwd: Path | None = None) -> list[SourceFile]:
     """The ``.py`` files under ``paths``, sorted and each listed once.
 
-    Folders are walked recursively, skipping excluded names; a path given
-    explicitly is always linted, even if an exclude pattern matches it.
-    Raises ``FileNotFoundError`` for a path that does not exist.
+    Folders are walked (iteratively: any depth), skipping excluded names; a
+    path given explicitly is always linted, even if an exclude pattern
+    matches it.  A symbolic link whose target lies outside every linted path
+    is not followed unless ``follow-symlinks`` is set, so a link to ``/``
+    cannot make the run walk the whole machine.  A folder that cannot be
+    listed is returned with its ``problem``.  Raises ``FileNotFoundError``
+    for a path that does not exist.
     """
     cwd = (cwd or Path.cwd()).absolute()
     exclusion = _Exclusion(settings.exclude + settings.extend_exclude, settings.root or cwd)
-    seen: set[str] = set()
-    walked: set[str] = set()
-    found: list[SourceFile] = []
+    starts = []
     for given in paths:
         start = Path(os.path.normpath(cwd / given))
         if not start.exists():
             raise FileNotFoundError(str(given))
-        files = _walk(start, exclusion, walked) if start.is_dir() else iter([start])
+        starts.append(start)
+    walk = _Walk(exclusion, [os.path.realpath(start) for start in starts], settings.follow_symlinks)
+    seen: set[str] = set()
+    found: list[SourceFile] = []
+    for start in starts:
+        files = walk.files(start) if start.is_dir() else iter([start])
         for file in files:
             real = os.path.realpath(file)
             if real not in seen:
                 seen.add(real)
                 found.append(_source_file(file, cwd))
+    for folder, reason in walk.problems:
+        found.append(SourceFile(folder, _display(folder, cwd), folder.name, False, reason))
     return sorted(found, key=lambda source: source.path.as_posix())
 
 
@@ -68,29 +81,81 @@ class _Exclusion:
         return any(fnmatchcase(relative, pattern) for pattern in self.patterns)
 
 
-def _walk(folder: Path, exclusion: _Exclusion, visited: set[str]) -> Iterator[Path]:
-    # Real paths already walked: a symlink loop, or a link back into the tree, is entered once.
-    real = os.path.realpath(folder)
-    if real in visited:
-        return
-    visited.add(real)
+class _Walk:
+    """Folder walks that share what they visited (a symlink loop, or a link back into the tree, is entered once)."""
+
+    def __init__(self, exclusion: _Exclusion, roots: Sequence[str], follow_symlinks: bool) -> None:
+        self.exclusion = exclusion
+        self.roots = [root.rstrip(os.sep) + os.sep for root in roots]
+        self.follow_symlinks = follow_symlinks
+        self.visited: set[str] = set()
+        self.problems: list[tuple[Path, str]] = []
+
+    def inside_roots(self, real: str) -> bool:
+        return any((real + os.sep).startswith(root) for root in self.roots)
+
+    def files(self, start: Path) -> Iterator[Path]:
+        stack = [start]
+        while stack:
+            folder = stack.pop()
+            real = os.path.realpath(folder)
+            if real in self.visited:
+                continue
+            self.visited.add(real)
+            try:
+                entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            except OSError as exc:
+                self.problems.append((folder, f"cannot read folder: {exc.strerror or exc}"))
+                continue
+            subfolders = []
+            for entry in entries:
+                path = folder / entry.name
+                if self.exclusion.excludes(path):
+                    continue
+                try:
+                    if entry.is_symlink() and not self.follow_symlinks and os.path.exists(path) \
+                            and not self.inside_roots(os.path.realpath(path)):
+                        continue  # leads out of the linted tree: --follow-symlinks lints it anyway
+                    is_dir = entry.is_dir()
+                except OSError:  # a symlink loop, a vanished entry
+                    is_dir = False
+                if is_dir:
+                    subfolders.append(path)
+                elif entry.name.endswith(".py"):
+                    # Also FIFOs, sockets, devices and broken links named *.py: each gets an FGL900.
+                    yield path
+            stack.extend(reversed(subfolders))
+
+
+def read_source(source: SourceFile) -> tuple[bytes | None, str]:
+    """The file's bytes, or why there are none.
+
+    The size is checked before reading (a 4 GB sparse file costs nothing) and
+    a FIFO or device is never read, so this never blocks and never exhausts
+    memory; one file's problem is its own FGL900, never the run's.
+    """
+    if source.problem:
+        return None, source.problem
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError:
-        return
-    for entry in entries:
-        path = folder / entry.name
-        if exclusion.excludes(path):
-            continue
-        try:
-            is_dir = entry.is_dir()
-        except OSError:  # a symlink loop, a vanished entry
-            is_dir = False
-        if is_dir:
-            yield from _walk(path, exclusion, visited)
-        elif entry.name.endswith(".py"):
-            # Also FIFOs, sockets, devices and broken links named *.py: each gets an FGL900.
-            yield path
+        return read_bounded(source.path, MAX_FILE_BYTES), ""
+    except ReadRefused as exc:
+        return None, str(exc)
+    except FileNotFoundError:
+        if os.path.islink(source.path):
+            return None, "broken symbolic link"
+        return None, "file vanished before it could be read"
+    except MemoryError:
+        return None, "not enough memory to read this file"
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
+    """A project file read as text for a quick scan (imports, deployment settings), or None."""
+    try:
+        return read_bounded(path, limit).decode("utf-8", "replace")
+    except (OSError, MemoryError):
+        return None
 
 
 def _source_file(path: Path, cwd: Path) -> SourceFile:
@@ -152,6 +217,9 @@ def find_deployment_files(root: Path, *, subfolders: bool = True) -> list[Path]:
     return found
 
 
+# Deployment files are a few lines; anything larger is not one.
+DEPLOYMENT_FILE_BYTES = 1024 * 1024
+
 # "Several": a count computed from the CPU count is at least two on any server worth the name.
 CPU_COUNT_WORKERS = 2
 
@@ -175,9 +243,8 @@ def detect_worker_processes(files: Sequence[Path], root: Path | None = None) -> 
     """
     best: tuple[int, str] | None = None
     for path in files:
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_text(path, DEPLOYMENT_FILE_BYTES)
+        if text is None:
             continue
         where = _where(path, root)
         for count, evidence in _worker_counts(path.name, text):
@@ -302,9 +369,8 @@ def context_files(given: Sequence[SourceFile], settings: Settings, cwd: Path | N
             index.setdefault(source.module, source)
     imports: dict[str, set[str]] = {}
     for name, source in index.items():
-        try:
-            text = source.path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        text = read_text(source.path)
+        if text is None:
             continue
         imports[name] = {m for m in imported_modules(text, name, source.is_package) if m in index}
     importers: dict[str, set[str]] = {}

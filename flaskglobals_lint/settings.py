@@ -23,6 +23,9 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 
 TOOL_TABLE = "flaskglobals-lint"
 
+# A file this large is generated or data, not application code; libcst would need seconds and much memory.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
 # "FGL" alone selects every rule; "FGL00" selects FGL001-FGL009.
 CODE_PATTERN = re.compile(r"FGL\d*")
 
@@ -50,6 +53,8 @@ class Settings:
     lock_names: tuple[str, ...] = ()
     processes: int | None = None
     strict: bool = False
+    # Follow symbolic links that lead out of the linted paths.
+    follow_symlinks: bool = False
     # Where the settings came from (pyproject.toml), for relative excludes.
     root: Path | None = field(default=None, compare=False)
 
@@ -166,6 +171,7 @@ def apply_cli(
     ignore: Sequence[str] | None = None,
     processes: int | None = None,
     strict: bool | None = None,
+    follow_symlinks: bool | None = None,
 ) -> Settings:
     """Settings with the command-line options laid over the file's: each option given replaces its key."""
     changes: dict[str, Any] = {}
@@ -177,6 +183,8 @@ def apply_cli(
         changes["processes"] = processes
     if strict is not None:
         changes["strict"] = strict
+    if follow_symlinks is not None:
+        changes["follow_symlinks"] = follow_symlinks
     return replace(settings, **changes)
 
 
@@ -188,9 +196,15 @@ def parse_codes(values: Sequence[str], where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+# A configuration file larger than this is not one.
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
 def _read(path: Path) -> str:
+    from .safe_io import read_bounded
+
     try:
-        return path.read_text(encoding="utf-8")
+        return read_bounded(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read: {exc}") from exc
 
@@ -269,4 +283,5 @@ _KEYS: dict[str, tuple[str, Callable[[Any, str], Any]]] = {
     "lock-names": ("lock_names", _strings),
     "processes": ("processes", _processes),
     "strict": ("strict", _boolean),
+    "follow-symlinks": ("follow_symlinks", _boolean),
 }

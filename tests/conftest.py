@@ -32,15 +32,19 @@ def marked_processes() -> list[int]:
 
 @pytest.fixture(scope="session", autouse=True)
 def cache_outside_the_source_tree(tmp_path_factory: pytest.TempPathFactory):
-    """Runs in tests cache their facts in a temporary folder, not beside the test files."""
+    """Runs in tests cache their facts, and keep the cache's secret key, in temporary folders,
+    never in the user's real cache."""
     folder = tmp_path_factory.mktemp("facts-cache")
-    saved = os.environ.get("FLASKGLOBALS_LINT_CACHE_DIR")
+    user_cache = tmp_path_factory.mktemp("user-cache")
+    saved = {name: os.environ.get(name) for name in ("FLASKGLOBALS_LINT_CACHE_DIR", "XDG_CACHE_HOME")}
     os.environ["FLASKGLOBALS_LINT_CACHE_DIR"] = str(folder)
+    os.environ["XDG_CACHE_HOME"] = str(user_cache)
     yield folder
-    if saved is None:
-        os.environ.pop("FLASKGLOBALS_LINT_CACHE_DIR", None)
-    else:
-        os.environ["FLASKGLOBALS_LINT_CACHE_DIR"] = saved
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session", autouse=True)

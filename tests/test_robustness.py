@@ -20,6 +20,7 @@ from flaskglobals_lint.api import RunOptions
 from flaskglobals_lint.facts import module_facts
 from flaskglobals_lint.facts.batch import FileJob
 from flaskglobals_lint.facts.workers import WorkerPool
+from flaskglobals_lint.settings import Settings
 
 from .conftest import cli_command, marked_processes
 
@@ -78,8 +79,8 @@ def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def found(paths: list[str], **options: object) -> list[tuple[str, str, str]]:
-    result = lint_paths(paths, options=RunOptions(cache=False, **options))  # type: ignore[arg-type]
+def found(paths: list[str], settings: Settings | None = None, **options: object) -> list[tuple[str, str, str]]:
+    result = lint_paths(paths, settings, options=RunOptions(cache=False, **options))  # type: ignore[arg-type]
     return [(d.path, d.code, d.message) for d in result.diagnostics]
 
 
@@ -94,7 +95,8 @@ def test_special_files_named_py_get_a_reason_and_never_block(tree: Path) -> None
     listener.bind(str(tree / "sock.py"))
     try:
         started = time.monotonic()
-        result = found(["."])
+        # Followed: /dev/zero lies outside the tree.
+        result = found(["."], Settings(follow_symlinks=True))
         assert time.monotonic() - started < 30
     finally:
         listener.close()
@@ -113,15 +115,18 @@ def test_a_fifo_given_explicitly_does_not_block(tree: Path) -> None:
     assert found(["pipe.py"]) == [("pipe.py", "FGL900", "file not analysed: not a regular file (a FIFO)")]
 
 
-def test_symlink_out_of_the_tree_is_linted_under_the_link(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_symlink_out_of_the_tree_is_followed_only_when_asked(tree: Path,
+                                                            tmp_path_factory: pytest.TempPathFactory) -> None:
     outside = tmp_path_factory.mktemp("outside") / "shared.py"
     outside.write_text(RACY)
     (tree / "linked.py").symlink_to(outside)
-    assert [(p, c) for p, c, _ in found(["."])] == [("good.py", "FGL002"), ("linked.py", "FGL002")]
+    assert [(p, c) for p, c, _ in found(["."])] == [("good.py", "FGL002")]
+    assert [(p, c) for p, c, _ in found(["."], Settings(follow_symlinks=True))] == [
+        ("good.py", "FGL002"), ("linked.py", "FGL002")]
 
 
 def test_file_deleted_before_it_is_read(tree: Path) -> None:
-    from flaskglobals_lint.api import read_source
+    from flaskglobals_lint.files import read_source
     from flaskglobals_lint.files import SourceFile
 
     gone = SourceFile(tree / "gone.py", "gone.py", "gone", False)
@@ -136,14 +141,15 @@ def test_odd_file_names_are_escaped_in_every_format(tree: Path) -> None:
     text = run("text").stdout.splitlines()
     assert len(text) == 5 and "new\\nline.py:7:5: FGL002" in "\n".join(text)
     paths = {d["path"] for d in json.loads(run("json").stdout)}
-    assert paths == {"good.py", "my app.py", "ünïcode.py", "new\nline.py", "per%cent,comma:colon.py"}
+    # Control characters in names are shown escaped in every format (a name cannot forge output lines).
+    assert paths == {"good.py", "my app.py", "ünïcode.py", "new\\nline.py", "per%cent,comma:colon.py"}
     sarif = json.loads(run("sarif").stdout)
     jsonschema.validate(sarif, SCHEMA)
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
-    assert uris == {"good.py", "my%20app.py", "%C3%BCn%C3%AFcode.py", "new%0Aline.py", "per%25cent%2Ccomma%3Acolon.py"}
+    assert uris == {"good.py", "my%20app.py", "%C3%BCn%C3%AFcode.py", "new%5Cnline.py", "per%25cent%2Ccomma%3Acolon.py"}
     github = run("github").stdout.splitlines()
     assert len(github) == 5
-    assert any(line.startswith("::warning file=new%0Aline.py,") for line in github)
+    assert any(line.startswith("::warning file=new\\nline.py,") for line in github)
     assert any(line.startswith("::warning file=per%25cent%2Ccomma%3Acolon.py,") for line in github)
     assert {d["location"]["path"] for d in json.loads(run("gitlab").stdout)} == paths
 
@@ -172,8 +178,9 @@ def test_a_worker_that_crashes_costs_one_file(tree: Path, monkeypatch: pytest.Mo
         return real(job)
 
     monkeypatch.setattr(batch, "analyse", crash_on_poison)
-    jobs = [FileJob(str(tree / "good.py"), "good.py", "good", False)] * 3
-    jobs.insert(1, FileJob(str(tree / "poison.py"), "poison.py", "poison", False))
+    good = (tree / "good.py").read_bytes()
+    jobs = [FileJob(str(tree / "good.py"), "good.py", "good", False, True, good)] * 3
+    jobs.insert(1, FileJob(str(tree / "poison.py"), "poison.py", "poison", False, True, good))
     results = WorkerPool(2).run(jobs)
     assert [r.error for r in results] == ["", "the analysis process crashed (SIGSEGV)", "", ""]
     assert all(r.functions for i, r in enumerate(results) if i != 1)
@@ -188,8 +195,9 @@ def test_a_file_over_its_time_budget_is_stopped(tree: Path, monkeypatch: pytest.
         return real(job)
 
     monkeypatch.setattr(batch, "analyse", hang_on_slow)
-    jobs = [FileJob(str(tree / "slow.py"), "slow.py", "slow", False),
-            FileJob(str(tree / "good.py"), "good.py", "good", False)]
+    good = (tree / "good.py").read_bytes()
+    jobs = [FileJob(str(tree / "slow.py"), "slow.py", "slow", False, True, good),
+            FileJob(str(tree / "good.py"), "good.py", "good", False, True, good)]
     started = time.monotonic()
     results = WorkerPool(2, file_timeout=1.0).run(jobs)
     assert time.monotonic() - started < 10
@@ -269,8 +277,9 @@ def test_nothing_is_written_but_the_cache_and_the_output_file(tree: Path) -> Non
     run("--output-file", "report.txt", "--no-cache", ".")
     assert set(snapshot(tree)) - set(before) == {"report.txt"}
     run(".")
-    added = set(snapshot(tree)) - set(before) - {"report.txt"}
-    assert added and all(p.startswith(".flaskglobals_lint_cache") for p in added)
+    # The cache lives in the user's cache folder, never in the linted tree.
+    assert set(snapshot(tree)) - set(before) == {"report.txt"}
+    assert list((Path(os.environ["XDG_CACHE_HOME"]) / "flaskglobals-lint" / "projects").rglob("*.json"))
 
 
 def test_no_network_connection_is_opened(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> None:

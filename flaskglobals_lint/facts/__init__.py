@@ -9,8 +9,11 @@ import ast
 
 import io
 import re
+import sys
 import tokenize
+import unicodedata
 import warnings
+from typing import Any
 
 from .model import ModuleFacts, Span
 
@@ -57,8 +60,45 @@ def noqa_lines(source: str) -> dict[int, frozenset[str] | None]:
     return out
 
 
-# A file this large is generated or data, not application code; libcst would need seconds and much memory.
-MAX_FILE_BYTES = 5 * 1024 * 1024
+from ..safe_io import too_large  # noqa: E402
+from ..settings import MAX_FILE_BYTES  # noqa: E402
+
+
+# ast's own limits: libcst would overflow its native stack on these, so it is not tried.
+_NESTING_LIMIT = re.compile(r"too many (?:nested|statically nested|levels of indentation)|too deeply nested",
+                            re.IGNORECASE)
+_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+def _syntax_error(facts: ModuleFacts, err: SyntaxError) -> ModuleFacts:
+    line = err.lineno or 1
+    column = err.offset or 1
+    # Neither parser accepts it: invalid, or syntax newer than this Python and libcst know.
+    facts.error = f"syntax error: {err.msg} (read as Python {_PYTHON})"
+    facts.error_span = Span(line, column, line, column)
+    return facts
+
+
+_WORD = re.compile(r"\w+")
+
+
+def needs_nfkc(text: str) -> bool:
+    """Whether some identifier-like word is not NFKC-normal (Python normalises identifiers; ``ﬁles`` is ``files``)."""
+    if text.isascii():
+        return False
+    return any(not word.isascii() and not unicodedata.is_normalized("NFKC", word) for word in _WORD.findall(text))
+
+
+def normalize_identifiers(tree: Any) -> Any:
+    """The tree with every name NFKC-normalised, as Python's own parser does."""
+    import libcst as cst
+
+    class _Normalizer(cst.CSTTransformer):
+        def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+            value = unicodedata.normalize("NFKC", updated_node.value)
+            return updated_node if value == updated_node.value else updated_node.with_changes(value=value)
+
+    return tree.visit(_Normalizer())
 
 
 def module_facts(source: bytes | str, path: str, module: str, is_package: bool = False) -> ModuleFacts:
@@ -79,8 +119,7 @@ def _module_facts(source: bytes | str, facts: ModuleFacts) -> ModuleFacts:
     path, module, is_package = facts.path, facts.module, facts.is_package
     if isinstance(source, bytes):
         if len(source) > MAX_FILE_BYTES:
-            size, limit = len(source) / 1048576, MAX_FILE_BYTES // 1048576
-            facts.error = f"file too large ({size:.1f} MB; the limit is {limit} MB)"
+            facts.error = too_large(len(source), MAX_FILE_BYTES)
             return facts
         if b"\x00" in source:
             facts.error = "file contains a NUL byte"
@@ -99,14 +138,16 @@ def _module_facts(source: bytes | str, facts: ModuleFacts) -> ModuleFacts:
     # Python's own parser first: it rejects what would overflow the native
     # stack of libcst's parser (measured: libcst segfaults on 3,000 nested
     # brackets or a 10,000-long operator chain; ast gives up well before).
+    tree_ast: ast.Module | None
+    rejected: SyntaxError | None = None
     try:
         tree_ast = parse_quietly(text, path)
     except SyntaxError as err:
-        line = err.lineno or 1
-        column = err.offset or 1
-        facts.error = f"syntax error: {err.msg}"
-        facts.error_span = Span(line, column, line, column)
-        return facts
+        if _NESTING_LIMIT.search(err.msg or ""):
+            return _syntax_error(facts, err)
+        # Syntax newer than this interpreter (``match`` on 3.9, PEP 695/701 on
+        # 3.11) that libcst parses: analysed all the same, positions from libcst.
+        tree_ast, rejected = None, err
     except (RecursionError, MemoryError):
         facts.error = "nesting too deep to analyse (Python's own parser gives up)"
         return facts
@@ -118,12 +159,16 @@ def _module_facts(source: bytes | str, facts: ModuleFacts) -> ModuleFacts:
     try:
         tree = cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        if rejected is not None:
+            return _syntax_error(facts, rejected)
         # Valid Python that libcst's parser rejects (it has limits of its own,
         # e.g. a few thousand implicitly concatenated strings in one expression).
         facts.error = f"libcst cannot parse this valid file: {exc.message}"
         facts.error_span = Span(exc.raw_line, exc.raw_column + 1, exc.raw_line, exc.raw_column + 1)
         return facts
-    result = facts_from_tree(tree, path, module, is_package, text, tree_ast)
+    if needs_nfkc(text):
+        tree = normalize_identifiers(tree)
+    result = facts_from_tree(tree, path, module, is_package, text, tree_ast, positions_from_ast=rejected is None)
     result.lines = facts.lines
     result.noqa = noqa_lines(text)
     return result

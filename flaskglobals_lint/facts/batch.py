@@ -3,8 +3,8 @@ pool when there is enough work to pay for one, in this process otherwise.
 
 A file is analysed in full (libcst) or, when the pre-pass has shown that it
 cannot matter, only checked for syntax errors with ``ast`` so that FGL900
-findings are the same either way.  Workers read the files themselves and
-return plain picklable facts.
+findings are the same either way.  Workers get the bytes the parent read and
+return plain facts (sent back through a pipe between this run's own processes).
 """
 from __future__ import annotations
 
@@ -33,21 +33,20 @@ class FileJob:
 
 
 def analyse(job: FileJob) -> ModuleFacts:
-    """Facts for one file.  Never raises for bad input."""
-    data = job.data
-    if data is None:
-        try:
-            with open(job.path, "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package)
-            facts.error = f"cannot read file: {exc.strerror or exc}"
-            return facts
+    """Facts for one file, from the bytes the parent read and hashed.  Never raises for bad input.
+
+    The file is never read again here: a file saved during the run must not
+    get the new content's facts under the old content's cache key.
+    """
+    if job.data is None:
+        facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package)
+        facts.error = "cannot read file: no content was read"
+        return facts
     if job.full:
         from . import module_facts
 
-        return module_facts(data, job.display, job.module, job.is_package)
-    return syntax_check(data, job)
+        return module_facts(job.data, job.display, job.module, job.is_package)
+    return syntax_check(job.data, job)
 
 
 def syntax_check(data: bytes, job: FileJob) -> ModuleFacts:

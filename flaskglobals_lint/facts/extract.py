@@ -1324,10 +1324,13 @@ class _Positions:
 
 
 def facts_from_tree(tree: cst.Module, path: str, module: str, is_package: bool, text: str = "",
-                    ast_module: Optional[ast.Module] = None) -> ModuleFacts:
-    """Facts of a parsed module; ``ast_module`` (the same source parsed by ``ast``) gives positions."""
+                    ast_module: Optional[ast.Module] = None, positions_from_ast: bool = True) -> ModuleFacts:
+    """Facts of a parsed module; ``ast_module`` (the same source parsed by ``ast``) gives positions.
+
+    ``positions_from_ast=False``: ``ast`` cannot parse this source (newer syntax), take libcst's.
+    """
     text = text or tree.code
-    if ast_module is None:
+    if ast_module is None and positions_from_ast:
         try:
             from . import parse_quietly
 

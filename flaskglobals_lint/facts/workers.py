@@ -1,21 +1,27 @@
 """Worker processes for the per-file step, watched one file at a time.
 
-A file is handed to a worker and its facts come back.  A worker that dies
-(libcst's native parser can crash the process on input it cannot handle) or
-that takes longer than the per-file time budget is killed and replaced; the
-file gets an FGL900 saying so and the run goes on.  Workers ignore Ctrl-C:
-the parent stops them all, whatever ends the run.
+A file is handed to a worker, with the bytes the parent read and hashed, and
+its facts come back.  A worker that dies (libcst's native parser can crash
+the process on input it cannot handle) or that takes longer than the per-file
+time budget is killed and replaced; the file gets an FGL900 saying so and the
+run goes on.  Workers ignore Ctrl-C, SIGTERM and SIGHUP: the parent stops them
+all, whatever ends the run.  And they die with the parent, even when it is
+killed with SIGKILL: an orphaned worker would hold the caller's output pipe
+open and hang a CI step that waits for it.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
+import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from .model import ModuleFacts, Span
 
@@ -23,6 +29,10 @@ if TYPE_CHECKING:
     from .batch import FileJob
 
 DEFAULT_FILE_TIMEOUT = 20.0
+# How often a worker checks that its parent is still there (where PR_SET_PDEATHSIG is not available).
+PARENT_WATCH_INTERVAL = 0.25
+_PR_SET_PDEATHSIG = 1
+_prctl: Optional[Callable[..., int]] = None
 
 
 def _context() -> Any:
@@ -32,11 +42,49 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
-def _serve(connection: Connection) -> None:
-    """A worker's life: analyse what arrives until told to stop."""
+def load_prctl() -> Optional[Callable[..., int]]:
+    """libc's prctl on Linux, else None.  Looked up ahead of a fork: a child must not have to load it."""
+    global _prctl
+    if _prctl is None and sys.platform.startswith("linux"):
+        try:
+            _prctl = ctypes.CDLL(None, use_errno=True).prctl
+        except (OSError, AttributeError):
+            pass
+    return _prctl
+
+
+def die_with_parent(sig: int) -> bool:
+    """Have Linux send ``sig`` to this process when its parent dies (PR_SET_PDEATHSIG); False if it cannot."""
+    prctl = load_prctl()
+    if prctl is None:
+        return False
+    return prctl(ctypes.c_int(_PR_SET_PDEATHSIG), ctypes.c_ulong(int(sig)), ctypes.c_ulong(0),
+                 ctypes.c_ulong(0), ctypes.c_ulong(0)) == 0
+
+
+def _watch_parent(parent: int) -> None:
+    """The portable fallback: once the parent is gone (this process is re-parented), exit."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_WATCH_INTERVAL)
+    os._exit(1)
+
+
+def _serve(connection: Connection, parent: int, inherited: Sequence[Connection] = ()) -> None:
+    """A worker's life: analyse what arrives until told to stop, or until the parent is gone."""
     from .batch import analyse
 
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # First: a fork also copies the parent's handlers, which would raise here.
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    for other in inherited:
+        # Forked with the parent's ends of every pipe (this worker's own too): EOF would never come.
+        other.close()
+    _output_to_devnull()
+    die_with_parent(signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
     while True:
         try:
             job = connection.recv()
@@ -45,6 +93,16 @@ def _serve(connection: Connection) -> None:
         if job is None:
             return
         connection.send(analyse(job))
+
+
+def _output_to_devnull() -> None:
+    """Standard output and error (fds 1 and 2) to devnull: a worker must not keep the caller's pipes open."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in (1, 2):
+            os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 @dataclass
@@ -64,7 +122,11 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(child_end,), daemon=True)
+        inherited: tuple[Connection, ...] = ()
+        if self.context.get_start_method() == "fork":
+            inherited = (parent_end, *(w.connection for w in self.workers))
+            load_prctl()
+        process = self.context.Process(target=_serve, args=(child_end, os.getpid(), inherited), daemon=True)
         process.start()
         child_end.close()
         worker = _Worker(process, parent_end)
@@ -117,9 +179,12 @@ class WorkerPool:
             worker.job = None
             return
         index = pending.popleft()
-        # Workers read the files themselves: send the path, not the bytes.
-        job = jobs[index]
-        worker.connection.send(type(job)(job.path, job.display, job.module, job.is_package, job.full))
+        # The bytes the parent read and hashed go with the job: a worker that read the file again could
+        # store a file saved meanwhile under the old content's cache key.
+        try:
+            worker.connection.send(jobs[index])
+        except OSError:
+            pass  # the worker died: its pipe reads as EOF next, and the file gets an FGL900 saying so
         worker.job = index
         worker.started = time.monotonic()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, printable
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
@@ -23,10 +23,3 @@ def render(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], *, co
         lines.append(f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {printable(diagnostic.message)}\n")
     return "".join(lines)
 
-
-_CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), 127]} | {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
-
-
-def printable(text: str) -> str:
-    """Control characters escaped (a newline in a file name must not start a new finding)."""
-    return text.translate(_CONTROL)
