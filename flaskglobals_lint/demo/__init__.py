@@ -83,12 +83,12 @@ def run_demo(code: str) -> DemoResult:
 
 
 def _run(app: App, demo: Demo, extra_env: dict[str, str]) -> tuple[Outcome, str]:
-    env = dict(demo.env())
-    env.update(extra_env)
     server: Server
-    with server_for(app, env) as server:
-        outcome = demo.measure(server)
-        return outcome, f"{server.description} on {server.url}"
+    with demo.env() as demo_env:  # the server stops first, then the folder it used is removed
+        env = {**demo_env, **extra_env}
+        with server_for(app, env) as server:
+            outcome = demo.measure(server)
+            return outcome, f"{server.description} on {server.url}"
 
 
 def _findings(app: App) -> list[str]:

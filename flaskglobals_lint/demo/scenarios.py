@@ -8,12 +8,13 @@ misbehaves on every run and the fixed app, under the same load, never does.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, ContextManager, Iterator, Optional
 
 from .load import Request, Response, burst, send
 from .servers import GunicornServer, RedisServer, Server, ThreadedServer
@@ -70,8 +71,8 @@ class Demo:
     load: str
     measure: Measure
     needs_redis: bool = False
-    # Environment for the app processes, made fresh for each run.
-    env: Callable[[], dict[str, str]] = field(default=lambda: {})
+    # Environment for the app processes, made fresh for each run; what it made is removed when the run ends.
+    env: Callable[[], ContextManager[dict[str, str]]] = field(default=lambda: contextlib.nullcontext({}))
 
 
 # ---------------------------------------------------------------- measures
@@ -156,9 +157,11 @@ def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
 
 
-def sqlite_env() -> dict[str, str]:
-    folder = tempfile.mkdtemp(prefix="fgl-demo-")
-    return {"FGL_DB_PATH": os.path.join(folder, "counter.sqlite3")}
+@contextlib.contextmanager
+def sqlite_env() -> Iterator[dict[str, str]]:
+    """A database in a temporary folder, removed however the run ends (an error, Ctrl-C, SIGTERM)."""
+    with tempfile.TemporaryDirectory(prefix="fgl-demo-") as folder:
+        yield {"FGL_DB_PATH": os.path.join(folder, "counter.sqlite3")}
 
 
 # ----------------------------------------------------------------- catalogue

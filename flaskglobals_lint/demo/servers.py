@@ -2,7 +2,9 @@
 
 Every server runs in its own process group, so stopping it also stops the
 workers it forked.  Each one is a context manager: whatever happens inside the
-``with`` block (an assertion, Ctrl-C), the processes are gone when it ends.
+``with`` block (an assertion, Ctrl-C, SIGTERM), the processes are gone when it
+ends.  And on Linux a server gets SIGTERM when the process that started it
+dies, even by SIGKILL, so no server outlives the linter.
 """
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ import threading
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Optional
+from typing import Callable, Optional
+
+from ..facts.workers import die_with_parent, load_prctl
 
 LOOPBACK = "127.0.0.1"
 START_TIMEOUT = 30.0
@@ -49,7 +53,7 @@ class _Process:
         self.argv = argv
         self.proc = subprocess.Popen(
             argv, cwd=str(cwd), env=full_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            stderr=subprocess.STDOUT, text=True, start_new_session=True, preexec_fn=_stopped_with_us(),
         )
         self.lines: list[str] = []
         self._changed = threading.Condition()
@@ -96,6 +100,23 @@ class _Process:
         # Workers that outlived their parent are still in the group.
         _signal_group(self.proc.pid, signal.SIGKILL)
         self._reader.join(STOP_TIMEOUT)
+
+
+def _stopped_with_us() -> Optional[Callable[[], None]]:
+    """For ``preexec_fn``: the child gets SIGTERM when this process dies (Linux), else None.
+
+    It runs in the child between fork and exec, with other threads' locks
+    possibly held: so prctl is looked up here, in the parent.
+    """
+    if load_prctl() is None:
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:
+        die_with_parent(signal.SIGTERM)
+        if os.getppid() != parent:  # this process died before the line above
+            os._exit(1)
+    return preexec
 
 
 def _signal_group(pgid: int, sig: int) -> None:
@@ -168,11 +189,21 @@ class GunicornServer(Server):
         except ImportError:
             raise DemoError("this demonstration needs gunicorn: pip install 'flaskglobals-lint[demo]'") from None
         argv = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"{LOOPBACK}:0",
-                "--log-level", "info"]
+                "--log-level", "info", *_no_control_socket()]
         self.process = _Process(argv, self.app_dir, self.env)
         [match] = self.process.wait_for(r"Listening at: http://127\.0\.0\.1:(\d+)")
         self.port = int(match.group(1))
         self.process.wait_for(r"Booting worker with pid", count=self.workers)
+
+
+def _no_control_socket() -> list[str]:
+    """gunicorn 25.1+ opens a control socket at one path per user (~/.gunicorn/gunicorn.ctl), which two demos
+    would fight over and a killed master would leave behind: a demo server needs none."""
+    try:
+        from gunicorn import version_info
+    except ImportError:
+        return []
+    return ["--no-control-socket"] if tuple(version_info[:2]) >= (25, 1) else []
 
 
 def _configured_workers(config: Path) -> int:
