@@ -81,7 +81,8 @@ class Write:
 
     def finding(self, code: str, message: str) -> "Finding":
         """A finding at this write's statement."""
-        return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin)
+        return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin,
+                       subject=self.state.key)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,8 @@ class Finding:
     chain: tuple[str, ...] = ()
     # The file of the entry point whose request reaches the write.
     origin: str = ""
+    # The shared state the finding is about: rules that supersede others match on it.
+    subject: str = ""
 
 
 @dataclass
@@ -152,16 +155,16 @@ class Analysis:
         return self._inconsistent_writes.get(id(write))
 
     def racy(self, operations: Iterable[str]) -> Iterator[Write]:
-        """Unprotected writes of these operations that FGL001/2/3/6 report.
+        """Unprotected writes of these operations that FGL001/2/3/4/6 report.
 
         Benign writes (memoization, lazy initialisation) are left out unless
-        strict; writes that FGL009 reports (the same state is locked elsewhere)
-        are left to it.
+        strict.  Where FGL009 also reports a write (the same state is locked
+        elsewhere), its finding supersedes these, but only when FGL009 is
+        selected: precedence is applied after selection.
         """
         wanted = set(operations)
         for write in self.writes:
-            if write.operation in wanted and not write.protected and not self.benign(write) \
-                    and self.inconsistent_with(write) is None:
+            if write.operation in wanted and not write.protected and not self.benign(write):
                 yield write
 
 
@@ -311,9 +314,10 @@ class StateModel:
     # -------------------------------------------------------------- state
     def analyse(self, analysis: Analysis) -> None:
         project = self.project
-        self._reached_functions: set[FunctionKey] = set()
-        project.walk(self.lock_identity)
-        self._reached_functions = {key for key, _ in project.reached}
+        project.walk()
+        # A closure of request-time code is made per request, and so is a lock it holds.
+        self._reached_functions: set[FunctionKey] = {key for key, _ in project.reached}
+        project.propagate_locks(self.lock_identity)
         seen: set[tuple[str, int, int, str]] = set()
         for (key, _), reach in project.reached.items():
             module = project.modules[key.module]

@@ -206,13 +206,19 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
 
 
 def run_rules(analysis: Analysis, settings: Settings) -> Iterable[Finding]:
+    """The findings of every selected rule, after precedence between the selected ones."""
+    found: list[Finding] = []
+    superseded: set[tuple[str, str, int, int, str]] = set()
     for rule_class in ALL_RULES:
         default = rule_class.enabled_by_default or (rule_class.code == "FGL011" and analysis.processes > 1)
         if not settings.code_selected(rule_class.code, default):
             continue
         for finding in rule_class().check(analysis):
             if settings.is_enabled(finding.code, _absolute(finding.path), default_enabled=default):
-                yield finding
+                found.append(finding)
+                for code in rule_class.supersedes:
+                    superseded.add((code, finding.path, finding.span.line, finding.span.column, finding.subject))
+    return [f for f in found if (f.code, f.path, f.span.line, f.span.column, f.subject) not in superseded]
 
 
 def _absolute(path: str) -> str:

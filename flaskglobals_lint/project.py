@@ -468,14 +468,17 @@ class Project:
                 key, "socketio" if namespace else "view", text, tainted_params=True, shared_instance=shared))
 
     # -------------------------------------------------------- reachability
-    def walk(self, lock_identity: Callable[[str, FunctionFacts, LockUse, Context], Optional[str]]) -> None:
+    def walk(self) -> None:
         """Breadth-first from the entries; records a ``Reach`` per (function, context).
 
-        ``lock_identity(module, fn, lock_use, context)`` names the shared lock a
-        ``LockUse`` holds (or None): supplied by the state model, which knows
-        what a lock is.
+        Pure reachability (with request data and argument bindings): which
+        locks callers hold is a second pass, ``propagate_locks``, because
+        whether a lock is shared depends on what runs per request.
         """
         queue: deque[tuple[FunctionKey, Context]] = deque()
+        self.edges: dict[tuple[FunctionKey, Context], list[tuple[Call, tuple[FunctionKey, Context]]]] = {}
+        self.roots: list[tuple[FunctionKey, Context]] = []
+        seen_edges: set[tuple[int, tuple[FunctionKey, Context]]] = set()
         for entry in self.find_entries():
             fn = self.function(entry.function)
             if fn is None:
@@ -492,6 +495,7 @@ class Project:
             if entry.tainted_params:
                 reach.tainted_params = set(fn.params[1:] if fn.class_name and fn.kind == "method" else fn.params)
             self.reached[key] = reach
+            self.roots.append(key)
             queue.append(key)
         steps = 0
         while queue and steps < 200_000:
@@ -505,32 +509,61 @@ class Project:
                 callee = self.function(target)
                 if callee is None:
                     continue
-                held = set(reach.held or ())
-                for use in call.locks:
-                    identity = lock_identity(reach.key.module, fn, use, reach.context)
-                    if identity:
-                        held.add(identity)
                 tainted = self.tainted_args(call, callee, reach)
                 next_key = (target, context)
+                if (id(call), next_key) not in seen_edges:
+                    seen_edges.add((id(call), next_key))
+                    self.edges.setdefault(key, []).append((call, next_key))
                 existing = self.reached.get(next_key)
                 if existing is None:
                     chain = reach.chain + (f"{callee.name}()",)
                     existing = self.reached[next_key] = Reach(target, context, reach.entry, chain,
-                                                              frozenset(held), tainted, origin=reach.origin)
+                                                              None, tainted, origin=reach.origin)
                     self.bind_arguments(call, callee, reach, existing)
                     queue.append(next_key)
                     continue
                 self.bind_arguments(call, callee, reach, existing)
-                changed = False
-                narrowed = (existing.held or frozenset()) & frozenset(held)
-                if narrowed != existing.held:
-                    existing.held = narrowed
-                    changed = True
                 if not tainted <= existing.tainted_params:
                     existing.tainted_params |= tainted
-                    changed = True
-                if changed:
                     queue.append(next_key)
+
+    def propagate_locks(self, lock_identity: Callable[[str, FunctionFacts, LockUse, Context], Optional[str]]) -> None:
+        """Set every ``Reach.held``: the shared locks that every caller holds around the call (must-hold).
+
+        ``lock_identity(module, fn, lock_use, context)`` names the shared lock
+        a ``LockUse`` holds, or None: supplied by the state model, which knows
+        what a lock is and, from the finished walk, what runs per request.
+        """
+        held: dict[tuple[FunctionKey, Context], Optional[frozenset[str]]] = {key: None for key in self.reached}
+        queue: deque[tuple[FunctionKey, Context]] = deque()
+        for key in self.roots:
+            held[key] = frozenset()
+            queue.append(key)
+        identities: dict[tuple[int, int], Optional[str]] = {}
+        steps = 0
+        while queue and steps < 400_000:
+            steps += 1
+            key = queue.popleft()
+            base = held[key] or frozenset()
+            reach = self.reached[key]
+            fn = self.function(reach.key)
+            if fn is None:
+                continue
+            for call, next_key in self.edges.get(key, ()):
+                taken = set(base)
+                for use in call.locks:
+                    marker = (id(use), id(reach))
+                    if marker not in identities:
+                        identities[marker] = lock_identity(reach.key.module, fn, use, reach.context)
+                    if identities[marker]:
+                        taken.add(identities[marker])  # type: ignore[arg-type]
+                old = held[next_key]
+                new = frozenset(taken) if old is None else old & frozenset(taken)
+                if new != old:
+                    held[next_key] = new
+                    queue.append(next_key)
+        for key, reach in self.reached.items():
+            reach.held = held[key] or frozenset()
 
     @staticmethod
     def parameters(callee: FunctionFacts) -> list[str]:

@@ -693,6 +693,10 @@ class _Walker:
         elif not augmented:
             fn.aliases.pop(name, None)
             fn.alias_key_taint.pop(name, None)
+        if info is None and not augmented:
+            # ``with open(p) as x``, ``except E as x``: a new value that says nothing of the old one.
+            fn.tainted.pop(name, None)
+            fn.derived.pop(name, None)
         if info is not None:
             taint = self.taint_of(info)
             if augmented:

@@ -24,6 +24,8 @@ class Rule:
     summary: ClassVar[str]
     severity: ClassVar[str] = "warning"
     enabled_by_default: ClassVar[bool] = True
+    # Codes whose findings at the same write and state this rule's finding replaces, when both are selected.
+    supersedes: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[str, ...]] = ()
     valid: ClassVar[tuple[str, ...]] = ()
 

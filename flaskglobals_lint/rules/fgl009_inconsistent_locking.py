@@ -42,6 +42,8 @@ class InconsistentLocking(Rule):
     code = "FGL009"
     name = "inconsistent-locking"
     summary = "Shared state is changed under a lock at one site and without it at another."
+    # Its finding names the lock the other sites take: more useful than "no lock here".
+    supersedes = ("FGL001", "FGL002", "FGL003", "FGL004", "FGL006")
     invalid = (
         '''
 import threading
