@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from flaskglobals_lint import lint_paths
-from flaskglobals_lint.api import RunOptions
+from flaskglobals_lint.engine import RunOptions
 from flaskglobals_lint.settings import Settings
 
 

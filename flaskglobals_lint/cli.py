@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, BinaryIO, Sequence
 
 import click
 
-from . import __version__, api
+from . import engine
+from ._version import __version__
 from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .report import FORMATS, statistics, summary_line
 from .settings import ConfigError, apply_cli, load_settings, parse_codes
@@ -118,8 +119,8 @@ def cli(
         settings = apply_cli(load_settings(config, _config_start(paths)),
                              select=select, ignore=ignore, processes=processes, strict=strict,
                              follow_symlinks=follow_symlinks)
-        options = api.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
-        result = api.lint_paths(paths, settings, options)
+        options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
+        result = engine.lint_paths(paths, settings, options)
         for warning in result.warnings:
             click.echo(f"{PROG}: warning: {warning}", err=True)
         color = _use_color(color, output_file)

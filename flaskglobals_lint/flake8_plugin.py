@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from . import __version__
-from .api import lint_source, worker_processes
+from ._version import __version__
+from .engine import lint_source, worker_processes
 from .settings import Settings
 
 

@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 from click.testing import CliRunner, Result
 
-import flaskglobals_lint.api
+import flaskglobals_lint.engine
 import flaskglobals_lint.rules
 from flaskglobals_lint import LintResult, __version__, cli
-from flaskglobals_lint.api import RunOptions
+from flaskglobals_lint.engine import RunOptions
 from flaskglobals_lint.diagnostics import Diagnostic
 from flaskglobals_lint.settings import Settings
 
@@ -64,7 +64,7 @@ def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def lint_with(monkeypatch: pytest.MonkeyPatch, linter: FakeLinter) -> FakeLinter:
-    monkeypatch.setattr(flaskglobals_lint.api, "lint_paths", linter)
+    monkeypatch.setattr(flaskglobals_lint.engine, "lint_paths", linter)
     return linter
 
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 import flaskglobals_lint.facts as facts_package
+import flaskglobals_lint.facts.parse as parse_module
 from flaskglobals_lint import lint_paths
-from flaskglobals_lint.api import RunOptions
+from flaskglobals_lint.engine import RunOptions
 from flaskglobals_lint.facts.cache import FactsCache
 from flaskglobals_lint.settings import Settings
 
@@ -90,7 +91,7 @@ def test_warm_run_parses_nothing(tree: Path, reference, tmp_path: Path, monkeypa
     def no_parsing(*args: object, **kwargs: object) -> None:
         raise AssertionError("a warm run parsed a file")
 
-    monkeypatch.setattr(facts_package, "module_facts", no_parsing)
+    monkeypatch.setattr(parse_module, "module_facts", no_parsing)
     monkeypatch.setattr("libcst.parse_module", no_parsing)
     monkeypatch.setattr("ast.parse", no_parsing)
     assert run(tree, cache_dir=tmp_path, jobs=1)[0] == reference

@@ -11,7 +11,7 @@ import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from flaskglobals_lint.api import lint_facts
+from flaskglobals_lint.engine import lint_facts
 from flaskglobals_lint.facts import module_facts
 from flaskglobals_lint.settings import Settings
 

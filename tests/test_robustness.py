@@ -14,9 +14,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-import flaskglobals_lint.facts.batch as batch
+import flaskglobals_lint.facts.jobs as batch
 from flaskglobals_lint import lint_paths
-from flaskglobals_lint.api import RunOptions
+from flaskglobals_lint.engine import RunOptions
 from flaskglobals_lint.facts import module_facts
 from flaskglobals_lint.facts.batch import FileJob
 from flaskglobals_lint.facts.workers import WorkerPool
@@ -66,7 +66,7 @@ def test_crlf_and_non_ascii_lines_give_right_positions() -> None:
 
 
 def lint_paths_for(source: bytes) -> list:
-    from flaskglobals_lint.api import lint_facts
+    from flaskglobals_lint.engine import lint_facts
     from flaskglobals_lint.settings import Settings
 
     return lint_facts([module_facts(source, "app.py", "app")], Settings())

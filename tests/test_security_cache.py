@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flaskglobals_lint import lint_paths
-from flaskglobals_lint.api import RunOptions
+from flaskglobals_lint.engine import RunOptions
 from flaskglobals_lint.facts import cache as cache_module
 from flaskglobals_lint.facts import codec, module_facts
 from flaskglobals_lint.facts.batch import FileJob, collect

@@ -11,7 +11,7 @@ import pytest
 
 import flaskglobals_lint.files as files_module
 from flaskglobals_lint import lint_paths, lint_source
-from flaskglobals_lint.api import RunOptions
+from flaskglobals_lint.engine import RunOptions
 from flaskglobals_lint.settings import Settings
 
 from .conftest import cli_command

@@ -92,7 +92,7 @@ def _run(app: App, demo: Demo, extra_env: dict[str, str]) -> tuple[Outcome, str]
 
 
 def _findings(app: App) -> list[str]:
-    from ..api import RunOptions, lint_paths
+    from ..engine import RunOptions, lint_paths
 
     result = lint_paths(app.lint_targets(), options=RunOptions(cache=False))
     source = app.source.resolve()

@@ -9,63 +9,17 @@ return plain facts (sent back through a pipe between this run's own processes).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from .cache import FactsCache, cache_key
+from .jobs import FileJob, analyse
 from .model import ModuleFacts, Span
 from .workers import DEFAULT_FILE_TIMEOUT, WorkerPool
 
+__all__ = ["FileJob", "POOL_THRESHOLD", "collect", "default_jobs", "run_jobs"]
+
 # Below this many files to parse, one worker process does it (more cost more than they save).
 POOL_THRESHOLD = 24
-
-
-@dataclass(frozen=True)
-class FileJob:
-    """What a worker needs to analyse one file; ``full`` is False for a syntax check only."""
-
-    path: str
-    display: str
-    module: str
-    is_package: bool
-    full: bool = True
-    data: Optional[bytes] = None
-
-
-def analyse(job: FileJob) -> ModuleFacts:
-    """Facts for one file, from the bytes the parent read and hashed.  Never raises for bad input.
-
-    The file is never read again here: a file saved during the run must not
-    get the new content's facts under the old content's cache key.
-    """
-    if job.data is None:
-        facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package)
-        facts.error = "cannot read file: no content was read"
-        return facts
-    if job.full:
-        from . import module_facts
-
-        return module_facts(job.data, job.display, job.module, job.is_package)
-    return syntax_check(job.data, job)
-
-
-def syntax_check(data: bytes, job: FileJob) -> ModuleFacts:
-    """For a file the pre-pass left out: only whether it would be an FGL900."""
-    from . import decode, parse_quietly
-
-    facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package, analysed=False)
-    if b"\x00" in data:
-        facts.error = "file contains a NUL byte"
-        return facts
-    try:
-        text = decode(data)
-        parse_quietly(text)
-    except ValueError as exc:
-        facts.error = f"undecodable: {exc}"
-    except (SyntaxError, RecursionError, MemoryError):
-        # Let the full analysis word it exactly as it would have.
-        return analyse(FileJob(job.path, job.display, job.module, job.is_package, True, data))
-    return facts
 
 
 def default_jobs() -> int:

@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 from typing import Optional
 
-from .. import __version__
+from .._version import __version__
 from . import codec
 from .model import ModuleFacts
 

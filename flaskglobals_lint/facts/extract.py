@@ -1336,7 +1336,7 @@ def facts_from_tree(tree: cst.Module, path: str, module: str, is_package: bool, 
     text = text or tree.code
     if ast_module is None and positions_from_ast:
         try:
-            from . import parse_quietly
+            from .syntax import parse_quietly
 
             ast_module = parse_quietly(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 from .model import ModuleFacts, Span
 
 if TYPE_CHECKING:
-    from .batch import FileJob
+    from .jobs import FileJob
 
 DEFAULT_FILE_TIMEOUT = 20.0
 # How often a worker checks that its parent is still there (where PR_SET_PDEATHSIG is not available).
@@ -71,7 +71,7 @@ def _watch_parent(parent: int) -> None:
 
 def _serve(connection: Connection, parent: int, inherited: Sequence[Connection] = ()) -> None:
     """A worker's life: analyse what arrives until told to stop, or until the parent is gone."""
-    from .batch import analyse
+    from .jobs import analyse
 
     # First: a fork also copies the parent's handlers, which would raise here.
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):

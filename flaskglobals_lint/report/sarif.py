@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 from urllib.parse import quote
 
-from .. import __version__
+from .._version import __version__
 from ..diagnostics import Diagnostic
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The public entry points: lint paths or a source string, get diagnostics.
+"""Orchestration: lint paths or a source string, get diagnostics.
 
 This is the pipeline in one place: files -> per-file facts -> project ->
 analysis -> rules -> suppression -> diagnostics.
