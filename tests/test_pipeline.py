@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import flaskglobals_lint.facts as facts_package
 import flaskglobals_lint.facts.parse as parse_module
 from flaskglobals_lint import lint_paths
 from flaskglobals_lint.engine import RunOptions
