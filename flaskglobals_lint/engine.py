@@ -11,19 +11,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .analysis import Analysis, Finding, analyse
 from .diagnostics import Diagnostic, printable_diagnostic
 from .facts import ModuleFacts, module_facts
 from .facts.batch import FileJob, collect, default_jobs
 from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
 from .facts.workers import DEFAULT_FILE_TIMEOUT
-from .files import (
-    SourceFile, context_files, detect_worker_processes, discover, find_deployment_files, read_source,
-    select_for_analysis, stdlib_copies,
-)
-from .project import Project
+from .discovery.deployment import worker_processes
+from .discovery.imports import context_files
+from .discovery.prepass import select_for_analysis, stdlib_copies
+from .discovery.sources import SourceFile, discover, read_source
+from .frameworks import flask as fm
+from .frameworks.flask_entries import FlaskEntryPoints
+from .program.callgraph import Project
 from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME
 from .settings import Settings
+from .state.model import Analysis, Finding
+from .state.resolve import analyse
 
 
 @dataclass
@@ -51,43 +54,6 @@ class RunOptions:
     prepass: bool = True
     # Seconds one file may take in a worker before it is stopped and reported as FGL900.
     file_timeout: float = DEFAULT_FILE_TIMEOUT
-
-
-PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
-
-
-def deployment_folders(paths: Sequence[str | Path], settings: Settings) -> dict[Path, bool]:
-    """Folders whose deployment files describe the linted code -> whether to look one level down.
-
-    A linted folder (and the config's folder) may keep them in a subfolder
-    (``deploy/``); above a linted path, only the folders on the way up to the
-    project root count, so a sibling project's gunicorn.conf.py never does.
-    """
-    folders: dict[Path, bool] = {}
-    for given in paths:
-        path = Path(given).absolute()
-        start = path if path.is_dir() else path.parent
-        folders[start] = folders.get(start, False) or path.is_dir()
-        current = start
-        for _ in range(4):
-            if any((current / marker).exists() for marker in PROJECT_MARKERS) or current.parent == current:
-                break
-            current = current.parent
-            folders.setdefault(current, False)
-    if settings.root is not None:
-        folders[settings.root] = True
-    return folders
-
-
-def worker_processes(paths: Sequence[str | Path], settings: Settings) -> tuple[int, str]:
-    """The number of worker processes the app runs under: configured, or found in deployment files."""
-    if settings.processes is not None:
-        return settings.processes, "processes setting"
-    files: list[Path] = []
-    for folder, subfolders in deployment_folders(paths, settings).items():
-        files.extend(find_deployment_files(folder, subfolders=subfolders))
-    found = detect_worker_processes(files, Path.cwd())
-    return found if found else (1, "")
 
 
 def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None,
@@ -178,8 +144,10 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     point in them, are returned (the other facts are context).
     """
     usable = [f for f in facts if not f.error and not f.skip_file and f.analysed]
-    project = Project(usable, settings, outside)
-    analysis = analyse(project, settings, processes, processes_reason)
+    project = Project(usable, outside, pinned=fm.CONTEXT_LOCALS)
+    entries = FlaskEntryPoints(project, settings.entry_point_decorators)
+    project.walk(entries.find_entries())
+    analysis = analyse(project, entries, settings, processes, processes_reason)
     by_path = {f.path: f for f in facts}
     out: list[Diagnostic] = []
     seen: set[tuple[str, int, str]] = set()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from flaskglobals_lint import lint_paths
-from flaskglobals_lint.files import imported_modules
+from flaskglobals_lint.discovery.imports import imported_modules
 
 CASE = Path(__file__).parent / "cases" / "shared_p02_cross_module_helper"
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from flaskglobals_lint.files import SourceFile, detect_worker_processes, discover, find_deployment_files
+from flaskglobals_lint.discovery.deployment import detect_worker_processes, find_deployment_files
+from flaskglobals_lint.discovery.sources import SourceFile, discover
 from flaskglobals_lint.settings import Settings
 
 

@@ -155,7 +155,7 @@ def test_two_runs_at_once_share_one_cache(tree: Path, tmp_path: Path) -> None:
 
 
 def test_a_copy_of_the_standard_library_is_not_the_project(tmp_path: Path) -> None:
-    from flaskglobals_lint.flask_model import STDLIB_MODULES
+    from flaskglobals_lint.frameworks.stdlib import STDLIB_MODULES
 
     copy = tmp_path / "lib"
     copy.mkdir()

@@ -126,8 +126,8 @@ def test_symlink_out_of_the_tree_is_followed_only_when_asked(tree: Path,
 
 
 def test_file_deleted_before_it_is_read(tree: Path) -> None:
-    from flaskglobals_lint.files import read_source
-    from flaskglobals_lint.files import SourceFile
+    from flaskglobals_lint.discovery.sources import read_source
+    from flaskglobals_lint.discovery.sources import SourceFile
 
     gone = SourceFile(tree / "gone.py", "gone.py", "gone", False)
     assert read_source(gone) == (None, "file vanished before it could be read")

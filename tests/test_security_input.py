@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import flaskglobals_lint.files as files_module
+import flaskglobals_lint.discovery.sources as files_module
 from flaskglobals_lint import lint_paths, lint_source
 from flaskglobals_lint.engine import RunOptions
 from flaskglobals_lint.settings import Settings

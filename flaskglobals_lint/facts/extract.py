@@ -19,7 +19,8 @@ from typing import Iterable, Mapping, Optional, Sequence, TypeVar, Union, cast
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .. import flask_model as fm
+from ..frameworks import flask as fm
+from ..frameworks import stdlib
 from .model import (
     Access, Binding, Call, ClassFacts, Decorator, FunctionFacts, Import, LockUse,
     ModuleFacts, Ref, Registration, Root, Span,
@@ -275,7 +276,7 @@ class _Walker:
                 steps.append("[]")
                 node = node.value
             elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-                  and node.func.attr.value in fm.ELEMENT_METHODS):
+                  and node.func.attr.value in stdlib.ELEMENT_METHODS):
                 steps.append("[]")
                 node = node.func.value
             else:
@@ -325,7 +326,7 @@ class _Walker:
                 node = node.value
             elif isinstance(node, cst.Attribute):
                 node = node.value
-            elif isinstance(node.func, cst.Attribute) and node.func.attr.value in fm.ELEMENT_METHODS and node.args:
+            elif isinstance(node.func, cst.Attribute) and node.func.attr.value in stdlib.ELEMENT_METHODS and node.args:
                 keys.append(node.args[0].value)
                 node = node.func.value
             else:
@@ -530,7 +531,7 @@ class _Walker:
             return None
         if isinstance(node, cst.Call):
             ctor = dotted(node.func)
-            if ctor and ctor[-1] in fm.LOCK_CLASS_NAMES:
+            if ctor and ctor[-1] in stdlib.LOCK_CLASS_NAMES:
                 return Ref(Root("new", ".".join(ctor)))
             return None
         raw = self.raw_ref(node)
@@ -539,7 +540,7 @@ class _Walker:
         name, path = raw
         if not path and name in fn.local_ctors and name not in fn.global_names:
             ctor = fn.local_ctors[name]
-            if ctor and ctor[-1] in fm.LOCK_CLASS_NAMES:
+            if ctor and ctor[-1] in stdlib.LOCK_CLASS_NAMES:
                 return Ref(Root("new", ".".join(ctor)))
         # Scope is not known yet; keep the raw name, resolved with the rest.
         return Ref(Root("raw", name), path)
@@ -665,7 +666,7 @@ class _Walker:
         if isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)):
             return self.raw_ref(value)
         if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
-                and value.func.attr.value in fm.ELEMENT_METHODS:
+                and value.func.attr.value in stdlib.ELEMENT_METHODS:
             return self.raw_ref(value)
         return None
 
@@ -823,7 +824,7 @@ class _Walker:
             if p.default is not None:
                 self.scan_quiet(p.default)
                 dkind, ctor, _ = classify_value(p.default)
-                if dkind == "container" or (dkind == "call" and ".".join(ctor) in fm.CONTAINER_CONSTRUCTORS):
+                if dkind == "container" or (dkind == "call" and ".".join(ctor) in stdlib.CONTAINER_CONSTRUCTORS):
                     mutable_defaults.append((p.name.value, self.span(p)))
         facts = FunctionFacts(
             qualname=qualname, name=node.name.value, span=self.span(node.name),
@@ -1214,7 +1215,7 @@ class _Scanner(_Reader):
             method = func.attr.value
             if method in fm.REGISTRATIONS or method in fm.HOOK_REGISTRATIONS:
                 walker.record_registration(node, method)
-            if method in fm.MUTATING_METHODS and walker.fn is not None:
+            if method in stdlib.MUTATING_METHODS and walker.fn is not None:
                 receiver = walker.raw_ref(func.value)
                 values = [a.value for a in node.args]
                 if method == "setdefault":

@@ -5,7 +5,7 @@ import inspect
 from typing import TYPE_CHECKING, ClassVar, Iterator
 
 if TYPE_CHECKING:
-    from ..analysis import Analysis, Finding
+    from ..state.model import Analysis, Finding
 
 DOC_SECTIONS = ("What it finds", "Why it breaks", "Example", "Use instead", "See it happen")
 

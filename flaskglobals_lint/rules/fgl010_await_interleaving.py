@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..analysis import Analysis, Finding
+from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import via, where
 

@@ -1,7 +1,7 @@
 """Shared wording: how a finding names the state, the path to it and the fix."""
 from __future__ import annotations
 
-from ..analysis import Analysis, Write
+from ..state.model import Analysis, Write
 
 WORKERS = "each with its own copy"
 

@@ -1,195 +1,28 @@
-"""The state model: which request-time writes touch state shared between
-requests, what kind of state it is, and which locks really protect them.
-
-``Analysis`` is what rules read.  It holds one ``Write`` per request-time
-write to shared state, already classified; rules only choose which writes
-they report and how they word it.
-"""
+"""Which request-time writes touch state shared between requests, what kind of state it is, and
+which locks really protect them: the pass that turns the call graph into the state model."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator, Optional
+from dataclasses import replace
+from typing import Optional
 
-from . import flask_model as fm
-from .facts.model import Access, Binding, FunctionFacts, LockUse, ModuleFacts, Ref, Span
-from .project import (
-    BindingSym, ClassSym, Context, ExternalSym, FunctionKey, ModuleSym, Project, Reach,
-)
+from ..facts.model import Access, Binding, FunctionFacts, LockUse, ModuleFacts, Ref
+from ..frameworks import stdlib
+from ..frameworks import flask as fm
+from ..frameworks.flask_entries import FlaskEntryPoints
+from ..program.callgraph import Context, Project, Reach
+from ..program.symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, ModuleSym
+from .model import Analysis, SharedState, Write
 
 LOCKISH_NAME = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore|guard)$|lock$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class SharedState:
-    """Something every request of a process sees.
-
-    kind: ``container`` | ``scalar`` | ``instance`` | ``class`` | ``proxy`` |
-    ``client`` | ``app`` | ``process`` | ``other``.
-    where: ``module`` | ``closure`` | ``class`` | ``default`` | ``process`` | ``instance``.
-    """
-
-    key: str
-    name: str
-    kind: str
-    where: str
-    path: str
-    line: int
-    view_class: bool = False
-    # For instances of project classes: the class, as "module:qualname".
-    of_class: str = ""
-
-    @property
-    def defined_at(self) -> str:
-        return f"{self.path}:{self.line}" if self.line else self.path
-
-
-@dataclass
-class Write:
-    """One request-time write to shared state."""
-
-    access: Access
-    module: ModuleFacts
-    function: FunctionFacts
-    reach: Reach
-    state: SharedState
-    # rebind | container | object | view | config | proxy | client
-    operation: str
-    locks: frozenset[str] = frozenset()
-    fresh_lock: bool = False
-    # The stored value comes from the request.
-    tainted: bool = False
-    # The place written is selected by a key from the request (``d[user_id]``).
-    keyed_by_request: bool = False
-
-    @property
-    def protected(self) -> bool:
-        return bool(self.locks)
-
-    def lock_names(self) -> str:
-        """The locks held, as the code names them: ``'_lock'`` or ``'_lock', 'other'``."""
-        return ", ".join(f"'{short_lock_name(lock)}'" for lock in sorted(self.locks))
-
-    @property
-    def chain(self) -> tuple[str, ...]:
-        return (self.reach.entry.label,) + self.reach.chain + (self.access.text,)
-
-    @property
-    def chain_text(self) -> str:
-        return " -> ".join(self.chain)
-
-    def finding(self, code: str, message: str) -> "Finding":
-        """A finding at this write's statement."""
-        return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin,
-                       subject=self.state.key)
-
-
-@dataclass(frozen=True)
-class Finding:
-    """What a rule reports: a code, a place, a message.  ``api`` turns it into a ``Diagnostic``."""
-
-    code: str
-    path: str
-    span: Span
-    message: str
-    chain: tuple[str, ...] = ()
-    # The file of the entry point whose request reaches the write.
-    origin: str = ""
-    # The shared state the finding is about: rules that supersede others match on it.
-    subject: str = ""
-
-
-@dataclass
-class Analysis:
-    project: Project
-    writes: list[Write] = field(default_factory=list)
-    fresh_locks: list[tuple[ModuleFacts, FunctionFacts, LockUse, Reach]] = field(default_factory=list)
-    processes: int = 1
-    processes_reason: str = ""
-    strict: bool = False
-
-    # -------------------------------------------------------- state groups
-    def by_state(self) -> dict[str, list[Write]]:
-        groups: dict[str, list[Write]] = defaultdict(list)
-        for write in self.writes:
-            groups[write.state.key].append(write)
-        return groups
-
-    def benign(self, write: Write) -> bool:
-        """Idempotent memoization or lazy initialisation (reported only in strict mode)."""
-        if self.strict:
-            return False
-        return write.state.key in self._benign_states
-
-    def finish(self) -> None:
-        """Decide, per state, what is benign and which unlocked writes FGL009 owns."""
-        self._benign_states: set[str] = set()
-        for key, writes in self.by_state().items():
-            if all(_memo_write(w) for w in writes) or all(_lazy_write(w) for w in writes):
-                self._benign_states.add(key)
-        # id(unlocked write) -> a locked write of the same state
-        self._inconsistent_writes: dict[int, Write] = {}
-        for key, writes in self.by_state().items():
-            if key in self._benign_states and not self.strict:
-                continue
-            locked = [w for w in writes if w.protected and w.operation != "config"]
-            unlocked = [w for w in writes if not w.protected and w.operation not in ("config", "proxy")]
-            if locked and unlocked:
-                for w in unlocked:
-                    self._inconsistent_writes[id(w)] = locked[0]
-            if len(locked) > 1:
-                # Writes under different locks exclude nothing from each other:
-                # the sites that share no lock with the most common one are reported.
-                counts: dict[str, int] = defaultdict(int)
-                for w in locked:
-                    for lock in w.locks:
-                        counts[lock] += 1
-                main = max(sorted(counts), key=lambda lock: counts[lock])
-                anchor = next(w for w in locked if main in w.locks)
-                for w in locked:
-                    if main not in w.locks:
-                        self._inconsistent_writes[id(w)] = anchor
-
-    def inconsistent_with(self, write: Write) -> Optional[Write]:
-        return self._inconsistent_writes.get(id(write))
-
-    def racy(self, operations: Iterable[str]) -> Iterator[Write]:
-        """Unprotected writes of these operations that FGL001/2/3/4/6 report.
-
-        Benign writes (memoization, lazy initialisation) are left out unless
-        strict.  Where FGL009 also reports a write (the same state is locked
-        elsewhere), its finding supersedes these, but only when FGL009 is
-        selected: precedence is applied after selection.
-        """
-        wanted = set(operations)
-        for write in self.writes:
-            if write.operation in wanted and not write.protected and not self.benign(write):
-                yield write
-
-
-def short_lock_name(identity: str) -> str:
-    """``pkg.app.order_lock`` -> ``order_lock``; ``app:self._lock`` -> ``self._lock``."""
-    if ":" in identity:
-        return identity.rsplit(":", 1)[-1]
-    return identity.rsplit(".", 1)[-1]
-
-
-def _memo_write(write: Write) -> bool:
-    a = write.access
-    return a.memoizing and a.computed_value and not a.read_modify_write
-
-
-def _lazy_write(write: Write) -> bool:
-    a = write.access
-    return a.kind == "rebind" and a.lazy_init and not write.tainted and not a.read_modify_write
 
 
 class StateModel:
     """Resolves the targets of writes and the locks around them."""
 
-    def __init__(self, project: Project, settings: object) -> None:
+    def __init__(self, project: Project, entries: FlaskEntryPoints, settings: object) -> None:
         self.project = project
+        self.entries = entries
         self.lock_names = set(getattr(settings, "lock_names", ()) or ())
 
     # ---------------------------------------------------------- bindings
@@ -202,29 +35,29 @@ class StateModel:
         if "()" in ctor:
             head = ctor[: ctor.index("()")]
             method = ctor[-1]
-            if self.project.qualified(module, head) in fm.MANAGER_CONSTRUCTORS:
-                return "lock" if method in fm.MANAGER_LOCK_METHODS else "proxy"
+            if self.project.qualified(module, head) in stdlib.MANAGER_CONSTRUCTORS:
+                return "lock" if method in stdlib.MANAGER_LOCK_METHODS else "proxy"
             return "other"
         q = self.project.qualified(module, ctor)
-        if q in fm.CONTAINER_CONSTRUCTORS:
+        if q in stdlib.CONTAINER_CONSTRUCTORS:
             return "container"
-        if q in fm.LOCK_CONSTRUCTORS:
+        if q in stdlib.LOCK_CONSTRUCTORS:
             return "lock"
-        if q in fm.MANAGER_CONSTRUCTORS:
+        if q in stdlib.MANAGER_CONSTRUCTORS:
             return "manager"
         if q in fm.APP_CONSTRUCTORS:
             return "app"
-        if q in fm.CLIENT_CONSTRUCTORS:
+        if q in stdlib.CLIENT_CONSTRUCTORS:
             return "client"
         made = self.project.class_of_ctor(module, ctor)
         if made is not None:
-            return "manager" if self.project.external_bases(made) & fm.MANAGER_BASES else "instance"
+            return "manager" if self.project.external_bases(made) & stdlib.MANAGER_BASES else "instance"
         if len(ctor) >= 2:
             owner, rest = self.project.resolve_dotted(module, ctor[:-1])
             if isinstance(owner, BindingSym) and not rest:
                 owner_kind = self.binding_kind(owner.module, self.project.binding(owner))
                 if owner_kind == "manager":
-                    return "lock" if ctor[-1] in fm.MANAGER_LOCK_METHODS else "proxy"
+                    return "lock" if ctor[-1] in stdlib.MANAGER_LOCK_METHODS else "proxy"
         return "other"
 
     def local_binding_kind(self, module: str, fn: FunctionFacts, name: str) -> str:
@@ -233,8 +66,8 @@ class StateModel:
             return "other"
         if binding.kind == "call" and len(binding.ctor) >= 2 and binding.ctor[0] in fn.bindings:
             owner = fn.bindings[binding.ctor[0]]
-            if owner.kind == "call" and self.project.qualified(module, owner.ctor) in fm.MANAGER_CONSTRUCTORS:
-                return "lock" if binding.ctor[-1] in fm.MANAGER_LOCK_METHODS else "proxy"
+            if owner.kind == "call" and self.project.qualified(module, owner.ctor) in stdlib.MANAGER_CONSTRUCTORS:
+                return "lock" if binding.ctor[-1] in stdlib.MANAGER_LOCK_METHODS else "proxy"
         return self.binding_kind(module, binding)
 
     # -------------------------------------------------------------- locks
@@ -298,7 +131,8 @@ class StateModel:
         ctor = self.project.instance_attr_ctor(cls, attr)
         if not ctor:
             return False
-        return self.project.qualified(module, ctor) in fm.LOCK_CONSTRUCTORS or ctor[-1] in fm.MANAGER_LOCK_METHODS
+        return (self.project.qualified(module, ctor) in stdlib.LOCK_CONSTRUCTORS
+                or ctor[-1] in stdlib.MANAGER_LOCK_METHODS)
 
     def is_fresh_lock(self, module: str, use: LockUse) -> bool:
         root = use.lock.root
@@ -309,12 +143,11 @@ class StateModel:
         else:
             return False
         q = self.project.qualified(module, ctor)
-        return q in fm.LOCK_CONSTRUCTORS
+        return q in stdlib.LOCK_CONSTRUCTORS
 
     # -------------------------------------------------------------- state
     def analyse(self, analysis: Analysis) -> None:
         project = self.project
-        project.walk()
         # A closure of request-time code is made per request, and so is a lock it holds.
         self._reached_functions: set[FunctionKey] = {key for key, _ in project.reached}
         project.propagate_locks(self.lock_identity)
@@ -457,7 +290,7 @@ class StateModel:
         full = qualname
         rest = list(path)
         while True:
-            if full in fm.PROCESS_STATE:
+            if full in stdlib.PROCESS_STATE:
                 if access.kind in ("item", "del", "method"):
                     return SharedState(full, full, "process", "process", "", 0), "container"
                 return None
@@ -481,9 +314,9 @@ class StateModel:
         attr_kind = self.binding_kind(owner.module, binding) if binding else "other"
         if attr_kind in ("lock", "function", "class"):
             return None
-        if any(base.split(".")[0] in fm.PER_INSTANCE_DEFAULT_PACKAGES for base in project.external_bases(sym)):
+        if any(base.split(".")[0] in stdlib.PER_INSTANCE_DEFAULT_PACKAGES for base in project.external_bases(sym)):
             return None  # a model field: each instance gets its own copy of the default
-        view = project.view_kind(sym) is not None or project.is_socketio_namespace(sym)
+        view = self.entries.view_kind(sym) is not None or self.entries.is_socketio_namespace(sym)
         state = SharedState(
             f"{owner.module}.{owner.qualname}.{attr}", f"{owner_facts.name}.{attr}", attr_kind, "class",
             project.modules[owner.module].path, binding.span.line if binding else owner_facts.span.line,
@@ -545,7 +378,7 @@ class StateModel:
             return state, "object"
         if state.kind == "client":
             attrs = [p[1:] for p in rest if p.startswith(".")]
-            if attrs and attrs[0] in fm.CLIENT_CONFIG_ATTRS:
+            if attrs and attrs[0] in stdlib.CLIENT_CONFIG_ATTRS:
                 return state, "client"
             return None
         if state.kind == "app":
@@ -563,9 +396,11 @@ class StateModel:
         return SharedState(f"{state.key}.{attrs[0]}", name, "app", "module", state.path, state.line), "config"
 
 
-def analyse(project: Project, settings: object, processes: int = 1, processes_reason: str = "") -> Analysis:
+def analyse(project: Project, entries: FlaskEntryPoints, settings: object, processes: int = 1,
+            processes_reason: str = "") -> Analysis:
+    """The state model of a walked project (``project.walk`` has run)."""
     analysis = Analysis(project, processes=processes, processes_reason=processes_reason,
                         strict=bool(getattr(settings, "strict", False)))
-    StateModel(project, settings).analyse(analysis)
+    StateModel(project, entries, settings).analyse(analysis)
     analysis.finish()
     return analysis

@@ -1,0 +1,177 @@
+"""How the app is deployed, read from deployment files as text: how many worker processes serve it."""
+from __future__ import annotations
+
+import re
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..settings import DEFAULT_EXCLUDES, Settings
+from .imports import PROJECT_MARKERS
+from .sources import read_text
+
+
+DEPLOYMENT_PATTERNS: tuple[str, ...] = (
+    "gunicorn.conf.py", "gunicorn_config.py", "Procfile", "Dockerfile*",
+    "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml",
+    "uwsgi*.ini", "*.service",
+)
+
+
+def find_deployment_files(root: Path, *, subfolders: bool = True) -> list[Path]:
+    """Files that may say how many worker processes serve the app, in ``root`` and one level down.
+
+    ``subfolders=False`` looks in ``root`` only: the folder of a single linted
+    file may hold unrelated projects next to it.
+    """
+    folders = [root]
+    if subfolders:
+        try:
+            folders += sorted(
+                child for child in root.iterdir()
+                if child.is_dir() and not child.name.startswith(".")
+                and not any(fnmatchcase(child.name, pattern) for pattern in DEFAULT_EXCLUDES)
+            )
+        except OSError:
+            return []
+    found: list[Path] = []
+    for folder in folders:
+        try:
+            children = sorted(folder.iterdir())
+        except OSError:
+            continue
+        found += [
+            child for child in children
+            if child.is_file() and any(fnmatchcase(child.name, pattern) for pattern in DEPLOYMENT_PATTERNS)
+        ]
+    return found
+
+
+# Deployment files are a few lines; anything larger is not one.
+DEPLOYMENT_FILE_BYTES = 1024 * 1024
+
+# "Several": a count computed from the CPU count is at least two on any server worth the name.
+CPU_COUNT_WORKERS = 2
+
+_PY_WORKERS = re.compile(r"^[ \t]*workers[ \t]*=[ \t]*(?P<value>[^#\n]+)", re.MULTILINE)
+_ENV_DEFAULT = re.compile(r"""(?:get|getenv)\(\s*["'][^"']*["']\s*,\s*["']?(?P<count>\d+)""")
+_INI_PROCESSES = re.compile(r"^[ \t]*(?:processes|workers)[ \t]*[=:][ \t]*(?P<count>\d+)", re.MULTILINE)
+_LONG_OPTION = re.compile(r"(?<![\w-])--(?:workers|processes)(?:[ \t]*=[ \t]*|[ \t]+)(?P<count>\d+)\b")
+_SHORT_OPTION = re.compile(r"(?<![\w-])-w[ \t]*(?P<count>\d+)\b")
+_SERVER_COMMAND = re.compile(r"\b(?:gunicorn|hypercorn)\b")
+_WEB_CONCURRENCY = re.compile(r"""WEB_CONCURRENCY["']?(?:[ \t]*[=:][ \t]*|[ \t]+)["']?(?P<count>\d+)""")
+# Exec-form JSON arrays and YAML lists become plain command lines once these are spaces.
+_COMMAND_PUNCTUATION = str.maketrans({'"': " ", "'": " ", ",": " ", "[": " ", "]": " "})
+
+
+def detect_worker_processes(files: Sequence[Path], root: Path | None = None) -> tuple[int, str] | None:
+    """The largest number of worker processes (> 1) the deployment files configure, and where.
+
+    Files are read as text and never imported or run.  The reason reads like
+    ``"gunicorn.conf.py: workers = 4"``; its path is relative to ``root``
+    when given, else the file name.
+    """
+    best: tuple[int, str] | None = None
+    for path in files:
+        text = read_text(path, DEPLOYMENT_FILE_BYTES)
+        if text is None:
+            continue
+        where = _where(path, root)
+        for count, evidence in _worker_counts(path.name, text):
+            if count > 1 and (best is None or count > best[0]):
+                best = (count, f"{where}: {evidence}")
+    return best
+
+
+def _where(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+    return path.name
+
+
+def _worker_counts(name: str, text: str) -> Iterator[tuple[int, str]]:
+    if name.endswith(".py"):
+        yield from _python_config_counts(text)
+        return
+    if name.endswith(".ini"):
+        for match in _INI_PROCESSES.finditer(text):
+            yield int(match["count"]), _squeeze(match.group(0))
+    for line in _logical_lines(text):
+        command = line.translate(_COMMAND_PUNCTUATION)
+        patterns = [_LONG_OPTION, _WEB_CONCURRENCY]
+        if _SERVER_COMMAND.search(command):
+            patterns.append(_SHORT_OPTION)
+        for pattern in patterns:
+            for match in pattern.finditer(command):
+                yield int(match["count"]), _squeeze(match.group(0))
+
+
+def _python_config_counts(text: str) -> Iterator[tuple[int, str]]:
+    for match in _PY_WORKERS.finditer(text):
+        value = match["value"].strip()
+        evidence = f"workers = {value}"
+        if value.isdigit():
+            yield int(value), evidence
+        elif "cpu_count" in value:
+            yield CPU_COUNT_WORKERS, evidence
+        else:
+            default = _ENV_DEFAULT.search(value)
+            if default:
+                yield int(default["count"]), evidence
+
+
+def _logical_lines(text: str) -> Iterator[str]:
+    """Lines with backslash continuations joined and full-line comments dropped."""
+    pending = ""
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if stripped.startswith(("#", ";")) and not pending:
+            continue
+        if stripped.endswith("\\"):
+            pending += stripped[:-1] + " "
+            continue
+        yield pending + stripped
+        pending = ""
+    if pending:
+        yield pending
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def deployment_folders(paths: Sequence[str | Path], settings: Settings) -> dict[Path, bool]:
+    """Folders whose deployment files describe the linted code -> whether to look one level down.
+
+    A linted folder (and the config's folder) may keep them in a subfolder
+    (``deploy/``); above a linted path, only the folders on the way up to the
+    project root count, so a sibling project's gunicorn.conf.py never does.
+    """
+    folders: dict[Path, bool] = {}
+    for given in paths:
+        path = Path(given).absolute()
+        start = path if path.is_dir() else path.parent
+        folders[start] = folders.get(start, False) or path.is_dir()
+        current = start
+        for _ in range(4):
+            if any((current / marker).exists() for marker in PROJECT_MARKERS) or current.parent == current:
+                break
+            current = current.parent
+            folders.setdefault(current, False)
+    if settings.root is not None:
+        folders[settings.root] = True
+    return folders
+
+
+def worker_processes(paths: Sequence[str | Path], settings: Settings) -> tuple[int, str]:
+    """The number of worker processes the app runs under: configured, or found in deployment files."""
+    if settings.processes is not None:
+        return settings.processes, "processes setting"
+    files: list[Path] = []
+    for folder, subfolders in deployment_folders(paths, settings).items():
+        files.extend(find_deployment_files(folder, subfolders=subfolders))
+    found = detect_worker_processes(files, Path.cwd())
+    return found if found else (1, "")

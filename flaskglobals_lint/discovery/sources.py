@@ -1,0 +1,180 @@
+"""Which Python files make up the project, and their bytes: the first stage of the pipeline."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from ..safe_io import ReadRefused, read_bounded
+from ..settings import MAX_FILE_BYTES, Settings, normalize_glob
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One Python file to lint.
+
+    ``path`` is absolute; ``display`` is what the user sees in reports
+    (relative to the current directory when below it, posix separators);
+    ``module`` is the dotted name Python would import it under.  ``problem``
+    says why a folder could not be listed (it is then reported as FGL900
+    at the folder's path instead of being analysed).
+    """
+
+    path: Path
+    display: str
+    module: str
+    is_package: bool
+    problem: str = ""
+
+
+def discover(paths: Sequence[str | Path], settings: Settings, cwd: Path | None = None) -> list[SourceFile]:
+    """The ``.py`` files under ``paths``, sorted and each listed once.
+
+    Folders are walked (iteratively: any depth), skipping excluded names; a
+    path given explicitly is always linted, even if an exclude pattern
+    matches it.  A symbolic link whose target lies outside every linted path
+    is not followed unless ``follow-symlinks`` is set, so a link to ``/``
+    cannot make the run walk the whole machine.  A folder that cannot be
+    listed is returned with its ``problem``.  Raises ``FileNotFoundError``
+    for a path that does not exist.
+    """
+    cwd = (cwd or Path.cwd()).absolute()
+    exclusion = _Exclusion(settings.exclude + settings.extend_exclude, settings.root or cwd)
+    starts = []
+    for given in paths:
+        start = Path(os.path.normpath(cwd / given))
+        if not start.exists():
+            raise FileNotFoundError(str(given))
+        starts.append(start)
+    walk = _Walk(exclusion, [os.path.realpath(start) for start in starts], settings.follow_symlinks)
+    seen: set[str] = set()
+    found: list[SourceFile] = []
+    for start in starts:
+        files = walk.files(start) if start.is_dir() else iter([start])
+        for file in files:
+            real = os.path.realpath(file)
+            if real not in seen:
+                seen.add(real)
+                found.append(_source_file(file, cwd))
+    for folder, reason in walk.problems:
+        found.append(SourceFile(folder, _display(folder, cwd), folder.name, False, reason))
+    return sorted(found, key=lambda source: source.path.as_posix())
+
+
+class _Exclusion:
+    """Exclude globs, matched against a single path component and against the path relative to root."""
+
+    def __init__(self, patterns: Sequence[str], root: Path) -> None:
+        self.patterns = tuple(normalize_glob(pattern) for pattern in patterns)
+        self.root = root
+
+    def excludes(self, path: Path) -> bool:
+        if any(fnmatchcase(path.name, pattern) for pattern in self.patterns):
+            return True
+        try:
+            relative = path.relative_to(self.root).as_posix()
+        except ValueError:
+            return False
+        return any(fnmatchcase(relative, pattern) for pattern in self.patterns)
+
+
+class _Walk:
+    """Folder walks that share what they visited (a symlink loop, or a link back into the tree, is entered once)."""
+
+    def __init__(self, exclusion: _Exclusion, roots: Sequence[str], follow_symlinks: bool) -> None:
+        self.exclusion = exclusion
+        self.roots = [root.rstrip(os.sep) + os.sep for root in roots]
+        self.follow_symlinks = follow_symlinks
+        self.visited: set[str] = set()
+        self.problems: list[tuple[Path, str]] = []
+
+    def inside_roots(self, real: str) -> bool:
+        return any((real + os.sep).startswith(root) for root in self.roots)
+
+    def files(self, start: Path) -> Iterator[Path]:
+        stack = [start]
+        while stack:
+            folder = stack.pop()
+            real = os.path.realpath(folder)
+            if real in self.visited:
+                continue
+            self.visited.add(real)
+            try:
+                entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            except OSError as exc:
+                self.problems.append((folder, f"cannot read folder: {exc.strerror or exc}"))
+                continue
+            subfolders = []
+            for entry in entries:
+                path = folder / entry.name
+                if self.exclusion.excludes(path):
+                    continue
+                try:
+                    if entry.is_symlink() and not self.follow_symlinks and os.path.exists(path) \
+                            and not self.inside_roots(os.path.realpath(path)):
+                        continue  # leads out of the linted tree: --follow-symlinks lints it anyway
+                    is_dir = entry.is_dir()
+                except OSError:  # a symlink loop, a vanished entry
+                    is_dir = False
+                if is_dir:
+                    subfolders.append(path)
+                elif entry.name.endswith(".py"):
+                    # Also FIFOs, sockets, devices and broken links named *.py: each gets an FGL900.
+                    yield path
+            stack.extend(reversed(subfolders))
+
+
+def read_source(source: SourceFile) -> tuple[bytes | None, str]:
+    """The file's bytes, or why there are none.
+
+    The size is checked before reading (a 4 GB sparse file costs nothing) and
+    a FIFO or device is never read, so this never blocks and never exhausts
+    memory; one file's problem is its own FGL900, never the run's.
+    """
+    if source.problem:
+        return None, source.problem
+    try:
+        return read_bounded(source.path, MAX_FILE_BYTES), ""
+    except ReadRefused as exc:
+        return None, str(exc)
+    except FileNotFoundError:
+        if os.path.islink(source.path):
+            return None, "broken symbolic link"
+        return None, "file vanished before it could be read"
+    except MemoryError:
+        return None, "not enough memory to read this file"
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
+    """A project file read as text for a quick scan (imports, deployment settings), or None."""
+    try:
+        return read_bounded(path, limit).decode("utf-8", "replace")
+    except (OSError, MemoryError):
+        return None
+
+
+def _source_file(path: Path, cwd: Path) -> SourceFile:
+    is_package = path.name == "__init__.py"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file():
+        parts.insert(0, folder.name)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    module = ".".join(parts) or path.stem
+    return SourceFile(path=path, display=_display(path, cwd), module=module, is_package=is_package)
+
+
+def _display(path: Path, cwd: Path) -> str:
+    """Relative to ``cwd`` when the file lies below it (also through symlinks), else absolute."""
+    for file, base in ((path, cwd), (Path(os.path.realpath(path)), Path(os.path.realpath(cwd)))):
+        try:
+            return file.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

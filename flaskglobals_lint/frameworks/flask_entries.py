@@ -1,0 +1,210 @@
+"""Flask's doors into request time: which functions Flask calls per request, found in the program.
+
+Views (``@app.route``, ``add_url_rule``, class-based views, flask-restful/restx
+resources), hooks, Flask-SocketIO handlers and namespaces, and the entry
+decorators the user configures.  The names come from ``frameworks.flask``.
+"""
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from ..facts.model import Decorator, FunctionFacts, Registration
+from ..program.symbols import (
+    BindingSym, ClassSym, EntryPoint, ExternalSym, FunctionKey, FunctionSym, Symbol, Symbols,
+)
+from . import flask as fm
+
+
+def is_test_module(path: str) -> bool:
+    """pytest files build apps to drive them with the test client, one request at a time."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
+
+
+class FlaskEntryPoints:
+    """Finds the entry points of one program."""
+
+    def __init__(self, symbols: Symbols, entry_point_decorators: Sequence[str] = ()) -> None:
+        self.symbols = symbols
+        self.entry_point_decorators = tuple(entry_point_decorators)
+
+    def view_kind(self, sym: ClassSym) -> Optional[frozenset[str]]:
+        """The request methods of a class-based view, or None if it is not one."""
+        for base in self.symbols.external_bases(sym):
+            if base in fm.VIEW_BASES:
+                return fm.VIEW_BASES[base]
+        return None
+
+    def is_socketio_namespace(self, sym: ClassSym) -> bool:
+        return bool(self.symbols.external_bases(sym) & fm.SOCKETIO_NAMESPACE_BASES)
+
+    def init_every_request(self, sym: ClassSym) -> bool:
+        for cls in self.symbols.mro(sym):
+            facts = self.symbols.klass(cls)
+            if facts is not None and facts.init_every_request is not None:
+                return facts.init_every_request
+        return True
+
+    # --------------------------------------------------------- entry points
+    def find_entries(self) -> list[EntryPoint]:
+        entries: dict[FunctionKey, EntryPoint] = {}
+        view_classes: dict[ClassSym, str] = {}
+        custom = set(self.entry_point_decorators)
+        for module, facts in self.symbols.modules.items():
+            if is_test_module(facts.path):
+                continue
+            for fn in facts.functions.values():
+                key = FunctionKey(module, fn.qualname)
+                for dec in fn.decorators:
+                    entry = self.entry_from_decorator(module, key, fn, dec, custom)
+                    if entry is not None:
+                        entries.setdefault(key, entry)
+                        break
+            for cls in facts.classes.values():
+                sym = ClassSym(module, cls.qualname)
+                for dec in cls.decorators:
+                    if dec.name[-1] in fm.ROUTE_DECORATORS and len(dec.name) > 1:
+                        view_classes.setdefault(sym, f"route {dec.first_arg}" if dec.first_arg else "route")
+                if sym not in view_classes and (self.view_kind(sym) is not None or self.is_socketio_namespace(sym)):
+                    if cls.methods:
+                        view_classes[sym] = ""
+            for reg in facts.registrations:
+                self.entries_from_registration(module, reg, entries, view_classes)
+        for sym, label in view_classes.items():
+            self.entries_from_view_class(sym, label, entries)
+        return list(entries.values())
+
+    def entry_from_decorator(self, module: str, key: FunctionKey, fn: FunctionFacts,
+                             dec: Decorator, custom: set[str]) -> Optional[EntryPoint]:
+        last = dec.name[-1]
+        dotted_name = ".".join(dec.name)
+        if custom and (dotted_name in custom or last in custom
+                       or self.symbols.qualified(module, dec.name) in custom):
+            return EntryPoint(key, "custom", f"@{dotted_name} handler", tainted_params=True)
+        if len(dec.name) < 2:
+            return None
+        receiver = dec.name[:-1]
+        if receiver[-1] == "cli" or self.is_foreign_receiver(module, receiver):
+            return None
+        if last in fm.ROUTE_DECORATORS and (dec.called or last == "route"):
+            if fn.class_name:
+                return None  # a method decorated inside a class: flask-classful style, not a Flask route
+            methods = dec.methods or ((last.upper(),) if last != "route" else ("GET",))
+            label = f"route {'|'.join(methods)} {dec.first_arg or ''}".rstrip()
+            return EntryPoint(key, "route", label, tainted_params=True)
+        if last in fm.ENDPOINT_DECORATORS and dec.called:
+            return EntryPoint(key, "route", f"endpoint {dec.first_arg or fn.name}", tainted_params=True)
+        if last in fm.HOOK_DECORATORS:
+            return EntryPoint(key, "hook", f"{last} hook")
+        if last in fm.SOCKETIO_DECORATORS and self.is_socketio(module, receiver):
+            event = dec.first_arg or fn.name
+            return EntryPoint(key, "socketio", f"SocketIO event '{event}'", tainted_params=True)
+        return None
+
+    def is_foreign_receiver(self, module: str, receiver: tuple[str, ...]) -> bool:
+        """True when the decorator's object is plainly not a Flask app or blueprint."""
+        sym, rest = self.symbols.resolve_dotted(module, receiver)
+        if isinstance(sym, BindingSym) and not rest:
+            b = self.symbols.binding(sym)
+            if b.kind == "call":
+                q = self.symbols.qualified(sym.module, b.ctor)
+                if q and q.split(".")[0] in fm.FOREIGN_FRAMEWORKS:
+                    return True
+        if isinstance(sym, ExternalSym) and sym.qualname.split(".")[0] in fm.FOREIGN_FRAMEWORKS:
+            return True
+        return False
+
+    def is_socketio(self, module: str, receiver: tuple[str, ...]) -> bool:
+        if receiver[-1].lower() in fm.SOCKETIO_NAMES:
+            # Often a parameter: ``def register_events(socketio): @socketio.on(...)``.
+            return True
+        sym, rest = self.symbols.resolve_dotted(module, receiver)
+        if isinstance(sym, BindingSym) and not rest:
+            b = self.symbols.binding(sym)
+            if b.kind == "call":
+                return self.symbols.qualified(sym.module, b.ctor) in fm.SOCKETIO_CONSTRUCTORS
+        return False
+
+    def resolve_target(self, module: str, scope: str, target: tuple[str, ...]) -> Optional[Symbol]:
+        """A function or class named in a registration, seen from ``scope``."""
+        facts = self.symbols.modules[module]
+        if scope and len(target) == 1:
+            # A handler defined in the same factory function (or an enclosing one).
+            current = scope
+            while current:
+                fn = facts.functions.get(current)
+                if fn is None:
+                    break
+                for nested in fn.nested:
+                    if nested.rsplit(".", 1)[-1] == target[0]:
+                        if nested in facts.classes:
+                            return ClassSym(module, nested)
+                        return FunctionSym(module, nested)
+                current = fn.parent
+            local_class = f"{scope}.{target[0]}"
+            if local_class in facts.classes:
+                return ClassSym(module, local_class)
+        sym, rest = self.symbols.resolve_dotted(module, target)
+        if rest and isinstance(sym, ClassSym) and len(rest) == 1:
+            method = self.symbols.find_method(sym, rest[0])
+            return FunctionSym(method.module, method.qualname) if method else None
+        return sym if not rest else None
+
+    def entries_from_registration(self, module: str, reg: Registration, entries: dict[FunctionKey, EntryPoint],
+                                  view_classes: dict[ClassSym, str]) -> None:
+        if reg.receiver and reg.receiver[-1] == "cli":
+            return
+        sym = self.resolve_target(module, reg.scope, reg.target)
+        if isinstance(sym, ClassSym):
+            if reg.method in ("add_url_rule", "add_resource", "on_namespace"):
+                label = f"route {reg.url}" if reg.url else ""
+                view_classes.setdefault(sym, label)
+            return
+        if not isinstance(sym, FunctionSym):
+            return
+        key = FunctionKey(sym.module, sym.qualname)
+        if reg.method == "add_url_rule":
+            methods = reg.methods or ("GET",)
+            label = f"route {'|'.join(methods)} {reg.url or ''}".rstrip()
+            entries.setdefault(key, EntryPoint(key, "route", label, tainted_params=True))
+        elif reg.method == "on_event":
+            entries.setdefault(key, EntryPoint(key, "socketio", "SocketIO event handler", tainted_params=True))
+        else:
+            entries.setdefault(key, EntryPoint(key, "hook", f"{reg.method} hook"))
+
+    def entries_from_view_class(self, sym: ClassSym, label: str, entries: dict[FunctionKey, EntryPoint]) -> None:
+        facts = self.symbols.klass(sym)
+        if facts is None:
+            return
+        methods = self.view_kind(sym)
+        namespace = self.is_socketio_namespace(sym)
+        shared = ""
+        if namespace:
+            shared = f"the one {facts.name} instance Flask-SocketIO keeps"
+        elif not self.init_every_request(sym):
+            shared = f"the one {facts.name} instance (init_every_request = False)"
+        names: set[str] = set()
+        for cls in self.symbols.mro(sym):
+            cls_facts = self.symbols.klass(cls)
+            if cls_facts is not None:
+                names |= set(cls_facts.methods)
+        for name in sorted(names):
+            if namespace:
+                wanted = name.startswith("on_")
+            elif methods is None or not methods:
+                wanted = name in fm.HTTP_METHODS or name == "dispatch_request" or (
+                    methods is not None and not name.startswith("_"))
+            else:
+                wanted = name in methods
+            if not wanted:
+                continue
+            key = self.symbols.find_method(sym, name)
+            if key is None:
+                continue
+            where = label or ("SocketIO namespace" if namespace else "view")
+            text = f"{where} {facts.name}.{name}" if not label else f"{label} {facts.name}.{name}"
+            entries.setdefault(key, EntryPoint(
+                key, "socketio" if namespace else "view", text, tainted_params=True, shared_instance=shared))
+

@@ -1,0 +1,1 @@
+"""The program: ``symbols`` (names across modules) and ``callgraph`` (what runs at request time)."""

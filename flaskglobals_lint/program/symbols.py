@@ -1,0 +1,226 @@
+"""The program's symbol table: modules linked by their imports, names resolved across them, classes
+and their bases.  Built from every file's facts; knows nothing of Flask or of locks."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Optional, Union
+
+from ..facts.model import Binding, ClassFacts, FunctionFacts, ModuleFacts
+
+
+@dataclass(frozen=True)
+class ModuleSym:
+    name: str
+
+
+@dataclass(frozen=True)
+class BindingSym:
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class FunctionSym:
+    module: str
+    qualname: str
+
+
+@dataclass(frozen=True)
+class ClassSym:
+    module: str
+    qualname: str
+
+
+@dataclass(frozen=True)
+class ExternalSym:
+    """A name from outside the project (or a builtin): ``collections.Counter``."""
+
+    qualname: str
+
+
+Symbol = Union[ModuleSym, BindingSym, FunctionSym, ClassSym, ExternalSym]
+
+
+@dataclass(frozen=True)
+class FunctionKey:
+    module: str
+    qualname: str
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    """A function Flask calls for a request (a view, a hook, a handler)."""
+
+    function: FunctionKey
+    kind: str  # route | hook | view | socketio | custom
+    label: str  # "route POST /drafts", "before_request hook"
+    # Parameters filled from the URL or the client's payload.
+    tainted_params: bool = False
+    # ``self`` is one instance shared by all requests (init_every_request = False, SocketIO Namespace).
+    shared_instance: str = ""
+
+
+class Symbols:
+    def __init__(self, modules: list[ModuleFacts], outside: frozenset[str] = frozenset(),
+                 pinned: frozenset[str] = frozenset()) -> None:
+        # Qualified names that stay outside the project even when a file of that name is linted
+        # (``flask.request`` is the context-local even when Flask's own source is in the tree).
+        self.pinned = pinned
+        # Top-level names whose files are a copy of the standard library.
+        self.outside = outside
+        self.modules: dict[str, ModuleFacts] = {}
+        self.duplicates: dict[str, list[ModuleFacts]] = {}
+        for facts in modules:
+            if facts.module in self.modules:
+                self.duplicates.setdefault(facts.module, [self.modules[facts.module]]).append(facts)
+                continue
+            self.modules[facts.module] = facts
+        # Scripts with the same module name in different folders: each file
+        # still gets analysed, under a name made unique by its path.
+        for name, copies in self.duplicates.items():
+            for facts in copies[1:]:
+                unique = f"{name}@{facts.path}"
+                self.modules[unique] = facts
+        self._by_path = {m.path: key for key, m in self.modules.items()}
+
+    # -------------------------------------------------------------- lookup
+    def module_key(self, facts: ModuleFacts) -> str:
+        return self._by_path.get(facts.path, facts.module)
+
+    def function(self, key: FunctionKey) -> Optional[FunctionFacts]:
+        module = self.modules.get(key.module)
+        return module.functions.get(key.qualname) if module else None
+
+    def klass(self, sym: ClassSym) -> Optional[ClassFacts]:
+        module = self.modules.get(sym.module)
+        return module.classes.get(sym.qualname) if module else None
+
+    def resolve_module(self, name: str) -> Optional[str]:
+        """The project module called ``name`` (a copy of the standard library is not the project)."""
+        if name.split(".", 1)[0] in self.outside:
+            return None
+        return name if name in self.modules else None
+
+    # ---------------------------------------------------------- resolution
+    def resolve_name(self, module: str, name: str, _depth: int = 0) -> Optional[Symbol]:
+        facts = self.modules.get(module)
+        if facts is None or _depth > 20:
+            return None
+        binding = facts.bindings.get(name)
+        imp = facts.imports.get(name)
+        if binding is not None and (imp is None or binding.kind not in ("other",)):
+            if binding.kind == "function":
+                return FunctionSym(module, name)
+            if binding.kind == "class":
+                return ClassSym(module, name)
+            return BindingSym(module, name)
+        if imp is not None:
+            if imp.name:
+                return self.resolve_member(imp.module, imp.name, _depth + 1)
+            project = self.resolve_module(imp.module)
+            return ModuleSym(project) if project else ExternalSym(imp.module)
+        if name in facts.classes:
+            return ClassSym(module, name)
+        if name in facts.functions:
+            return FunctionSym(module, name)
+        return ExternalSym(name)  # a builtin, or a name from a star import
+
+    def resolve_member(self, module: str, name: str, _depth: int = 0) -> Optional[Symbol]:
+        if f"{module}.{name}" in self.pinned:
+            return ExternalSym(f"{module}.{name}")
+        project = self.resolve_module(module)
+        if project is not None:
+            facts = self.modules[project]
+            if name in facts.bindings or name in facts.imports:
+                return self.resolve_name(project, name, _depth)
+            if self.resolve_module(f"{project}.{name}"):
+                return ModuleSym(f"{project}.{name}")
+            return None
+        submodule = self.resolve_module(f"{module}.{name}")
+        if submodule is not None:
+            return ModuleSym(submodule)
+        return ExternalSym(f"{module}.{name}" if module else name)
+
+    def resolve_dotted(self, module: str, names: tuple[str, ...]) -> tuple[Optional[Symbol], tuple[str, ...]]:
+        """Resolve ``a.b.c`` as far as symbols go; returns the symbol and the rest."""
+        if not names:
+            return None, ()
+        sym = self.resolve_name(module, names[0])
+        rest = names[1:]
+        while rest and sym is not None:
+            if isinstance(sym, ModuleSym):
+                sym = self.resolve_member(sym.name, rest[0])
+            elif isinstance(sym, ExternalSym):
+                sym = ExternalSym(f"{sym.qualname}.{rest[0]}")
+            else:
+                break
+            rest = rest[1:]
+        return sym, rest
+
+    def qualified(self, module: str, names: tuple[str, ...]) -> str:
+        """The qualified name of something outside the project, or ''."""
+        sym, rest = self.resolve_dotted(module, names)
+        if isinstance(sym, ExternalSym) and not rest:
+            return sym.qualname
+        return ""
+
+    def class_of_ctor(self, module: str, ctor: tuple[str, ...]) -> Optional[ClassSym]:
+        sym, rest = self.resolve_dotted(module, ctor)
+        return sym if isinstance(sym, ClassSym) and not rest else None
+
+    def binding(self, sym: BindingSym) -> Binding:
+        return self.modules[sym.module].bindings[sym.name]
+
+    # ------------------------------------------------------------- classes
+    def bases(self, sym: ClassSym) -> Iterator[Union[ClassSym, str]]:
+        """The class's bases: project classes as symbols, others by qualified name."""
+        facts = self.klass(sym)
+        if facts is None:
+            return
+        for base in facts.bases:
+            resolved, rest = self.resolve_dotted(sym.module, base)
+            if isinstance(resolved, ClassSym) and not rest:
+                yield resolved
+            elif isinstance(resolved, ExternalSym) and not rest:
+                yield resolved.qualname
+
+    def mro(self, sym: ClassSym) -> list[ClassSym]:
+        out: list[ClassSym] = []
+        todo = [sym]
+        while todo:
+            current = todo.pop(0)
+            if current in out or len(out) > 50:
+                continue
+            out.append(current)
+            todo.extend(b for b in self.bases(current) if isinstance(b, ClassSym))
+        return out
+
+    def external_bases(self, sym: ClassSym) -> set[str]:
+        return {b for c in self.mro(sym) for b in self.bases(c) if isinstance(b, str)}
+
+    def find_method(self, sym: ClassSym, name: str) -> Optional[FunctionKey]:
+        for cls in self.mro(sym):
+            facts = self.klass(cls)
+            if facts is not None and name in facts.methods:
+                return FunctionKey(cls.module, facts.methods[name])
+        return None
+
+    def class_attr(self, sym: ClassSym, name: str) -> Optional[tuple[ClassSym, Binding]]:
+        for cls in self.mro(sym):
+            facts = self.klass(cls)
+            if facts is not None and name in facts.attrs:
+                return cls, facts.attrs[name]
+        return None
+
+    def instance_attr_ctor(self, sym: ClassSym, name: str) -> Optional[tuple[str, ...]]:
+        """The constructor of ``self.name = ...`` in any method, if some method assigns it."""
+        for cls in self.mro(sym):
+            facts = self.klass(cls)
+            if facts is None:
+                continue
+            for qualname in facts.methods.values():
+                fn = self.modules[cls.module].functions.get(qualname)
+                if fn is not None and name in fn.self_attrs:
+                    return fn.self_attrs[name]
+        return None
+

@@ -1,0 +1,1 @@
+"""State: what is shared, which lock protects each write (``resolve``), and the result rules read (``model``)."""

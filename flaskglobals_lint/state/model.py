@@ -1,0 +1,177 @@
+"""The state model: one ``Write`` per request-time write to shared state, already classified.
+
+``Analysis`` is what rules read; rules only choose which writes they report
+and how they word it.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Optional
+
+from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span
+from ..program.callgraph import Project, Reach
+
+
+@dataclass(frozen=True)
+class SharedState:
+    """Something every request of a process sees.
+
+    kind: ``container`` | ``scalar`` | ``instance`` | ``class`` | ``proxy`` |
+    ``client`` | ``app`` | ``process`` | ``other``.
+    where: ``module`` | ``closure`` | ``class`` | ``default`` | ``process`` | ``instance``.
+    """
+
+    key: str
+    name: str
+    kind: str
+    where: str
+    path: str
+    line: int
+    view_class: bool = False
+    # For instances of project classes: the class, as "module:qualname".
+    of_class: str = ""
+
+    @property
+    def defined_at(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass
+class Write:
+    """One request-time write to shared state."""
+
+    access: Access
+    module: ModuleFacts
+    function: FunctionFacts
+    reach: Reach
+    state: SharedState
+    # rebind | container | object | view | config | proxy | client
+    operation: str
+    locks: frozenset[str] = frozenset()
+    fresh_lock: bool = False
+    # The stored value comes from the request.
+    tainted: bool = False
+    # The place written is selected by a key from the request (``d[user_id]``).
+    keyed_by_request: bool = False
+
+    @property
+    def protected(self) -> bool:
+        return bool(self.locks)
+
+    def lock_names(self) -> str:
+        """The locks held, as the code names them: ``'_lock'`` or ``'_lock', 'other'``."""
+        return ", ".join(f"'{short_lock_name(lock)}'" for lock in sorted(self.locks))
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        return (self.reach.entry.label,) + self.reach.chain + (self.access.text,)
+
+    @property
+    def chain_text(self) -> str:
+        return " -> ".join(self.chain)
+
+    def finding(self, code: str, message: str) -> "Finding":
+        """A finding at this write's statement."""
+        return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin,
+                       subject=self.state.key)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule reports: a code, a place, a message.  ``api`` turns it into a ``Diagnostic``."""
+
+    code: str
+    path: str
+    span: Span
+    message: str
+    chain: tuple[str, ...] = ()
+    # The file of the entry point whose request reaches the write.
+    origin: str = ""
+    # The shared state the finding is about: rules that supersede others match on it.
+    subject: str = ""
+
+
+@dataclass
+class Analysis:
+    project: Project
+    writes: list[Write] = field(default_factory=list)
+    fresh_locks: list[tuple[ModuleFacts, FunctionFacts, LockUse, Reach]] = field(default_factory=list)
+    processes: int = 1
+    processes_reason: str = ""
+    strict: bool = False
+
+    # -------------------------------------------------------- state groups
+    def by_state(self) -> dict[str, list[Write]]:
+        groups: dict[str, list[Write]] = defaultdict(list)
+        for write in self.writes:
+            groups[write.state.key].append(write)
+        return groups
+
+    def benign(self, write: Write) -> bool:
+        """Idempotent memoization or lazy initialisation (reported only in strict mode)."""
+        if self.strict:
+            return False
+        return write.state.key in self._benign_states
+
+    def finish(self) -> None:
+        """Decide, per state, what is benign and which unlocked writes FGL009 owns."""
+        self._benign_states: set[str] = set()
+        for key, writes in self.by_state().items():
+            if all(_memo_write(w) for w in writes) or all(_lazy_write(w) for w in writes):
+                self._benign_states.add(key)
+        # id(unlocked write) -> a locked write of the same state
+        self._inconsistent_writes: dict[int, Write] = {}
+        for key, writes in self.by_state().items():
+            if key in self._benign_states and not self.strict:
+                continue
+            locked = [w for w in writes if w.protected and w.operation != "config"]
+            unlocked = [w for w in writes if not w.protected and w.operation not in ("config", "proxy")]
+            if locked and unlocked:
+                for w in unlocked:
+                    self._inconsistent_writes[id(w)] = locked[0]
+            if len(locked) > 1:
+                # Writes under different locks exclude nothing from each other:
+                # the sites that share no lock with the most common one are reported.
+                counts: dict[str, int] = defaultdict(int)
+                for w in locked:
+                    for lock in w.locks:
+                        counts[lock] += 1
+                main = max(sorted(counts), key=lambda lock: counts[lock])
+                anchor = next(w for w in locked if main in w.locks)
+                for w in locked:
+                    if main not in w.locks:
+                        self._inconsistent_writes[id(w)] = anchor
+
+    def inconsistent_with(self, write: Write) -> Optional[Write]:
+        return self._inconsistent_writes.get(id(write))
+
+    def racy(self, operations: Iterable[str]) -> Iterator[Write]:
+        """Unprotected writes of these operations that FGL001/2/3/4/6 report.
+
+        Benign writes (memoization, lazy initialisation) are left out unless
+        strict.  Where FGL009 also reports a write (the same state is locked
+        elsewhere), its finding supersedes these, but only when FGL009 is
+        selected: precedence is applied after selection.
+        """
+        wanted = set(operations)
+        for write in self.writes:
+            if write.operation in wanted and not write.protected and not self.benign(write):
+                yield write
+
+
+def short_lock_name(identity: str) -> str:
+    """``pkg.app.order_lock`` -> ``order_lock``; ``app:self._lock`` -> ``self._lock``."""
+    if ":" in identity:
+        return identity.rsplit(":", 1)[-1]
+    return identity.rsplit(".", 1)[-1]
+
+
+def _memo_write(write: Write) -> bool:
+    a = write.access
+    return a.memoizing and a.computed_value and not a.read_modify_write
+
+
+def _lazy_write(write: Write) -> bool:
+    a = write.access
+    return a.kind == "rebind" and a.lazy_init and not write.tainted and not a.read_modify_write
