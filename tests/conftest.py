@@ -10,6 +10,25 @@ import pytest
 
 TESTS = Path(__file__).parent
 
+# What `pytest -m "not slow"` leaves out, and why: the fast loop is rules, cases and the engine, in process.
+SLOW_MODULES = {
+    "test_bench.py": "runs the benchmark harness",
+    "test_demo.py": "runs real servers",
+    "test_fixtures.py": "lints every fixture app through the installed console script",
+    "test_integrations.py": "runs pre-commit, flake8 and git",
+    "test_pipeline.py": "generates a 15k-line project and lints it every way",
+    "test_property.py": "generates programs with hypothesis",
+    "test_security_processes.py": "starts, signals and kills real runs and servers",
+}
+SLOW_TESTS = {"test_a_thousand_nested_folders_lose_nothing": "walks a 1,000-deep tree"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = Path(str(item.fspath)).name
+        if module in SLOW_MODULES or item.originalname in SLOW_TESTS or item.get_closest_marker("race"):
+            item.add_marker(pytest.mark.slow)
+
 
 def marked_processes() -> list[int]:
     """Live processes that a demo server of this test session started (Linux: read from /proc)."""
