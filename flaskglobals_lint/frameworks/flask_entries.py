@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence
 
-from ..facts.model import Decorator, FunctionFacts, Registration
+from ..facts.model import Decorator, FunctionFacts, ModuleFacts, Registration
 from ..program.symbols import (
     BindingSym, ClassSym, EntryPoint, ExternalSym, FunctionKey, FunctionSym, Symbol, Symbols,
 )
@@ -21,6 +21,9 @@ def is_test_module(path: str) -> bool:
     return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
 
 
+def route_label(methods: Sequence[str], url: Optional[str]) -> str:
+    """``route GET|POST /drafts`` (no URL when it is not known)."""
+    return f"route {'|'.join(methods)} {url or ''}".rstrip()
 
 
 class FlaskEntryPoints:
@@ -40,6 +43,10 @@ class FlaskEntryPoints:
     def is_socketio_namespace(self, sym: ClassSym) -> bool:
         return bool(self.symbols.external_bases(sym) & fm.SOCKETIO_NAMESPACE_BASES)
 
+    def is_view_class(self, sym: ClassSym) -> bool:
+        """A class Flask (or Flask-SocketIO) instantiates to serve requests, by its bases."""
+        return self.view_kind(sym) is not None or self.is_socketio_namespace(sym)
+
     def init_every_request(self, sym: ClassSym) -> bool:
         for cls in self.symbols.mro(sym):
             facts = self.symbols.klass(cls)
@@ -55,32 +62,46 @@ class FlaskEntryPoints:
         for module, facts in self.symbols.modules.items():
             if is_test_module(facts.path):
                 continue
-            for fn in facts.functions.values():
-                key = FunctionKey(module, fn.qualname)
-                for dec in fn.decorators:
-                    entry = self.entry_from_decorator(module, key, fn, dec, custom)
-                    if entry is not None:
-                        entries.setdefault(key, entry)
-                        break
-            for cls in facts.classes.values():
-                sym = ClassSym(module, cls.qualname)
-                for dec in cls.decorators:
-                    if dec.name[-1] in fm.ROUTE_DECORATORS and len(dec.name) > 1:
-                        view_classes.setdefault(sym, f"route {dec.first_arg}" if dec.first_arg else "route")
-                if sym not in view_classes and (self.view_kind(sym) is not None or self.is_socketio_namespace(sym)):
-                    if cls.methods:
-                        view_classes[sym] = ""
+            self.entries_from_functions(module, facts, custom, entries)
+            self.find_view_classes(module, facts, view_classes)
             for reg in facts.registrations:
                 self.entries_from_registration(module, reg, entries, view_classes)
+        # After functions and registrations: an entry found there keeps its label.
         for sym, label in view_classes.items():
             self.entries_from_view_class(sym, label, entries)
         return list(entries.values())
 
+    def entries_from_functions(self, module: str, facts: ModuleFacts, custom: set[str],
+                               entries: dict[FunctionKey, EntryPoint]) -> None:
+        for fn in facts.functions.values():
+            key = FunctionKey(module, fn.qualname)
+            entry = self.entry_from_decorators(module, key, fn, custom)
+            if entry is not None:
+                entries.setdefault(key, entry)
+
+    def entry_from_decorators(self, module: str, key: FunctionKey, fn: FunctionFacts,
+                              custom: set[str]) -> Optional[EntryPoint]:
+        """The entry point the function's first entry-point decorator makes of it, if any."""
+        for dec in fn.decorators:
+            entry = self.entry_from_decorator(module, key, fn, dec, custom)
+            if entry is not None:
+                return entry
+        return None
+
+    def find_view_classes(self, module: str, facts: ModuleFacts, view_classes: dict[ClassSym, str]) -> None:
+        """Add the module's class-based views (routed by decorator, or by their bases) with their labels."""
+        for cls in facts.classes.values():
+            sym = ClassSym(module, cls.qualname)
+            for dec in cls.decorators:
+                if dec.name[-1] in fm.ROUTE_DECORATORS and len(dec.name) > 1:
+                    view_classes.setdefault(sym, f"route {dec.first_arg}" if dec.first_arg else "route")
+            if sym not in view_classes and self.is_view_class(sym) and cls.methods:
+                view_classes[sym] = ""
+
     def entry_from_decorator(self, module: str, key: FunctionKey, fn: FunctionFacts,
                              dec: Decorator, custom: set[str]) -> Optional[EntryPoint]:
-        last = dec.name[-1]
         dotted_name = ".".join(dec.name)
-        if custom and (dotted_name in custom or last in custom
+        if custom and (dotted_name in custom or dec.name[-1] in custom
                        or self.symbols.qualified(module, dec.name) in custom):
             return EntryPoint(key, "custom", f"@{dotted_name} handler", tainted_params=True)
         if len(dec.name) < 2:
@@ -88,17 +109,22 @@ class FlaskEntryPoints:
         receiver = dec.name[:-1]
         if receiver[-1] == "cli" or self.is_foreign_receiver(module, receiver):
             return None
+        return self.entry_from_flask_decorator(module, key, fn, dec)
+
+    def entry_from_flask_decorator(self, module: str, key: FunctionKey, fn: FunctionFacts,
+                                   dec: Decorator) -> Optional[EntryPoint]:
+        """``@<app, blueprint or socketio>.<name>``: a route, an endpoint, a hook or a SocketIO event."""
+        last = dec.name[-1]
         if last in fm.ROUTE_DECORATORS and (dec.called or last == "route"):
             if fn.class_name:
                 return None  # a method decorated inside a class: flask-classful style, not a Flask route
             methods = dec.methods or ((last.upper(),) if last != "route" else ("GET",))
-            label = f"route {'|'.join(methods)} {dec.first_arg or ''}".rstrip()
-            return EntryPoint(key, "route", label, tainted_params=True)
+            return EntryPoint(key, "route", route_label(methods, dec.first_arg), tainted_params=True)
         if last in fm.ENDPOINT_DECORATORS and dec.called:
             return EntryPoint(key, "route", f"endpoint {dec.first_arg or fn.name}", tainted_params=True)
         if last in fm.HOOK_DECORATORS:
             return EntryPoint(key, "hook", f"{last} hook")
-        if last in fm.SOCKETIO_DECORATORS and self.is_socketio(module, receiver):
+        if last in fm.SOCKETIO_DECORATORS and self.is_socketio(module, dec.name[:-1]):
             event = dec.first_arg or fn.name
             return EntryPoint(key, "socketio", f"SocketIO event '{event}'", tainted_params=True)
         return None
@@ -129,28 +155,30 @@ class FlaskEntryPoints:
 
     def resolve_target(self, module: str, scope: str, target: tuple[str, ...]) -> Optional[Symbol]:
         """A function or class named in a registration, seen from ``scope``."""
-        facts = self.symbols.modules[module]
         if scope and len(target) == 1:
-            # A handler defined in the same factory function (or an enclosing one).
-            current = scope
-            while current:
-                fn = facts.functions.get(current)
-                if fn is None:
-                    break
-                for nested in fn.nested:
-                    if nested.rsplit(".", 1)[-1] == target[0]:
-                        if nested in facts.classes:
-                            return ClassSym(module, nested)
-                        return FunctionSym(module, nested)
-                current = fn.parent
-            local_class = f"{scope}.{target[0]}"
-            if local_class in facts.classes:
-                return ClassSym(module, local_class)
+            local = self.resolve_local(module, scope, target[0])
+            if local is not None:
+                return local
         sym, rest = self.symbols.resolve_dotted(module, target)
         if rest and isinstance(sym, ClassSym) and len(rest) == 1:
             method = self.symbols.find_method(sym, rest[0])
             return FunctionSym(method.module, method.qualname) if method else None
         return sym if not rest else None
+
+    def resolve_local(self, module: str, scope: str, name: str) -> Optional[Symbol]:
+        """A handler defined in the function ``scope`` (a factory) or an enclosing one, or a class local to it."""
+        facts = self.symbols.modules[module]
+        current = scope
+        while current:
+            fn = facts.functions.get(current)
+            if fn is None:
+                break
+            nested = next((n for n in fn.nested if n.rsplit(".", 1)[-1] == name), None)
+            if nested is not None:
+                return ClassSym(module, nested) if nested in facts.classes else FunctionSym(module, nested)
+            current = fn.parent
+        local_class = f"{scope}.{name}"
+        return ClassSym(module, local_class) if local_class in facts.classes else None
 
     def entries_from_registration(self, module: str, reg: Registration, entries: dict[FunctionKey, EntryPoint],
                                   view_classes: dict[ClassSym, str]) -> None:
@@ -166,8 +194,7 @@ class FlaskEntryPoints:
             return
         key = FunctionKey(sym.module, sym.qualname)
         if reg.method == "add_url_rule":
-            methods = reg.methods or ("GET",)
-            label = f"route {'|'.join(methods)} {reg.url or ''}".rstrip()
+            label = route_label(reg.methods or ("GET",), reg.url)
             entries.setdefault(key, EntryPoint(key, "route", label, tainted_params=True))
         elif reg.method == "on_event":
             entries.setdefault(key, EntryPoint(key, "socketio", "SocketIO event handler", tainted_params=True))
@@ -178,33 +205,42 @@ class FlaskEntryPoints:
         facts = self.symbols.klass(sym)
         if facts is None:
             return
-        methods = self.view_kind(sym)
         namespace = self.is_socketio_namespace(sym)
-        shared = ""
+        shared = self.shared_instance(sym, facts.name, namespace)
+        kind = "socketio" if namespace else "view"
+        where = label or ("SocketIO namespace" if namespace else "view")
+        for name in self.entry_methods(sym, namespace):
+            key = self.symbols.find_method(sym, name)
+            if key is None:
+                continue
+            entries.setdefault(key, EntryPoint(
+                key, kind, f"{where} {facts.name}.{name}", tainted_params=True, shared_instance=shared))
+
+    def shared_instance(self, sym: ClassSym, name: str, namespace: bool) -> str:
+        """What ``self`` is when one instance serves every request, or ''."""
         if namespace:
-            shared = f"the one {facts.name} instance Flask-SocketIO keeps"
-        elif not self.init_every_request(sym):
-            shared = f"the one {facts.name} instance (init_every_request = False)"
+            return f"the one {name} instance Flask-SocketIO keeps"
+        if not self.init_every_request(sym):
+            return f"the one {name} instance (init_every_request = False)"
+        return ""
+
+    def entry_methods(self, sym: ClassSym, namespace: bool) -> list[str]:
+        """The names of the methods (own or inherited) that serve requests, sorted."""
+        methods = self.view_kind(sym)
         names: set[str] = set()
         for cls in self.symbols.mro(sym):
             cls_facts = self.symbols.klass(cls)
             if cls_facts is not None:
                 names |= set(cls_facts.methods)
-        for name in sorted(names):
-            if namespace:
-                wanted = name.startswith("on_")
-            elif methods is None or not methods:
-                wanted = name in fm.HTTP_METHODS or name == "dispatch_request" or (
-                    methods is not None and not name.startswith("_"))
-            else:
-                wanted = name in methods
-            if not wanted:
-                continue
-            key = self.symbols.find_method(sym, name)
-            if key is None:
-                continue
-            where = label or ("SocketIO namespace" if namespace else "view")
-            text = f"{where} {facts.name}.{name}" if not label else f"{label} {facts.name}.{name}"
-            entries.setdefault(key, EntryPoint(
-                key, "socketio" if namespace else "view", text, tainted_params=True, shared_instance=shared))
+        return [name for name in sorted(names) if is_entry_method(name, namespace, methods)]
 
+
+def is_entry_method(name: str, namespace: bool, methods: Optional[frozenset[str]]) -> bool:
+    """Whether a method of a view class serves requests; ``methods`` is what its base says (``view_kind``)."""
+    if namespace:
+        return name.startswith("on_")  # Flask-SocketIO dispatches the event 'x' to on_x
+    if methods:
+        return name in methods
+    # No known base (a class registered by hand), or flask-classful (empty: every public method too).
+    return name in fm.HTTP_METHODS or name == "dispatch_request" or (
+        methods is not None and not name.startswith("_"))

@@ -7,8 +7,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
-from ..facts.model import Call, FunctionFacts, LockUse, ModuleFacts, Ref, Root
-from .symbols import BindingSym, ClassSym, EntryPoint, FunctionKey, FunctionSym, Symbols
+from ..facts.model import Call, Decorator, FunctionFacts, LockUse, ModuleFacts, Ref, Root
+from .symbols import BindingSym, ClassSym, EntryPoint, FunctionKey, FunctionSym, Symbol, Symbols
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,6 @@ class Reach:
         return "request" in taint or any(t.startswith("param:") and t[6:] in self.tainted_params for t in taint)
 
 
-
 class Project(Symbols):
     """The symbol table and, once ``walk`` has run, what runs at request time."""
 
@@ -74,52 +73,71 @@ class Project(Symbols):
         seen_edges: set[tuple[int, tuple[FunctionKey, Context]]] = set()
         self.entries = list(entries)
         for entry in self.entries:
-            fn = self.function(entry.function)
-            if fn is None:
-                continue
-            context = Context()
-            if entry.shared_instance:
-                context = Context(InstanceOrigin(entry.shared_instance, entry.function.module,
-                                                 fn.span.line, kind="view"))
-            key = (entry.function, context)
-            if key in self.reached:
-                continue
-            reach = Reach(entry.function, context, entry, (f"{fn.name}()",), held=frozenset(),
-                          origin=self.modules[entry.function.module].path)
-            if entry.tainted_params:
-                reach.tainted_params = set(fn.params[1:] if fn.class_name and fn.kind == "method" else fn.params)
-            self.reached[key] = reach
-            self.roots.append(key)
-            queue.append(key)
+            root = self.add_root(entry)
+            if root is not None:
+                queue.append(root)
         steps = 0
         while queue and steps < 200_000:
             steps += 1
-            key = queue.popleft()
-            reach = self.reached[key]
-            fn = self.function(reach.key)
-            if fn is None:
+            queue.extend(self.visit(queue.popleft(), seen_edges))
+
+    def add_root(self, entry: EntryPoint) -> Optional[tuple[FunctionKey, Context]]:
+        """Record the entry's function as reached from itself; None if unknown or already a root."""
+        fn = self.function(entry.function)
+        if fn is None:
+            return None
+        context = Context()
+        if entry.shared_instance:
+            context = Context(InstanceOrigin(entry.shared_instance, entry.function.module, fn.span.line, kind="view"))
+        key = (entry.function, context)
+        if key in self.reached:
+            return None
+        reach = Reach(entry.function, context, entry, (f"{fn.name}()",), held=frozenset(),
+                      origin=self.modules[entry.function.module].path)
+        if entry.tainted_params:
+            # Its parameters are filled from the URL or the payload (all but ``self`` of a method).
+            reach.tainted_params = set(fn.params[1:] if fn.class_name and fn.kind == "method" else fn.params)
+        self.reached[key] = reach
+        self.roots.append(key)
+        return key
+
+    def visit(self, key: tuple[FunctionKey, Context],
+              seen_edges: set[tuple[int, tuple[FunctionKey, Context]]]) -> list[tuple[FunctionKey, Context]]:
+        """Follow the calls of one reached function; returns the callees to visit (again), in call order."""
+        reach = self.reached[key]
+        fn = self.function(reach.key)
+        if fn is None:
+            return []
+        todo: list[tuple[FunctionKey, Context]] = []
+        for call, target, context in self.callees(reach.key, fn, reach.context):
+            callee = self.function(target)
+            if callee is None:
                 continue
-            for call, target, context in self.callees(reach.key, fn, reach.context):
-                callee = self.function(target)
-                if callee is None:
-                    continue
-                tainted = self.tainted_args(call, callee, reach)
-                next_key = (target, context)
-                if (id(call), next_key) not in seen_edges:
-                    seen_edges.add((id(call), next_key))
-                    self.edges.setdefault(key, []).append((call, next_key))
-                existing = self.reached.get(next_key)
-                if existing is None:
-                    chain = reach.chain + (f"{callee.name}()",)
-                    existing = self.reached[next_key] = Reach(target, context, reach.entry, chain,
-                                                              None, tainted, origin=reach.origin)
-                    self.bind_arguments(call, callee, reach, existing)
-                    queue.append(next_key)
-                    continue
-                self.bind_arguments(call, callee, reach, existing)
-                if not tainted <= existing.tainted_params:
-                    existing.tainted_params |= tainted
-                    queue.append(next_key)
+            next_key = (target, context)
+            if (id(call), next_key) not in seen_edges:
+                seen_edges.add((id(call), next_key))
+                self.edges.setdefault(key, []).append((call, next_key))
+            if self.reach_callee(call, callee, reach, next_key):
+                todo.append(next_key)
+        return todo
+
+    def reach_callee(self, call: Call, callee: FunctionFacts, caller: Reach,
+                     key: tuple[FunctionKey, Context]) -> bool:
+        """Record that ``caller`` makes ``call`` to ``callee``; True when that is news: the callee is
+        reached for the first time, or more of its parameters now carry request data."""
+        tainted = self.tainted_args(call, callee, caller)
+        existing = self.reached.get(key)
+        if existing is None:
+            chain = caller.chain + (f"{callee.name}()",)
+            existing = self.reached[key] = Reach(key[0], key[1], caller.entry, chain, None, tainted,
+                                                 origin=caller.origin)
+            self.bind_arguments(call, callee, caller, existing)
+            return True
+        self.bind_arguments(call, callee, caller, existing)
+        if tainted <= existing.tainted_params:
+            return False
+        existing.tainted_params |= tainted
+        return True
 
     def propagate_locks(self, lock_identity: Callable[[str, FunctionFacts, LockUse, Context], Optional[str]]) -> None:
         """Set every ``Reach.held``: the shared locks that every caller holds around the call (must-hold).
@@ -186,75 +204,116 @@ class Project(Symbols):
                 out.add(name)
         return out
 
+    # ------------------------------------------------------------- callees
     def callees(self, key: FunctionKey, fn: FunctionFacts,
                 context: Context) -> Iterator[tuple[Call, FunctionKey, Context]]:
+        """The project functions ``fn`` (run in ``context``) calls, each with the context it runs in."""
         module = key.module
         for call in fn.calls:
-            if call.local_function:
-                yield call, FunctionKey(module, call.local_function), Context()
-                continue
-            root, path = call.callee.root, call.callee.path
-            if root.kind == "global":
-                yield from self.callees_of_global(call, module, (root.name,) + tuple(
-                    p[1:] for p in path if p.startswith(".")) if all(p.startswith(".") for p in path) else ())
-            elif root.kind == "new" and len(path) == 1 and path[0].startswith("."):
-                made = self.class_of_ctor(module, tuple(root.name.split(".")))
-                target = self.find_method(made, path[0][1:]) if made is not None else None
-                if target is not None:
-                    yield call, target, Context()
-            elif root.kind in ("self", "cls") and len(path) == 1 and path[0].startswith("."):
-                cls = ClassSym(module, root.owner)
-                target = self.find_method(cls, path[0][1:])
-                if target is not None:
-                    yield call, target, context if root.kind == "self" else Context()
-            elif root.kind == "closure" and len(path) == 1:
-                owner = self.modules[module].functions.get(root.owner)
-                binding = owner.bindings.get(root.name) if owner else None
-                if owner is not None and binding is not None and binding.kind == "call":
-                    made = self.class_of_ctor(module, binding.ctor)
-                    if made is not None:
-                        target = self.find_method(made, path[0][1:])
-                        if target is not None:
-                            origin = InstanceOrigin(f"{root.name} (made in {owner.name}())", module, binding.span.line)
-                            yield call, target, Context(origin)
+            yield from self.callees_of_call(call, module, context)
         # Project decorators on a request-time function: the wrapper they
         # return runs per request too.
         for dec in fn.decorators:
-            sym, rest = self.resolve_dotted(module, dec.name)
-            if isinstance(sym, FunctionSym) and not rest:
-                deco = self.function(FunctionKey(sym.module, sym.qualname))
-                if deco is None:
-                    continue
-                wrappers = list(deco.nested)
-                if dec.called:
-                    wrappers = [w for n in deco.nested
-                                for w in (self.modules[sym.module].functions[n].nested
-                                          if n in self.modules[sym.module].functions else ())]
-                for wrapper in wrappers:
-                    yield Call(Ref(Root("global", dec.name[0])), fn.span), FunctionKey(sym.module, wrapper), Context()
+            yield from self.decorator_wrappers(dec, module, fn)
+
+    def callees_of_call(self, call: Call, module: str,
+                        context: Context) -> Iterator[tuple[Call, FunctionKey, Context]]:
+        if call.local_function:
+            yield call, FunctionKey(module, call.local_function), Context()
+            return
+        root, path = call.callee.root, call.callee.path
+        if root.kind == "global":
+            yield from self.callees_of_global(call, module, global_names(root, path))
+            return
+        method = method_step(path)
+        found = self.method_of_root(module, root, method, context) if method is not None else None
+        if found is not None:
+            yield call, found[0], found[1]
 
     def callees_of_global(self, call: Call, module: str,
                           names: tuple[str, ...]) -> Iterator[tuple[Call, FunctionKey, Context]]:
         if not names:
             return
         sym, rest = self.resolve_dotted(module, names)
+        found = self.target_of_symbol(sym, rest)
+        if found is not None:
+            yield call, found[0], found[1]
+
+    def target_of_symbol(self, sym: Optional[Symbol],
+                         rest: tuple[str, ...]) -> Optional[tuple[FunctionKey, Context]]:
+        """What calling ``sym`` (followed by the attributes ``rest``) runs: ``f()``, ``C()``, ``C.m()``, ``obj.m()``."""
         if isinstance(sym, FunctionSym) and not rest:
-            yield call, FunctionKey(sym.module, sym.qualname), Context()
-        elif isinstance(sym, ClassSym):
-            if not rest:
-                init = self.find_method(sym, "__init__")
-                if init is not None:
-                    yield call, init, Context()
-            elif len(rest) == 1:
-                target = self.find_method(sym, rest[0])
-                if target is not None:
-                    yield call, target, Context()
-        elif isinstance(sym, BindingSym) and len(rest) == 1:
-            binding = self.binding(sym)
-            if binding.kind == "call":
-                cls = self.class_of_ctor(sym.module, binding.ctor)
-                if cls is not None:
-                    target = self.find_method(cls, rest[0])
-                    if target is not None:
-                        origin = InstanceOrigin(sym.name, sym.module, binding.span.line)
-                        yield call, target, Context(origin)
+            return FunctionKey(sym.module, sym.qualname), Context()
+        if isinstance(sym, ClassSym) and len(rest) <= 1:
+            # ``C()`` runs ``C.__init__``.
+            return self.method_of_class(sym, rest[0] if rest else "__init__", Context())
+        if isinstance(sym, BindingSym) and len(rest) == 1:
+            return self.method_of_global_instance(sym, rest[0])
+        return None
+
+    def method_of_root(self, module: str, root: Root, method: str,
+                       context: Context) -> Optional[tuple[FunctionKey, Context]]:
+        """What ``<root>.method()`` runs, for a root that is not a module-level name."""
+        if root.kind == "new":
+            return self.method_of_class(self.class_of_ctor(module, tuple(root.name.split("."))), method, Context())
+        if root.kind in ("self", "cls"):
+            # ``self.m()`` keeps running on the same (maybe shared) object; ``cls.m()`` has no instance.
+            same = context if root.kind == "self" else Context()
+            return self.method_of_class(ClassSym(module, root.owner), method, same)
+        if root.kind == "closure":
+            return self.method_of_closure_instance(module, root, method)
+        return None
+
+    def method_of_class(self, cls: Optional[ClassSym], method: str,
+                        context: Context) -> Optional[tuple[FunctionKey, Context]]:
+        target = self.find_method(cls, method) if cls is not None else None
+        return (target, context) if target is not None else None
+
+    def method_of_global_instance(self, sym: BindingSym, method: str) -> Optional[tuple[FunctionKey, Context]]:
+        """``obj.m()`` on a module-level ``obj = C(...)``: runs with ``self`` bound to that one shared object."""
+        binding = self.binding(sym)
+        if binding.kind != "call":
+            return None
+        origin = InstanceOrigin(sym.name, sym.module, binding.span.line)
+        return self.method_of_class(self.class_of_ctor(sym.module, binding.ctor), method, Context(origin))
+
+    def method_of_closure_instance(self, module: str, root: Root,
+                                   method: str) -> Optional[tuple[FunctionKey, Context]]:
+        """``obj.m()`` on ``obj = C(...)`` made in an enclosing function: shared by every call of the closure."""
+        owner = self.modules[module].functions.get(root.owner)
+        binding = owner.bindings.get(root.name) if owner else None
+        if owner is None or binding is None or binding.kind != "call":
+            return None
+        origin = InstanceOrigin(f"{root.name} (made in {owner.name}())", module, binding.span.line)
+        return self.method_of_class(self.class_of_ctor(module, binding.ctor), method, Context(origin))
+
+    def decorator_wrappers(self, dec: Decorator, module: str,
+                           fn: FunctionFacts) -> Iterator[tuple[Call, FunctionKey, Context]]:
+        """The wrappers a project decorator of ``fn`` returns, as calls made where ``fn`` is defined."""
+        sym, rest = self.resolve_dotted(module, dec.name)
+        if not isinstance(sym, FunctionSym) or rest:
+            return
+        deco = self.function(FunctionKey(sym.module, sym.qualname))
+        if deco is None:
+            return
+        for wrapper in self.wrappers(sym.module, deco, dec.called):
+            yield Call(Ref(Root("global", dec.name[0])), fn.span), FunctionKey(sym.module, wrapper), Context()
+
+    def wrappers(self, module: str, deco: FunctionFacts, called: bool) -> list[str]:
+        """The functions a decorator returns: its nested functions, or theirs for a factory (``@deco(...)``)."""
+        if not called:
+            return list(deco.nested)
+        functions = self.modules[module].functions
+        return [w for n in deco.nested if n in functions for w in functions[n].nested]
+
+
+def global_names(root: Root, path: tuple[str, ...]) -> tuple[str, ...]:
+    """``a.b.c`` as names, for resolving a module-level callee; () when a step is a subscript."""
+    if not all(p.startswith(".") for p in path):
+        return ()
+    return (root.name,) + tuple(p[1:] for p in path)
+
+
+def method_step(path: tuple[str, ...]) -> Optional[str]:
+    """The method name of a callee path that is one attribute step (``.m``), else None."""
+    return path[0][1:] if len(path) == 1 and path[0].startswith(".") else None

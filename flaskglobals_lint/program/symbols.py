@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Optional, Union
 
-from ..facts.model import Binding, ClassFacts, FunctionFacts, ModuleFacts
+from ..facts.model import Binding, ClassFacts, FunctionFacts, Import, ModuleFacts
 
 
 @dataclass(frozen=True)
@@ -108,22 +108,32 @@ class Symbols:
             return None
         binding = facts.bindings.get(name)
         imp = facts.imports.get(name)
+        # Imported and bound too: a binding whose value says nothing (kind "other": ``x = y.z``,
+        # a loop variable) leaves the import in charge.
         if binding is not None and (imp is None or binding.kind not in ("other",)):
-            if binding.kind == "function":
-                return FunctionSym(module, name)
-            if binding.kind == "class":
-                return ClassSym(module, name)
-            return BindingSym(module, name)
+            return self.symbol_of_binding(module, name, binding)
         if imp is not None:
-            if imp.name:
-                return self.resolve_member(imp.module, imp.name, _depth + 1)
-            project = self.resolve_module(imp.module)
-            return ModuleSym(project) if project else ExternalSym(imp.module)
+            return self.resolve_import(imp, _depth + 1)
         if name in facts.classes:
             return ClassSym(module, name)
         if name in facts.functions:
             return FunctionSym(module, name)
         return ExternalSym(name)  # a builtin, or a name from a star import
+
+    @staticmethod
+    def symbol_of_binding(module: str, name: str, binding: Binding) -> Symbol:
+        if binding.kind == "function":
+            return FunctionSym(module, name)
+        if binding.kind == "class":
+            return ClassSym(module, name)
+        return BindingSym(module, name)
+
+    def resolve_import(self, imp: Import, _depth: int) -> Optional[Symbol]:
+        """What an import binds: ``from a import b`` -> ``a.b``; ``import a.b`` -> the module."""
+        if imp.name:
+            return self.resolve_member(imp.module, imp.name, _depth)
+        project = self.resolve_module(imp.module)
+        return ModuleSym(project) if project else ExternalSym(imp.module)
 
     def resolve_member(self, module: str, name: str, _depth: int = 0) -> Optional[Symbol]:
         if f"{module}.{name}" in self.pinned:
