@@ -123,20 +123,9 @@ def cli(
         result = engine.lint_paths(paths, settings, options)
         for warning in result.warnings:
             click.echo(f"{PROG}: warning: {warning}", err=True)
-        color = _use_color(color, output_file)
-        report = FORMATS[output_format](result.diagnostics, rules, color=color)
-        if show_statistics and result.diagnostics:
-            if output_format == "text":
-                report += statistics(result.diagnostics)
-            else:
-                click.echo(statistics(result.diagnostics), err=True, nl=False)
-        try:
-            _write(report, output_file)
-        except OSError as exc:
-            ctx.exit(_write_failed(exc, output_file))
-        if output_format == "text":
-            click.echo(summary_line(result.diagnostics, result.files_checked), err=True)
-        ctx.exit(EXIT_CLEAN if exit_zero or not result.diagnostics else EXIT_FINDINGS)
+        written = _report(result, rules, output_format, output_file, _use_color(color, output_file),
+                          show_statistics)
+        ctx.exit(written if written != EXIT_CLEAN or exit_zero or not result.diagnostics else EXIT_FINDINGS)
     except ConfigError as exc:
         ctx.exit(_error(str(exc)))
     except FileNotFoundError as exc:
@@ -145,15 +134,38 @@ def cli(
     except (click.exceptions.Exit, click.ClickException):
         raise  # ctx.exit() raises Exit, a RuntimeError: it must not become an "internal error"
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as _Stopped: the finally blocks have run
-        signum = exc.signum if isinstance(exc, _Stopped) else signal.SIGINT
-        try:
-            click.echo(f"{PROG}: interrupted" + ("" if signum == signal.SIGINT else f" ({exc})"), err=True)
-        except OSError:
-            pass  # a hang-up can take the terminal with it: the exit status still says why
-        ctx.exit(EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + signum)
+        ctx.exit(_interrupted(exc))
     except Exception as exc:  # noqa: BLE001 - a linter must fail with a message, not a traceback
         click.echo(f"{PROG}: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
+
+
+def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_format: str,
+            output_file: Path | None, color: bool, show_statistics: bool) -> int:
+    """Render and write the report, then the summary: EXIT_CLEAN, or EXIT_ERROR if it could not be written."""
+    report = FORMATS[output_format](result.diagnostics, rules, color=color)
+    if show_statistics and result.diagnostics:
+        if output_format == "text":
+            report += statistics(result.diagnostics)
+        else:
+            click.echo(statistics(result.diagnostics), err=True, nl=False)
+    try:
+        _write(report, output_file)
+    except OSError as exc:
+        return _write_failed(exc, output_file)
+    if output_format == "text":
+        click.echo(summary_line(result.diagnostics, result.files_checked), err=True)
+    return EXIT_CLEAN
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Ctrl-C is 130; SIGTERM and SIGHUP are 128 + the signal, as shells report them."""
+    signum = exc.signum if isinstance(exc, _Stopped) else signal.SIGINT
+    try:
+        click.echo(f"{PROG}: interrupted" + ("" if signum == signal.SIGINT else f" ({exc})"), err=True)
+    except OSError:
+        pass  # a hang-up can take the terminal with it: the exit status still says why
+    return EXIT_INTERRUPTED if signum == signal.SIGINT else 128 + signum
 
 
 class _Stopped(KeyboardInterrupt):
