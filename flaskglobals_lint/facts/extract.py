@@ -171,6 +171,8 @@ class _FunctionScope:
     # local name -> (references it was computed from, statement index)
     derived: dict[str, tuple[list[RawRef], int]] = field(default_factory=dict)
     local_ctors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # local name -> the argument naming the lock it was bound to (``lock = FileLock(path)``)
+    lock_names: dict[str, str] = field(default_factory=dict)
     local_defs: dict[str, str] = field(default_factory=dict)
     locks: list[LockUse] = field(default_factory=list)
     acquisitions: int = 0
@@ -511,12 +513,8 @@ class _Walker:
             self.scan(item.item)
             lock = self.lock_of(item.item)
             if lock is not None and fn is not None:
-                fn.acquisitions += 1
-                use = LockUse(lock, fn.acquisitions, self.span(item.item))
-                fn.locks.append(use)
+                self.acquire(fn, lock, self.span(item.item))
                 pushed += 1
-                if lock.root.kind == "new":
-                    fn.facts.fresh_locks.append(use)
             if item.asname is not None:
                 for target in _targets_of(item.asname.name):
                     self.bind_target(target, None, None)
@@ -524,26 +522,57 @@ class _Walker:
         if fn is not None and pushed:
             del fn.locks[len(fn.locks) - pushed:]
 
-    def lock_of(self, node: cst.BaseExpression) -> Optional[Ref]:
-        """The lock a ``with`` item or ``acquire()`` receiver names, if it is one."""
+    def lock_of(self, node: cst.BaseExpression) -> Optional[LockUse]:
+        """The lock a ``with`` item or ``acquire()`` receiver may name (not yet numbered or placed).
+
+        Whether it is a lock, and which, is the state model's to decide from
+        the lock catalogue; here a call counts only if its name ends like
+        one that makes a lock (``Lock``, ``FileLock``, ``lock``, ``gen_wlock``).
+        Scope is not known yet: the root keeps its raw name, resolved with the rest.
+        """
         fn = self.fn
         if fn is None:
             return None
         if isinstance(node, cst.Call):
-            ctor = dotted(node.func)
-            if ctor and ctor[-1] in stdlib.LOCK_CLASS_NAMES:
-                return Ref(Root("new", ".".join(ctor)))
-            return None
+            if _call_name(node) not in stdlib.LOCKS.call_names:
+                return None
+            called = self.raw_ref(node.func)
+            if called is None:
+                return None
+            return LockUse(Ref(Root("raw", called[0]), called[1]), 0, self.current_span, made=True,
+                           name=self.lock_name(node))
         raw = self.raw_ref(node)
         if raw is None:
             return None
         name, path = raw
-        if not path and name in fn.local_ctors and name not in fn.global_names:
-            ctor = fn.local_ctors[name]
-            if ctor and ctor[-1] in stdlib.LOCK_CLASS_NAMES:
-                return Ref(Root("new", ".".join(ctor)))
-        # Scope is not known yet; keep the raw name, resolved with the rest.
-        return Ref(Root("raw", name), path)
+        local = not path and name not in fn.global_names
+        return LockUse(Ref(Root("raw", name), path), 0, self.current_span,
+                       name=fn.lock_names.get(name, "") if local else "")
+
+    def lock_name(self, node: Optional[cst.BaseExpression]) -> str:
+        """The argument naming the lock a call makes, for lock types known by a name: a path, a key."""
+        if not isinstance(node, cst.Call):
+            return ""
+        keywords = stdlib.LOCKS.naming_keywords.get(_call_name(node) or "")
+        if keywords is None:
+            return ""
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        named = [a.value for a in node.args if a.keyword is not None and a.keyword.value in keywords]
+        for value in (positional or named)[:1]:
+            text = string_value(value)
+            return text if text is not None else " ".join(self.code(value).split())
+        return ""
+
+    def acquire(self, fn: _FunctionScope, seen: LockUse, span: Span) -> None:
+        fn.acquisitions += 1
+        use = replace(seen, acquisition=fn.acquisitions, span=span)
+        fn.locks.append(use)
+        # Made by this call, or by the call bound to a local: the state model
+        # decides whether that makes one lock per request (FGL008).
+        root, path = use.lock.root, use.lock.path
+        ctor = fn.local_ctors.get(root.name, ()) if not path and root.name not in fn.global_names else ()
+        if use.made or (ctor and ctor[-1] in stdlib.LOCKS.call_names):
+            fn.facts.fresh_locks.append(use)
 
     def walk_small(self, node: cst.BaseSmallStatement) -> None:
         fn = self.fn
@@ -600,14 +629,10 @@ class _Walker:
                 if lock is None:
                     return
                 if method == "acquire":
-                    fn.acquisitions += 1
-                    use = LockUse(lock, fn.acquisitions, self.span(value))
-                    fn.locks.append(use)
-                    if lock.root.kind == "new":
-                        fn.facts.fresh_locks.append(use)
+                    self.acquire(fn, lock, self.span(value))
                 else:
                     for i in range(len(fn.locks) - 1, -1, -1):
-                        if fn.locks[i].lock == lock:
+                        if fn.locks[i].lock == lock.lock:
                             del fn.locks[i]
                             break
                 return
@@ -710,6 +735,7 @@ class _Walker:
         if value is not None and not augmented:
             kind, ctor, container = classify_value(value)
             fn.local_ctors[name] = ctor if kind == "call" else ()
+            fn.lock_names[name] = self.lock_name(value)
             fn.facts.bindings.setdefault(name, Binding(name, kind, self.span(target), ctor, container))
 
     def bind_module(self, name: str, value: cst.BaseExpression, target: cst.CSTNode) -> None:
@@ -941,8 +967,11 @@ class _Walker:
         if root is None:
             # A plain local: a lock made per call, unless we cannot tell.
             ctor = scope.local_ctors.get(use.lock.root.name, ())
+            if len(ctor) >= 2 and scope.local_ctors.get(ctor[0]) and self.root_of(scope, ctor[0]) is None:
+                # ``lock = r.lock("jobs")`` with ``r`` made here too: what made ``r``, then the call.
+                ctor = scope.local_ctors[ctor[0]] + ("()",) + ctor[1:]
             root = Root("local", use.lock.root.name, ".".join(ctor))
-        return LockUse(Ref(root, use.lock.path), use.acquisition, use.span)
+        return replace(use, lock=Ref(root, use.lock.path))
 
     def resolve_function(self, scope: _FunctionScope) -> None:
         facts = scope.facts
@@ -1062,6 +1091,14 @@ def _is_computed(value: Optional[cst.BaseExpression]) -> bool:
     if not name and isinstance(value.func, cst.Attribute):
         name = (value.func.attr.value,)
     return bool(name) and name[-1] not in _NOT_COMPUTING
+
+
+def _call_name(node: cst.Call) -> Optional[str]:
+    """``threading.Lock(...)`` -> ``Lock``; ``FileLock(...)`` -> ``FileLock``."""
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
 
 
 def _related(a: RawRef, b: RawRef) -> bool:

@@ -28,7 +28,7 @@ class Root:
       ``self``    the first parameter of an instance method of class ``owner``;
       ``cls``     the first parameter of a classmethod of class ``owner``;
       ``param``   another parameter of the current function (``name``);
-      ``new``     a value constructed right here, e.g. ``threading.Lock()``
+      ``new``     a value constructed right here, e.g. ``svc`` in ``svc = Service(); svc.run()``
                   (``name`` is the constructor as written).
     Plain locals are not shared and never reach the facts.
     """
@@ -58,11 +58,17 @@ class LockUse:
 
     ``acquisition`` numbers the acquisition inside its function, so two
     accesses under the same number were made under one holding of the lock.
+    ``made``: the lock is what this call returns (``with threading.Lock():``,
+    ``with r.lock("jobs"):``) and ``lock`` names what is called.  ``name``:
+    the argument that names a lock known by its name (a path, a key on a
+    server), as written; for a local, from the call it was bound to.
     """
 
     lock: Ref
     acquisition: int
     span: Span
+    made: bool = False
+    name: str = ""
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import sysconfig
+from dataclasses import dataclass
+from enum import Enum
+from typing import Iterable, Optional, Union
 
 # Mutable containers, by constructor.
 CONTAINER_CONSTRUCTORS = frozenset({
@@ -19,14 +22,143 @@ CONTAINER_CONSTRUCTORS = frozenset({
 MANAGER_CONSTRUCTORS = frozenset({"multiprocessing.Manager", "multiprocessing.managers.SyncManager"})
 # A project class deriving from one of these is a manager too (with its own registered types).
 MANAGER_BASES = frozenset({"multiprocessing.managers.SyncManager", "multiprocessing.managers.BaseManager"})
-MANAGER_LOCK_METHODS = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition"})
 
-LOCK_CONSTRUCTORS = frozenset(
-    f"{mod}.{cls}"
-    for mod in ("threading", "multiprocessing", "asyncio", "gevent.lock", "eventlet.semaphore")
-    for cls in ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")
+
+# ------------------------------------------------------------------ locks
+class LockScope(Enum):
+    """What a lock excludes while one holder has it."""
+
+    TASKS = "the tasks of one event loop"
+    THREADS = "the threads (or greenlets) of one process"
+    PROCESSES = "every process that shares it: on the machine, or every client of one server"
+
+
+class LockIdentity(Enum):
+    """What makes two holdings the same lock, and so whether a lock made per request still works."""
+
+    # The object made: a lock made per request excludes nothing (FGL008).
+    OBJECT = "object"
+    # The name it is given, a path or a key on a server: made per request, the same name is the same lock.
+    NAME = "name"
+    # The object whose method hands it out (``rw.gen_wlock()``): the lock is that object.
+    OWNER = "owner"
+
+
+@dataclass(frozen=True)
+class Constructor:
+    """Calling the type makes a lock: ``threading.Lock()``, ``filelock.FileLock(path)``."""
+
+
+@dataclass(frozen=True)
+class MethodOf:
+    """A method of another object makes the lock: ``r.lock("jobs")``, ``manager.Lock()``.
+
+    ``makers``: what makes that object (a constructor or factory, or the base
+    of a project class); the method is the last part of the lock type's qualname.
+    """
+
+    makers: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LockType:
+    """One kind of lock: its name, what it excludes, how one is obtained and what identifies it."""
+
+    qualname: str
+    scope: LockScope
+    made_by: Union[Constructor, MethodOf] = Constructor()
+    identity: LockIdentity = LockIdentity.OBJECT
+    # How a message names one: "the Redis lock 'jobs'".
+    label: str = "lock"
+    # NAME identity: the keyword of the naming argument (else it is the first positional one).
+    name_keyword: str = ""
+    # False: holders share it (a reader lock), so it keeps no writer from another.
+    exclusive: bool = True
+
+    @property
+    def call_name(self) -> str:
+        """The name a call that makes one ends with: ``Lock``, ``FileLock``, ``lock``, ``gen_wlock``."""
+        return self.qualname.rsplit(".", 1)[-1]
+
+
+_KINDS = ("Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition")
+_MANAGERS = MethodOf(MANAGER_CONSTRUCTORS | MANAGER_BASES)
+_CONTEXTS = MethodOf(frozenset({"multiprocessing.get_context"}))
+_REDIS_CLIENTS = MethodOf(frozenset({
+    "redis.Redis", "redis.StrictRedis", "redis.from_url", "redis.Redis.from_url", "redis.StrictRedis.from_url",
+    "redis.client.Redis", "redis.client.StrictRedis",
+    "redis.asyncio.Redis", "redis.asyncio.from_url", "redis.asyncio.Redis.from_url",
+}))
+_RW_LOCKS = MethodOf(frozenset(
+    f"readerwriterlock.rwlock.{cls}"
+    for cls in ("RWLockRead", "RWLockWrite", "RWLockFair", "RWLockReadD", "RWLockWriteD", "RWLockFairD")
+))
+
+# Every lock the engine knows, and nothing else is a lock (besides names the
+# settings list in ``lock-names``): a new lock type is one entry here.
+LOCK_TYPES: tuple[LockType, ...] = (
+    *(LockType(f"threading.{kind}", LockScope.THREADS) for kind in _KINDS),
+    *(LockType(f"multiprocessing.{kind}", LockScope.PROCESSES, label="multiprocessing lock") for kind in _KINDS),
+    *(LockType(f"multiprocessing.context.BaseContext.{kind}", LockScope.PROCESSES, _CONTEXTS,
+               label="multiprocessing lock") for kind in _KINDS),
+    *(LockType(f"multiprocessing.managers.SyncManager.{kind}", LockScope.PROCESSES, _MANAGERS,
+               label="manager lock") for kind in _KINDS),
+    *(LockType(f"asyncio.{kind}", LockScope.TASKS, label="asyncio lock") for kind in _KINDS),
+    *(LockType(f"{module}.{kind}", LockScope.THREADS, label="greenlet lock")
+      for module in ("gevent.lock", "eventlet.semaphore") for kind in _KINDS),
+    LockType("filelock.FileLock", LockScope.PROCESSES, identity=LockIdentity.NAME, label="file lock",
+             name_keyword="lock_file"),
+    LockType("filelock.SoftFileLock", LockScope.PROCESSES, identity=LockIdentity.NAME, label="file lock",
+             name_keyword="lock_file"),
+    LockType("redis.Redis.lock", LockScope.PROCESSES, _REDIS_CLIENTS, LockIdentity.NAME, label="Redis lock",
+             name_keyword="name"),
+    LockType("readerwriterlock.rwlock.RWLockFair.gen_wlock", LockScope.THREADS, _RW_LOCKS, LockIdentity.OWNER,
+             label="write lock"),
+    LockType("readerwriterlock.rwlock.RWLockFair.gen_rlock", LockScope.THREADS, _RW_LOCKS, LockIdentity.OWNER,
+             label="read lock", exclusive=False),
 )
-LOCK_CLASS_NAMES = frozenset({"Lock", "RLock", "Semaphore", "BoundedSemaphore", "Condition"})
+
+
+class LockCatalogue:
+    """The lock types, indexed the ways the engine asks about them."""
+
+    def __init__(self, types: Iterable[LockType]) -> None:
+        self.types = tuple(types)
+        self._constructors = {t.qualname: t for t in self.types if isinstance(t.made_by, Constructor)}
+        self._methods: dict[str, list[LockType]] = {}
+        for t in self.types:
+            if isinstance(t.made_by, MethodOf):
+                self._methods.setdefault(t.call_name, []).append(t)
+        # What a call that may make a lock ends with: the walker's cheap first test.
+        self.call_names = frozenset(t.call_name for t in self.types)
+        # Call name -> the keywords that name a lock identified by its name.
+        self.naming_keywords: dict[str, frozenset[str]] = {}
+        for t in self.types:
+            if t.identity is LockIdentity.NAME:
+                keywords = self.naming_keywords.get(t.call_name, frozenset())
+                self.naming_keywords[t.call_name] = keywords | {t.name_keyword} - {""}
+
+    @property
+    def constructors(self) -> frozenset[str]:
+        return frozenset(self._constructors)
+
+    def constructor(self, qualname: str) -> Optional[LockType]:
+        """The type a call of ``qualname`` makes, if it is a lock constructor."""
+        return self._constructors.get(qualname)
+
+    def method(self, makers: Iterable[str], name: str) -> Optional[LockType]:
+        """The type ``obj.name()`` returns, for an object made by one of ``makers``."""
+        candidates = self._methods.get(name)
+        if not candidates:
+            return None
+        made = set(makers)
+        for t in candidates:
+            if isinstance(t.made_by, MethodOf) and t.made_by.makers & made:
+                return t
+        return None
+
+
+LOCKS = LockCatalogue(LOCK_TYPES)
 
 # Third-party client objects whose configuration attributes are shared by
 # every request that uses the client.

@@ -2,12 +2,30 @@
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, ClassVar, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Iterator, Mapping, Union
 
 if TYPE_CHECKING:
     from ..state.model import Analysis, Finding
 
 DOC_SECTIONS = ("What it finds", "Why it breaks", "Example", "Use instead", "See it happen")
+
+
+@dataclass(frozen=True)
+class Example:
+    """A runnable example that needs more than one file's text.
+
+    ``settings`` are ``Settings`` fields (``{"processes": 2}`` for FGL011);
+    ``files`` are the project's other files, by relative path (a helper
+    module, a ``gunicorn.conf.py``).  ``source`` is linted as ``example.py``.
+    """
+
+    source: str
+    settings: Mapping[str, object] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
+
+
+ExampleSource = Union[str, Example]
 
 
 class Rule:
@@ -26,8 +44,8 @@ class Rule:
     enabled_by_default: ClassVar[bool] = True
     # Codes whose findings at the same write and state this rule's finding replaces, when both are selected.
     supersedes: ClassVar[tuple[str, ...]] = ()
-    invalid: ClassVar[tuple[str, ...]] = ()
-    valid: ClassVar[tuple[str, ...]] = ()
+    invalid: ClassVar[tuple[ExampleSource, ...]] = ()
+    valid: ClassVar[tuple[ExampleSource, ...]] = ()
 
     def check(self, analysis: "Analysis") -> Iterator["Finding"]:
         raise NotImplementedError

@@ -11,13 +11,18 @@ class UselessLock(Rule):
     ## What it finds
     A lock created inside request-time code and used right there:
     `with threading.Lock():`, or `lock = threading.Lock()` followed by
-    `with lock:` in a view or a helper it calls.
+    `with lock:` in a view or a helper it calls.  The same for every lock
+    that is its own object (`multiprocessing`, `asyncio`, gevent and eventlet
+    locks, `manager.Lock()`, and the `gen_wlock()` of a reader-writer lock made
+    per request).  Locks known by a name are not reported: a
+    `filelock.FileLock(path)` or a Redis client's `r.lock("jobs")` made per
+    request is still the same lock, because the lock is the file or the key.
 
     ## Why it breaks
     Every request creates its own lock, so no two requests ever wait for each
     other: the lock protects nothing and the writes under it race as if it
-    were not there (they are reported on their own lines).  Processes: a lock
-    never crosses worker processes in any case.
+    were not there (they are reported on their own lines).  Processes: an
+    in-process lock never crosses worker processes in any case.
 
     ## Example
     ```python
@@ -68,6 +73,17 @@ lock = threading.Lock()
 @app.route("/")
 def index():
     with lock:
+        pass
+    return "ok"
+''',
+        '''
+from filelock import FileLock
+from flask import Flask
+app = Flask(__name__)
+
+@app.route("/")
+def index():
+    with FileLock("/tmp/index.lock"):
         pass
     return "ok"
 ''',

@@ -35,6 +35,9 @@ class FileNotAnalysed(Rule):
     name = "file-not-analysed"
     summary = "A file could not be read or parsed, so it was not analysed."
     severity = "error"
+    invalid = (
+        'print "hello"  # expect: FGL900\n',
+    )
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         return iter(())  # reported by the engine, from the per-file step

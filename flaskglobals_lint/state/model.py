@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Optional
 
 from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span
+from ..frameworks.stdlib import LockScope, LockType
 from ..program.callgraph import Project, Reach
 
 
@@ -37,6 +38,22 @@ class SharedState:
         return f"{self.path}:{self.line}" if self.line else self.path
 
 
+@dataclass(frozen=True)
+class HeldLock:
+    """A lock shared between requests, as a write is made under it."""
+
+    # Two holdings with the same identity exclude each other.
+    identity: str
+    # As messages name it: '_lock', 'jobs' (a Redis lock's name), '/tmp/x.lock' (a file lock's path).
+    name: str
+    # None: a lock known only by its name (``lock-names``, a lock-like name, a parameter).
+    type: Optional[LockType] = None
+
+    @property
+    def crosses_processes(self) -> bool:
+        return self.type is not None and self.type.scope is LockScope.PROCESSES
+
+
 @dataclass
 class Write:
     """One request-time write to shared state."""
@@ -54,6 +71,8 @@ class Write:
     tainted: bool = False
     # The place written is selected by a key from the request (``d[user_id]``).
     keyed_by_request: bool = False
+    # The locks of ``locks``, with their names and types, in identity order.
+    held: tuple[HeldLock, ...] = ()
 
     @property
     def protected(self) -> bool:
@@ -61,7 +80,13 @@ class Write:
 
     def lock_names(self) -> str:
         """The locks held, as the code names them: ``'_lock'`` or ``'_lock', 'other'``."""
+        if self.held:
+            return ", ".join(f"'{lock.name}'" for lock in self.held)
         return ", ".join(f"'{short_lock_name(lock)}'" for lock in sorted(self.locks))
+
+    def cross_process_locks(self) -> tuple[HeldLock, ...]:
+        """The locks held that exclude other processes too (a file lock, a Redis lock, a manager's)."""
+        return tuple(lock for lock in self.held if lock.crosses_processes)
 
     @property
     def chain(self) -> tuple[str, ...]:
