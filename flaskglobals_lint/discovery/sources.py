@@ -49,18 +49,27 @@ def discover(paths: Sequence[str | Path], settings: Settings, cwd: Path | None =
             raise FileNotFoundError(str(given))
         starts.append(start)
     walk = _Walk(exclusion, [os.path.realpath(start) for start in starts], settings.follow_symlinks)
-    seen: set[str] = set()
+    seen: set[object] = set()
     found: list[SourceFile] = []
     for start in starts:
         files = walk.files(start) if start.is_dir() else iter([start])
         for file in files:
-            real = os.path.realpath(file)
-            if real not in seen:
-                seen.add(real)
+            identity = _identity(file)
+            if identity not in seen:
+                seen.add(identity)
                 found.append(_source_file(file, cwd))
     for folder, reason in walk.problems:
         found.append(SourceFile(folder, _display(folder, cwd), folder.name, False, reason))
     return sorted(found, key=lambda source: source.path.as_posix())
+
+
+def _identity(path: Path) -> object:
+    """What makes two paths the same file: (device, inode), or the real path of a link that leads nowhere."""
+    try:
+        info = os.stat(path)
+        return (info.st_dev, info.st_ino)
+    except OSError:
+        return os.path.realpath(path)
 
 
 class _Exclusion:
@@ -87,7 +96,7 @@ class _Walk:
         self.exclusion = exclusion
         self.roots = [root.rstrip(os.sep) + os.sep for root in roots]
         self.follow_symlinks = follow_symlinks
-        self.visited: set[str] = set()
+        self.visited: set[tuple[int, int]] = set()
         self.problems: list[tuple[Path, str]] = []
 
     def inside_roots(self, real: str) -> bool:
@@ -97,11 +106,12 @@ class _Walk:
         stack = [start]
         while stack:
             folder = stack.pop()
-            real = os.path.realpath(folder)
-            if real in self.visited:
-                continue
-            self.visited.add(real)
             try:
+                # A folder is its (device, inode): cheap at any depth, unlike realpath.
+                info = os.stat(folder)
+                if (info.st_dev, info.st_ino) in self.visited:
+                    continue
+                self.visited.add((info.st_dev, info.st_ino))
                 entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
             except OSError as exc:
                 self.problems.append((folder, f"cannot read folder: {exc.strerror or exc}"))
