@@ -7,26 +7,36 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Optional
+from typing import Iterable, Iterator, Literal, Optional
 
 from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span
 from ..frameworks.stdlib import LockScope, LockType
 from ..program.callgraph import Project, Reach
+
+# What a binding makes, as the state model tells it: the kinds of state and of what is not state
+# (``lock``, ``manager``, ``function``), which resolution leaves out of module and class state.
+BindingKind = Literal["container", "scalar", "instance", "class", "function", "lock", "manager",
+                      "proxy", "client", "app", "other"]
+# What a shared state is: a binding's kind, or ``process`` (process-wide state of the standard library).
+StateKind = Literal[BindingKind, "process"]
+# Where a shared state lives.
+StateWhere = Literal["module", "closure", "class", "default", "process", "instance"]
+# What a write does to shared state; the rules choose theirs by it.
+Operation = Literal["rebind", "container", "object", "view", "config", "proxy", "client"]
 
 
 @dataclass(frozen=True)
 class SharedState:
     """Something every request of a process sees.
 
-    kind: ``container`` | ``scalar`` | ``instance`` | ``class`` | ``proxy`` |
-    ``client`` | ``app`` | ``process`` | ``other``.
-    where: ``module`` | ``closure`` | ``class`` | ``default`` | ``process`` | ``instance``.
+    kind: see ``StateKind`` (a closure's state can be any binding kind);
+    where: see ``StateWhere``.
     """
 
     key: str
     name: str
-    kind: str
-    where: str
+    kind: StateKind
+    where: StateWhere
     path: str
     line: int
     view_class: bool = False
@@ -63,8 +73,7 @@ class Write:
     function: FunctionFacts
     reach: Reach
     state: SharedState
-    # rebind | container | object | view | config | proxy | client
-    operation: str
+    operation: Operation
     locks: frozenset[str] = frozenset()
     fresh_lock: bool = False
     # The stored value comes from the request.
@@ -171,7 +180,7 @@ class Analysis:
     def inconsistent_with(self, write: Write) -> Optional[Write]:
         return self._inconsistent_writes.get(id(write))
 
-    def racy(self, operations: Iterable[str]) -> Iterator[Write]:
+    def racy(self, operations: Iterable[Operation]) -> Iterator[Write]:
         """Unprotected writes of these operations that FGL001/2/3/4/6 report.
 
         Benign writes (memoization, lazy initialisation) are left out unless
