@@ -189,7 +189,8 @@ class GunicornServer(Server):
         except ImportError:
             raise DemoError("this demonstration needs gunicorn: pip install 'flaskglobals-lint[demo]'") from None
         argv = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"{LOOPBACK}:0",
-                "--log-level", "info", *_no_control_socket()]
+                # A demo request takes milliseconds: a stopped master need not wait gunicorn's default 30 s.
+                "--log-level", "info", "--graceful-timeout", "3", *_no_control_socket()]
         self.process = _Process(argv, self.app_dir, self.env)
         [match] = self.process.wait_for(r"Listening at: http://127\.0\.0\.1:(\d+)")
         self.port = int(match.group(1))
