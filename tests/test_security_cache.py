@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import pickle
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,26 @@ def test_an_entry_of_an_old_shape_is_a_miss_and_is_rewritten(project: Path, tmp_
     cache = FactsCache(cache_dir)
     # A correctly authenticated entry whose facts miss a field, as an older tool version wrote them.
     payload = b'["' + codec.SCHEMA.encode() + b'",["app.py","app"]]'
+    entry.write_bytes(cache._mac(entry.stem, payload) + payload)
+    assert cache.get(entry.stem, "app.py") is None
+    assert lint(project, cache_dir) == [FINDING]
+    assert cache.get(entry.stem, "app.py") is not None  # rebuilt
+
+
+def test_an_entry_whose_root_kind_is_not_a_kind_is_a_miss(project: Path, tmp_path: Path) -> None:
+    cache_dir = tmp_path / "cache"
+    lint(project, cache_dir)
+    entry = next(cache_dir.rglob("*.json"))
+    cache = FactsCache(cache_dir)
+    # Correctly authenticated and of the right shape, but ``N`` is rooted in a kind no Root has.
+    facts = module_facts(RACY, "app.py", "app")
+    fn = facts.functions["index"]
+    target = fn.accesses[0].target
+    forged = replace(target, root=replace(target.root, kind="builtin"))  # type: ignore[arg-type]
+    fn.accesses[0] = replace(fn.accesses[0], target=forged)
+    payload = codec.dumps(facts)
+    with pytest.raises(codec.CodecError, match="one of"):
+        codec.loads(payload)
     entry.write_bytes(cache._mac(entry.stem, payload) + payload)
     assert cache.get(entry.stem, "app.py") is None
     assert lint(project, cache_dir) == [FINDING]

@@ -2,8 +2,9 @@
 
 Each facts dataclass becomes a list of its field values in field order.  The
 decoder is built from the classes' own annotations and checks every value
-against them: an entry of another shape, a truncated one or a forged one
-raises ``CodecError`` (the cache treats that as a miss), never an
+against them (a kind, annotated with one of ``model``'s ``Literal`` aliases,
+must be one of its values): an entry of another shape, a truncated one or a
+forged one raises ``CodecError`` (the cache treats that as a miss), never an
 ``AttributeError`` later in the analysis.  ``SCHEMA`` digests every class's
 field names and annotations and is part of every cache key.
 """
@@ -13,7 +14,7 @@ import ast
 import dataclasses
 import hashlib
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Literal, get_args, get_origin
 
 from . import model
 from .model import ModuleFacts
@@ -30,6 +31,11 @@ CLASSES: dict[str, type] = {
     )
 }
 
+# The ``Literal`` aliases the annotations name (``RootKind``), with the values each allows.
+KINDS: dict[str, tuple[str, ...]] = {
+    name: get_args(value) for name, value in vars(model).items() if get_origin(value) is Literal
+}
+
 
 class CodecError(ValueError):
     """The data is not facts of the expected shape."""
@@ -44,6 +50,17 @@ def _primitive(kind: type) -> tuple[Encoder, Decoder]:
         # bool is an int subclass: an int field must not accept True, nor a bool field 1.
         if type(value) is not kind:
             raise _fail(kind.__name__, value)
+        return value
+
+    return (lambda value: value), decode
+
+
+def _kind(values: tuple[str, ...]) -> tuple[Encoder, Decoder]:
+    def decode(value: Any) -> Any:
+        if type(value) is not str:
+            raise _fail("str", value)
+        if value not in values:
+            raise CodecError(f"expected one of {', '.join(values)}, got another str")
         return value
 
     return (lambda value: value), decode
@@ -134,6 +151,8 @@ def _codec(node: ast.expr) -> tuple[Encoder, Decoder]:
     if isinstance(node, ast.Name):
         if node.id in _PRIMITIVES:
             return _primitive(_PRIMITIVES[node.id])
+        if node.id in KINDS:
+            return _kind(KINDS[node.id])
         return _dataclass(node.id)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         for this, other in ((node.left, node.right), (node.right, node.left)):
@@ -160,6 +179,8 @@ def _schema() -> str:
     for name, cls in sorted(CLASSES.items()):
         for f in dataclasses.fields(cls):
             digest.update(f"{name}.{f.name}:{f.type};".encode())
+    for name, values in sorted(KINDS.items()):
+        digest.update(f"{name}={'|'.join(values)};".encode())
     return digest.hexdigest()[:16]
 
 

@@ -8,7 +8,13 @@ code spells them (``Ref``); what they denote across modules is decided later by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
+# The kinds each fact can be of; ``codec`` accepts no other value in a cache entry.
+RootKind = Literal["global", "closure", "self", "cls", "param", "new", "raw", "local"]
+AccessKind = Literal["rebind", "attr", "item", "del", "method"]
+BindingKind = Literal["container", "scalar", "call", "function", "class", "other"]
+FunctionKind = Literal["function", "method", "classmethod", "staticmethod"]
 
 @dataclass(frozen=True)
 class Span:
@@ -29,11 +35,14 @@ class Root:
       ``cls``     the first parameter of a classmethod of class ``owner``;
       ``param``   another parameter of the current function (``name``);
       ``new``     a value constructed right here, e.g. ``svc`` in ``svc = Service(); svc.run()``
-                  (``name`` is the constructor as written).
-    Plain locals are not shared and never reach the facts.
+                  (``name`` is the constructor as written);
+      ``local``   a plain local that still matters: a lock made per call (``owner``: its
+                  constructor) or a nested function called by name;
+      ``raw``     not classified yet: only while the walk runs, never in finished facts.
+    Other plain locals are not shared and never reach the facts.
     """
 
-    kind: str
+    kind: RootKind
     name: str
     owner: str = ""
 
@@ -82,7 +91,7 @@ class Access:
     attribute as the last step).
     """
 
-    kind: str
+    kind: AccessKind
     target: Ref
     detail: str
     span: Span
@@ -163,7 +172,7 @@ class Binding:
     """
 
     name: str
-    kind: str
+    kind: BindingKind
     span: Span
     ctor: tuple[str, ...] = ()
     container: str = ""
@@ -185,7 +194,7 @@ class FunctionFacts:
     is_async: bool = False
     class_name: str = ""
     parent: str = ""
-    kind: str = "function"  # function | method | classmethod | staticmethod
+    kind: FunctionKind = "function"
     params: tuple[str, ...] = ()
     mutable_defaults: tuple[tuple[str, Span], ...] = ()
     decorators: tuple[Decorator, ...] = ()

@@ -1,0 +1,179 @@
+"""What a statement binds: assignments, augmented ones, and imports.
+
+A name bound in a function is a local, maybe an alias of shared state
+(``users = USERS``); a write through a ``global``/``nonlocal`` name, an
+attribute or a subscript is recorded as an access.  At module and class
+level, bindings become the ``Binding`` facts later stages resolve names by.
+"""
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import libcst as cst
+
+from ..frameworks import stdlib
+from .model import Binding, Import
+from .recorder import Recorder
+from .scanner import classify_value, dotted, is_computed, is_constant
+from .scopes import NO_TAINT, ClassScope, ExprInfo, RawRef
+
+
+class Binder(Recorder):
+    """Records what assignments and imports bind, in the scope they run in."""
+
+    def assign(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression],
+               info: ExprInfo, *, augmented: bool = False) -> None:
+        fn = self.fn
+        scope = self.scope
+        constant = value is not None and is_constant(value)
+        if isinstance(target, cst.Name):
+            name = target.value
+            if fn is None:
+                if isinstance(scope, ClassScope):
+                    self.bind_class_attr(scope, name, value, target)
+                elif value is not None and not augmented:
+                    self.bind_module(name, value, target)
+                return
+            if name in fn.global_names or name in fn.nonlocal_names:
+                op = "+=" if augmented else "="
+                self.record_access("rebind", (name, ()), "=", f"{name} {op} ...", info,
+                                   augmented=augmented, constant_value=constant)
+                return
+            self.bind_target(target, self.alias_of(value) if not augmented else None, info,
+                             augmented=augmented, value=value)
+        elif isinstance(target, cst.Attribute):
+            self.scan(target.value)
+            if fn is None:
+                return
+            ref = self.raw_ref(target)
+            if ref is not None and ref[0] == fn.self_name and len(ref[1]) == 1 and not augmented:
+                ctor = dotted(value.func) if isinstance(value, cst.Call) else ()
+                fn.facts.self_attrs.setdefault(target.attr.value, ctor)
+            op = "+=" if augmented else "="
+            self.record_access("attr", ref, target.attr.value, f"{self.short(target)} {op} ...", info,
+                               augmented=augmented, constant_value=constant, place=target)
+        elif isinstance(target, cst.Subscript):
+            self.scan(target.value)
+            key_node = target.slice[0].slice if len(target.slice) == 1 else None
+            key = None
+            if isinstance(key_node, cst.Index):
+                self.scan(key_node.value)
+                key = self.code(key_node.value)
+            op = "+=" if augmented else "="
+            self.record_access("item", self.raw_ref(target.value), "[]", f"{self.short(target)} {op} ...",
+                               info, augmented=augmented, key=key, constant_value=constant,
+                               computed_value=is_computed(value), place=target)
+        elif isinstance(target, cst.StarredElement):
+            self.assign(target.value, None, info)
+
+    def alias_of(self, value: Optional[cst.BaseExpression]) -> Optional[RawRef]:
+        if isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)):
+            return self.raw_ref(value)
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
+                and value.func.attr.value in stdlib.ELEMENT_METHODS:
+            return self.raw_ref(value)
+        return None
+
+    def bind_target(self, target: cst.BaseExpression, alias: Optional[RawRef],
+                    info: Optional[ExprInfo], *, augmented: bool = False,
+                    value: Optional[cst.BaseExpression] = None) -> None:
+        """A name bound in the current function: a local, maybe an alias of shared state."""
+        fn = self.fn
+        if not isinstance(target, cst.Name):
+            if isinstance(target, (cst.Attribute, cst.Subscript)) and info is not None:
+                self.assign(target, None, info)
+            return
+        name = target.value
+        if fn is None:
+            if not isinstance(self.scope, ClassScope):
+                self.facts.bindings.setdefault(name, Binding(name, "other", self.span(target)))
+            return
+        if name in fn.global_names or name in fn.nonlocal_names:
+            self.record_access("rebind", (name, ()), "=", f"{name} = ...", info)
+            return
+        fn.local_names.add(name)
+        if alias is not None and alias[0] != name:
+            fn.aliases[name] = alias
+            fn.alias_key_taint[name] = self.key_taint(value, None) if value is not None else NO_TAINT
+        elif not augmented:
+            fn.aliases.pop(name, None)
+            fn.alias_key_taint.pop(name, None)
+        if info is None and not augmented:
+            # ``with open(p) as x``, ``except E as x``: a new value that says nothing of the old one.
+            fn.tainted.pop(name, None)
+            fn.derived.pop(name, None)
+        if info is not None:
+            taint = self.taint_of(info)
+            if augmented:
+                fn.tainted[name] = fn.tainted.get(name, NO_TAINT) | taint
+                previous = fn.derived.get(name, ([], fn.index))[0]
+                fn.derived[name] = (previous + info.refs, fn.index)
+            else:
+                fn.tainted[name] = taint
+                fn.derived[name] = (list(info.refs), fn.index)
+        if value is not None and not augmented:
+            kind, ctor, container = classify_value(value)
+            fn.local_ctors[name] = ctor if kind == "call" else ()
+            fn.lock_names[name] = self.lock_name(value)
+            fn.facts.bindings.setdefault(name, Binding(name, kind, self.span(target), ctor, container))
+
+    def bind_module(self, name: str, value: cst.BaseExpression, target: cst.CSTNode) -> None:
+        kind, ctor, container = classify_value(value)
+        existing = self.facts.bindings.get(name)
+        if existing is None or (existing.kind in ("scalar", "other") and kind in ("container", "call")):
+            self.facts.bindings[name] = Binding(name, kind, self.span(target), ctor, container)
+
+    def bind_class_attr(self, scope: ClassScope, name: str, value: Optional[cst.BaseExpression],
+                        target: cst.CSTNode) -> None:
+        if value is None:
+            return
+        if name == "init_every_request" and isinstance(value, cst.Name):
+            scope.facts.init_every_request = value.value == "True"
+        kind, ctor, container = classify_value(value)
+        scope.facts.attrs.setdefault(name, Binding(name, kind, self.span(target), ctor, container))
+
+    def walk_import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
+        fn = self.fn
+        bound: list[tuple[str, Import]] = []
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = ".".join(dotted(alias.name)) if not isinstance(alias.name, cst.Name) else alias.name.value
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    bound.append((alias.asname.name.value, Import(full)))
+                else:
+                    bound.append((full.split(".")[0], Import(full.split(".")[0])))
+        else:
+            base = ".".join(dotted(node.module)) if node.module is not None else ""
+            module = self.absolute_module(len(node.relative), base)
+            if isinstance(node.names, cst.ImportStar):
+                self.star_import = True
+                return
+            for alias in node.names:
+                name = alias.name.value if isinstance(alias.name, cst.Name) else ".".join(dotted(alias.name))
+                asname = alias.asname.name if alias.asname is not None else None
+                local = asname.value if isinstance(asname, cst.Name) else name
+                bound.append((local, Import(module, name)))
+        for local, imp in bound:
+            if fn is None:
+                self.facts.imports.setdefault(local, imp)
+            elif local in self.facts.bindings or self.facts.imports.get(local, imp) != imp:
+                fn.local_names.add(local)
+                fn.aliases.pop(local, None)
+            else:
+                # ``from . import rooms`` inside a function names the same
+                # object as at module level: resolve it like a module import.
+                self.facts.imports.setdefault(local, imp)
+                fn.aliases.pop(local, None)
+
+    def absolute_module(self, level: int, base: str) -> str:
+        if level == 0:
+            return base
+        parts = self.facts.module.split(".")
+        if not self.facts.is_package:
+            parts = parts[:-1]
+        if level > 1:
+            parts = parts[: len(parts) - (level - 1)] if level - 1 <= len(parts) else []
+        prefix = ".".join(parts)
+        if base:
+            return f"{prefix}.{base}" if prefix else base
+        return prefix

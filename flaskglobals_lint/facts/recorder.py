@@ -1,0 +1,294 @@
+"""What the statement walker records as it goes: writes, calls, registrations and locks.
+
+``Recorder`` holds the walk's state (the scope stack, the statement being
+walked and where it is) and records into the current function's scope, as
+the code spells it; ``scopes.Resolver`` classifies the names later.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from ..frameworks import flask as fm
+from ..frameworks import stdlib
+from .model import AccessKind, Import, LockUse, ModuleFacts, Ref, Registration, Root, Span
+from .positions import Positions
+from .scanner import Reader, Scanner, call_name, dotted, string_list, string_value
+from .scopes import ExprInfo, FunctionScope, RawAccess, RawCall, RawRef, Scope
+
+
+class Recorder:
+    """The walk's state, and the records it makes; expressions are scanned by ``Scanner``."""
+
+    def __init__(self, tree: cst.Module, facts: ModuleFacts, positions: Positions) -> None:
+        self.module = tree
+        self.positions = positions
+        self.current_span = Span(1, 1, 1, 1)
+        self.facts = facts
+        self.scopes: list[Scope] = [None]
+        self.function_scopes: dict[str, FunctionScope] = {}
+        self.statement: Optional[cst.CSTNode] = None
+        self.star_import = False
+
+    # ---------------------------------------------------------------- helpers
+    @property
+    def scope(self) -> Scope:
+        return self.scopes[-1]
+
+    @property
+    def fn(self) -> Optional[FunctionScope]:
+        scope = self.scopes[-1]
+        return scope if isinstance(scope, FunctionScope) else None
+
+    def span(self, node: cst.CSTNode) -> Span:
+        """Where findings about ``node`` are reported: the statement it is part of."""
+        return self.current_span
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
+
+    def qualname(self, name: str) -> str:
+        for scope in reversed(self.scopes):
+            if scope is not None:
+                return f"{scope.facts.qualname}.{name}"
+        return name
+
+    def import_of(self, name: str) -> Optional[Import]:
+        return self.facts.imports.get(name)
+
+    def is_taint_source(self, names: Iterable[str]) -> bool:
+        for name in names:
+            imp = self.import_of(name)
+            if imp is None:
+                continue
+            qual = f"{imp.module}.{imp.name}" if imp.name else imp.module
+            if qual in fm.TAINT_SOURCES:
+                return True
+            if not imp.name and imp.module in ("flask", "quart"):
+                # ``flask.request.args``: the name ``flask`` is read; accept
+                # only when the attribute is a context-local (checked by refs).
+                continue
+        return False
+
+    def taint_of(self, info: ExprInfo) -> frozenset[str]:
+        fn = self.fn
+        out: set[str] = set()
+        if self.is_taint_source(info.names):
+            out.add("request")
+        for root, path in info.refs:
+            imp = self.import_of(root)
+            if imp is not None and not imp.name and path and f"{imp.module}{path[0]}" in fm.TAINT_SOURCES:
+                out.add("request")
+        if fn is not None:
+            for name in info.names:
+                if name in fn.tainted:
+                    out |= fn.tainted[name]
+                elif name in fn.facts.params:
+                    out.add(f"param:{name}")
+        return frozenset(out)
+
+    # ----------------------------------------------------------- references
+    def raw_ref(self, node: cst.BaseExpression) -> Optional[RawRef]:
+        """The place an expression denotes, after local alias substitution."""
+        steps: list[str] = []
+        while True:
+            if isinstance(node, cst.Attribute):
+                steps.append("." + node.attr.value)
+                node = node.value
+            elif isinstance(node, cst.Subscript):
+                if any(isinstance(el.slice, cst.Slice) for el in node.slice):
+                    return None  # ``x[:]``, ``x[a:b]``: a copy
+                steps.append("[]")
+                node = node.value
+            elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                  and node.func.attr.value in stdlib.ELEMENT_METHODS):
+                steps.append("[]")
+                node = node.func.value
+            else:
+                break
+        if not isinstance(node, cst.Name):
+            return None
+        path = tuple(reversed(steps))
+        fn = self.fn
+        name = node.value
+        if fn is not None and name in fn.aliases and name not in fn.global_names:
+            base_root, base_path = fn.aliases[name]
+            return base_root, base_path + path
+        return name, path
+
+    # --------------------------------------------------------------- scanning
+    def scan(self, node: Optional[cst.CSTNode], *, test: bool = False) -> ExprInfo:
+        info = ExprInfo()
+        if node is not None:
+            Scanner(self, info, test).run(node)
+            info.taint = self.taint_of(info)
+        return info
+
+    # ------------------------------------------------------------- recording
+    def record_access(self, kind: AccessKind, ref: Optional[RawRef], detail: str, text: str,
+                      value: Optional[ExprInfo] = None, *, augmented: bool = False,
+                      key: Optional[str] = None, constant_value: bool = False,
+                      computed_value: bool = False, place: Optional[cst.BaseExpression] = None,
+                      extra_key: Optional[cst.BaseExpression] = None) -> None:
+        fn = self.fn
+        if fn is None or ref is None or self.statement is None:
+            return
+        fn.accesses.append(RawAccess(
+            kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
+            locks=tuple(fn.locks), index=fn.index, augmented=augmented,
+            value=value or ExprInfo(), key=key, constant_value=constant_value,
+            computed_value=computed_value, key_taint=self.key_taint(place, extra_key),
+        ))
+
+    def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
+        """Where the keys that select the written place come from (``games[game_id].players``)."""
+        out: set[str] = set()
+        keys: list[cst.BaseExpression] = [extra] if extra is not None else []
+        node = place
+        while isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
+            if isinstance(node, cst.Subscript):
+                keys.extend(el.slice.value for el in node.slice if isinstance(el.slice, cst.Index))
+                node = node.value
+            elif isinstance(node, cst.Attribute):
+                node = node.value
+            elif isinstance(node.func, cst.Attribute) and node.func.attr.value in stdlib.ELEMENT_METHODS and node.args:
+                keys.append(node.args[0].value)
+                node = node.func.value
+            else:
+                break
+        fn = self.fn
+        if isinstance(node, cst.Name) and fn is not None and node.value in fn.alias_key_taint:
+            out |= fn.alias_key_taint[node.value]
+        for key in keys:
+            out |= self.scan_quiet(key).taint
+        return frozenset(out)
+
+    def record_call(self, node: cst.Call) -> None:
+        fn = self.fn
+        if fn is None:
+            return
+        callee = self.raw_ref(node.func) if isinstance(node.func, (cst.Name, cst.Attribute)) else None
+        if callee is None:
+            return
+        args: list[tuple[Optional[RawRef], ExprInfo]] = []
+        kwargs: list[tuple[str, Optional[RawRef], ExprInfo]] = []
+        for arg in node.args:
+            info = self.scan_quiet(arg.value)
+            ref = self.raw_ref(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute, cst.Subscript)) else None
+            if arg.keyword is not None:
+                kwargs.append((arg.keyword.value, ref, info))
+            elif not arg.star:
+                args.append((ref, info))
+        span = self.span(self.statement) if self.statement is not None else self.span(node)
+        fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs))
+
+    def scan_quiet(self, node: cst.CSTNode) -> ExprInfo:
+        """Names and references read, without recording calls or writes again."""
+        info = ExprInfo()
+        Reader(self, info).run(node)
+        info.taint = self.taint_of(info)
+        return info
+
+    def record_registration(self, node: cst.Call, method: str) -> None:
+        assert isinstance(node.func, cst.Attribute)
+        receiver = dotted(node.func.value)
+        position, keyword = fm.REGISTRATIONS.get(method, (0, "f"))
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        target_node: Optional[cst.BaseExpression] = None
+        url: Optional[str] = None
+        methods: tuple[str, ...] = ()
+        for arg in node.args:
+            if arg.keyword is not None:
+                if arg.keyword.value == keyword:
+                    target_node = arg.value
+                elif arg.keyword.value == "methods":
+                    methods = string_list(arg.value)
+                elif arg.keyword.value == "rule":
+                    url = string_value(arg.value)
+        if target_node is None and len(positional) > position:
+            target_node = positional[position].value
+        if method in fm.HOOK_REGISTRATIONS and (len(positional) != 1 or node.args[0].keyword is not None):
+            return
+        if method == "add_url_rule" and positional:
+            url = string_value(positional[0].value)
+        if method == "add_resource" and len(positional) > 1:
+            url = string_value(positional[1].value)
+        if target_node is None:
+            return
+        as_view = False
+        if isinstance(target_node, cst.Call):
+            func = target_node.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "as_view":
+                as_view = True
+                target = dotted(func.value)
+            else:
+                # ``on_namespace(ChatNamespace("/chat"))``: the class is the target.
+                target = dotted(func)
+        else:
+            target = dotted(target_node)
+        if not target:
+            return
+        scope = self.fn.facts.qualname if self.fn is not None else ""
+        self.facts.registrations.append(Registration(
+            method=method, receiver=receiver, target=target, as_view=as_view, url=url,
+            methods=methods, span=self.span(node), scope=scope,
+        ))
+
+    # ----------------------------------------------------------------- locks
+    def lock_of(self, node: cst.BaseExpression) -> Optional[LockUse]:
+        """The lock a ``with`` item or ``acquire()`` receiver may name (not yet numbered or placed).
+
+        Whether it is a lock, and which, is the state model's to decide from
+        the lock catalogue; here a call counts only if its name ends like
+        one that makes a lock (``Lock``, ``FileLock``, ``lock``, ``gen_wlock``).
+        Scope is not known yet: the root keeps its raw name, resolved with the rest.
+        """
+        fn = self.fn
+        if fn is None:
+            return None
+        if isinstance(node, cst.Call):
+            if call_name(node) not in stdlib.LOCKS.call_names:
+                return None
+            called = self.raw_ref(node.func)
+            if called is None:
+                return None
+            return LockUse(Ref(Root("raw", called[0]), called[1]), 0, self.current_span, made=True,
+                           name=self.lock_name(node))
+        raw = self.raw_ref(node)
+        if raw is None:
+            return None
+        name, path = raw
+        local = not path and name not in fn.global_names
+        return LockUse(Ref(Root("raw", name), path), 0, self.current_span,
+                       name=fn.lock_names.get(name, "") if local else "")
+
+    def lock_name(self, node: Optional[cst.BaseExpression]) -> str:
+        """The argument naming the lock a call makes, for lock types known by a name: a path, a key."""
+        if not isinstance(node, cst.Call):
+            return ""
+        keywords = stdlib.LOCKS.naming_keywords.get(call_name(node) or "")
+        if keywords is None:
+            return ""
+        positional = [a.value for a in node.args if a.keyword is None and not a.star]
+        named = [a.value for a in node.args if a.keyword is not None and a.keyword.value in keywords]
+        for value in (positional or named)[:1]:
+            text = string_value(value)
+            return text if text is not None else " ".join(self.code(value).split())
+        return ""
+
+    def acquire(self, fn: FunctionScope, seen: LockUse, span: Span) -> None:
+        fn.acquisitions += 1
+        use = replace(seen, acquisition=fn.acquisitions, span=span)
+        fn.locks.append(use)
+        # Made by this call, or by the call bound to a local: the state model
+        # decides whether that makes one lock per request (FGL008).
+        root, path = use.lock.root, use.lock.path
+        ctor = fn.local_ctors.get(root.name, ()) if not path and root.name not in fn.global_names else ()
+        if use.made or (ctor and ctor[-1] in stdlib.LOCKS.call_names):
+            fn.facts.fresh_locks.append(use)
+
+    def short(self, node: cst.CSTNode) -> str:
+        text = " ".join(self.code(node).split())
+        return text if len(text) <= 60 else text[:57] + "..."

@@ -1,0 +1,313 @@
+"""Expressions: what they are (``dotted``, ``classify_value``) and what they read, call and test.
+
+``Reader`` and ``Scanner`` walk one expression for the statement walker,
+which they report to; the helpers above them look at a node alone.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Iterable, Optional, Union
+
+import libcst as cst
+
+from ..frameworks import flask as fm
+from ..frameworks import stdlib
+from .model import BindingKind, Decorator
+from .scopes import ExprInfo, TestRead
+
+if TYPE_CHECKING:
+    from .recorder import Recorder
+
+
+def dotted(node: cst.BaseExpression) -> tuple[str, ...]:
+    """``a.b.c`` -> ("a", "b", "c"); anything else -> ()."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return tuple(reversed(parts))
+    return ()
+
+
+def string_value(node: cst.BaseExpression) -> Optional[str]:
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - odd prefixes: not worth a message
+            return None
+        return value if isinstance(value, str) else None
+    return None
+
+
+def string_list(node: cst.BaseExpression) -> tuple[str, ...]:
+    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        out = []
+        for el in node.elements:
+            value = string_value(el.value)
+            if value is not None:
+                out.append(value.upper())
+        return tuple(out)
+    return ()
+
+
+def is_constant(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)):
+        return True
+    if isinstance(node, cst.Name) and node.value in ("None", "True", "False"):
+        return True
+    if isinstance(node, cst.UnaryOperation):
+        return is_constant(node.expression)
+    if isinstance(node, cst.Tuple):
+        return all(is_constant(el.value) for el in node.elements)
+    return False
+
+
+CONTAINER_LITERALS = {
+    cst.List: "list", cst.Dict: "dict", cst.Set: "set",
+    cst.ListComp: "list", cst.DictComp: "dict", cst.SetComp: "set",
+}
+
+
+def classify_value(node: cst.BaseExpression) -> tuple[BindingKind, tuple[str, ...], str]:
+    """(kind, constructor, container) of an assigned value, as ``Binding`` wants them."""
+    for literal, name in CONTAINER_LITERALS.items():
+        if isinstance(node, literal):
+            return "container", (), name
+    if is_constant(node):
+        return "scalar", (), ""
+    if isinstance(node, cst.Call):
+        ctor = dotted(node.func)
+        if not ctor and isinstance(node.func, cst.Attribute):
+            # ``multiprocessing.Manager().dict()``: remember the method at least.
+            inner = node.func.value
+            if isinstance(inner, cst.Call) and dotted(inner.func):
+                ctor = dotted(inner.func) + ("()", node.func.attr.value)
+        return "call", ctor, ""
+    return "other", (), ""
+
+
+def targets_of(node: cst.BaseExpression) -> Iterable[cst.BaseExpression]:
+    if isinstance(node, (cst.Tuple, cst.List)):
+        for el in node.elements:
+            yield from targets_of(el.value)
+    elif isinstance(node, cst.StarredElement):
+        yield from targets_of(node.value)
+    else:
+        yield node
+
+
+def decorators_of(node: Union[cst.FunctionDef, cst.ClassDef]) -> tuple[Decorator, ...]:
+    """The decorators that can be named, as written: what registers a view or a hook."""
+    out = []
+    for dec in node.decorators:
+        expr = dec.decorator
+        called = isinstance(expr, cst.Call)
+        func = expr.func if isinstance(expr, cst.Call) else expr
+        name = dotted(func)
+        first = None
+        methods: tuple[str, ...] = ()
+        if isinstance(expr, cst.Call):
+            for arg in expr.args:
+                if arg.keyword is None and first is None:
+                    first = string_value(arg.value)
+                elif arg.keyword is not None and arg.keyword.value == "methods":
+                    methods = string_list(arg.value)
+        if name:
+            out.append(Decorator(name, called, first, methods))
+    return tuple(out)
+
+
+# Calls that convert or construct rather than compute: their result is the data itself.
+_NOT_COMPUTING = frozenset({
+    "str", "int", "float", "bool", "bytes", "dict", "list", "set", "tuple", "frozenset",
+    "defaultdict", "OrderedDict", "Counter", "deque", "get", "copy", "strip", "lower", "upper",
+})
+
+
+def is_computed(value: Optional[cst.BaseExpression]) -> bool:
+    if isinstance(value, cst.Await):
+        value = value.expression
+    if not isinstance(value, cst.Call):
+        return False
+    name = dotted(value.func)
+    if not name and isinstance(value.func, cst.Attribute):
+        name = (value.func.attr.value,)
+    return bool(name) and name[-1] not in _NOT_COMPUTING
+
+
+def call_name(node: cst.Call) -> Optional[str]:
+    """``threading.Lock(...)`` -> ``Lock``; ``FileLock(...)`` -> ``FileLock``."""
+    func = node.func
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def is_main_guard(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.Comparison) and len(test.comparisons) == 1:
+        left, right = test.left, test.comparisons[0].comparator
+        names = {n.value for n in (left, right) if isinstance(n, cst.Name)}
+        strings = {string_value(n) for n in (left, right)}
+        return "__name__" in names and "__main__" in strings
+    return False
+
+
+# Fields that hold only whitespace, punctuation or operators: never worth a visit.
+_SKIPPED_FIELDS = frozenset({
+    "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header", "footer",
+    "equal", "colon", "dot", "star", "operator", "lbracket", "rbracket", "lbrace", "rbrace", "newline",
+    "asynchronous", "arrow", "walrus", "first_line", "empty_lines", "prefix",
+})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = tuple(f.name for f in dataclasses.fields(cls)
+                       if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace"))
+        _CHILD_FIELDS[cls] = fields
+    return fields
+
+
+class Traversal:
+    """A pre-order walk that calls ``visit_<Type>`` / ``leave_<Type>`` like a
+    libcst visitor, without rebuilding nodes as ``CSTNode.visit`` does (the
+    most expensive part of a libcst visit).  It keeps its own stack: implicit
+    string concatenation nests one level per line, thousands deep in
+    generated files."""
+
+    def run(self, root: cst.CSTNode) -> None:
+        stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]
+        while stack:
+            node, leaving = stack.pop()
+            name = type(node).__name__
+            if leaving:
+                getattr(self, "leave_" + name)(node)
+                continue
+            visit = getattr(self, "visit_" + name, None)
+            if visit is not None and visit(node) is False:
+                continue
+            if hasattr(self, "leave_" + name):
+                stack.append((node, True))
+            children: list[cst.CSTNode] = []
+            for field_name in _child_fields(type(node)):
+                value = getattr(node, field_name)
+                if isinstance(value, cst.CSTNode):
+                    children.append(value)
+                elif isinstance(value, (list, tuple)):
+                    children.extend(item for item in value if isinstance(item, cst.CSTNode))
+            stack.extend((child, False) for child in reversed(children))
+
+
+class Reader(Traversal):
+    """Collects the names and references an expression reads."""
+
+    def __init__(self, walker: Recorder, info: ExprInfo) -> None:
+        self.walker = walker
+        self.info = info
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.info.names.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
+        ref = self.walker.raw_ref(node)
+        if ref is not None:
+            self.info.refs.append(ref)
+            self.info.names.add(ref[0])
+        return True
+
+    def visit_Subscript(self, node: cst.Subscript) -> Optional[bool]:
+        ref = self.walker.raw_ref(node)
+        if ref is not None:
+            self.info.refs.append(ref)
+            self.info.names.add(ref[0])
+        return True
+
+    def visit_Await(self, node: cst.Await) -> None:
+        self.info.awaits = True
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+class Scanner(Reader):
+    """Like ``Reader``, and also records calls, mutating method calls,
+    registrations, awaits and (in tests) the state a condition inspects."""
+
+    def __init__(self, walker: Recorder, info: ExprInfo, test: bool) -> None:
+        super().__init__(walker, info)
+        self.test = test
+
+    def leave_Name(self, original_node: cst.Name) -> None:
+        if self.test:
+            self.test_read(original_node, None)
+
+    def visit_Attribute(self, node: cst.Attribute) -> Optional[bool]:
+        super().visit_Attribute(node)
+        if self.test:
+            self.test_read(node, None)
+        return True
+
+    def visit_Subscript(self, node: cst.Subscript) -> Optional[bool]:
+        super().visit_Subscript(node)
+        if self.test:
+            self.test_read(node, None)
+        return True
+
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        if not self.test:
+            return
+        left = node.left
+        for target in node.comparisons:
+            if isinstance(target.operator, (cst.In, cst.NotIn)):
+                self.test_read(target.comparator, self.walker.code(left))
+            left = target.comparator
+
+    def test_read(self, node: cst.BaseExpression, key: Optional[str]) -> None:
+        fn = self.walker.fn
+        if fn is None or self.walker.statement is None:
+            return
+        ref = self.walker.raw_ref(node)
+        if ref is None:
+            return
+        fn.test_reads.append(TestRead(ref, key, tuple(fn.locks), fn.index, self.walker.span(node)))
+
+    def visit_Await(self, node: cst.Await) -> None:
+        super().visit_Await(node)
+        fn = self.walker.fn
+        if fn is not None:
+            fn.awaits.append((fn.index, self.walker.span(node).line))
+
+    def visit_Call(self, node: cst.Call) -> Optional[bool]:
+        walker = self.walker
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            if method in fm.REGISTRATIONS or method in fm.HOOK_REGISTRATIONS:
+                walker.record_registration(node, method)
+            if method in stdlib.MUTATING_METHODS and walker.fn is not None:
+                receiver = walker.raw_ref(func.value)
+                values = [a.value for a in node.args]
+                if method == "setdefault":
+                    values = values[1:]
+                elif method in ("pop", "remove", "discard", "popitem", "sort", "reverse", "clear"):
+                    values = []
+                info = ExprInfo()
+                for v in values:
+                    sub = walker.scan_quiet(v)
+                    info.names |= sub.names
+                    info.refs += sub.refs
+                    info.taint |= sub.taint
+                key = walker.code(node.args[0].value) if method == "setdefault" and node.args else None
+                walker.record_access("method", receiver, method, f"{walker.short(func)}(...)", info,
+                                     key=key, constant_value=bool(values) and all(is_constant(v) for v in values),
+                                     place=func.value,
+                                     extra_key=node.args[0].value if method == "setdefault" and node.args else None)
+            if self.test and method == "get" and node.args:
+                self.test_read(func.value, walker.code(node.args[0].value))
+        walker.record_call(node)
+        return True
+

@@ -1,0 +1,313 @@
+"""The walk's scope model and its deferred resolution, in the manner of pyflakes.
+
+While the statements are walked, each function scope collects what it binds
+and, as written, what it writes and calls (``RawAccess``, ``RawCall``).  Only
+once the whole module has been seen is it known which names a function binds
+locally, so ``Resolver`` classifies every root name afterwards and turns the
+raw records into the ``Access`` and ``Call`` facts.
+"""
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field, replace
+from typing import Optional, TypeVar, Union
+
+from .model import (
+    Access, AccessKind, Call, ClassFacts, FunctionFacts, LockUse, ModuleFacts, Ref, Root, Span,
+)
+
+# A reference before scope resolution: root name as written, path of steps.
+RawRef = tuple[str, tuple[str, ...]]
+InternedT = TypeVar("InternedT", Root, Ref, Span)
+_BUILTINS = frozenset(dir(builtins))
+NO_TAINT: frozenset[str] = frozenset()
+
+
+@dataclass
+class ExprInfo:
+    """What an expression reads: names, references, whether it awaits."""
+
+    names: set[str] = field(default_factory=set)
+    refs: list[RawRef] = field(default_factory=list)
+    awaits: bool = False
+    # Where the value comes from (``request``, ``param:NAME``), at the point read.
+    taint: frozenset[str] = NO_TAINT
+
+
+@dataclass
+class TestRead:
+    """State a condition inspects (``if k in CACHE``): what a later write is checked against."""
+
+    ref: RawRef
+    key: Optional[str]
+    locks: tuple[LockUse, ...]
+    index: int
+    span: Span
+
+
+@dataclass
+class RawAccess:
+    """A write as written, before its root is classified (becomes an ``Access``)."""
+
+    kind: AccessKind
+    ref: RawRef
+    detail: str
+    span: Span
+    text: str
+    locks: tuple[LockUse, ...]
+    index: int
+    augmented: bool = False
+    value: ExprInfo = field(default_factory=ExprInfo)
+    key: Optional[str] = None
+    constant_value: bool = False
+    computed_value: bool = False
+    key_taint: frozenset[str] = NO_TAINT
+
+
+@dataclass
+class RawCall:
+    """A call as written, before its callee is classified (becomes a ``Call``)."""
+
+    callee: RawRef
+    span: Span
+    locks: tuple[LockUse, ...]
+    args: list[tuple[Optional[RawRef], ExprInfo]]
+    kwargs: list[tuple[str, Optional[RawRef], ExprInfo]]
+
+
+@dataclass
+class FunctionScope:
+    """One function's names, aliases and locks held, and its raw records, while it is walked."""
+
+    facts: FunctionFacts
+    global_names: set[str] = field(default_factory=set)
+    nonlocal_names: set[str] = field(default_factory=set)
+    local_names: set[str] = field(default_factory=set)
+    aliases: dict[str, RawRef] = field(default_factory=dict)
+    # alias name -> where the keys that selected it come from
+    alias_key_taint: dict[str, frozenset[str]] = field(default_factory=dict)
+    tainted: dict[str, frozenset[str]] = field(default_factory=dict)
+    # local name -> (references it was computed from, statement index)
+    derived: dict[str, tuple[list[RawRef], int]] = field(default_factory=dict)
+    local_ctors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # local name -> the argument naming the lock it was bound to (``lock = FileLock(path)``)
+    lock_names: dict[str, str] = field(default_factory=dict)
+    local_defs: dict[str, str] = field(default_factory=dict)
+    locks: list[LockUse] = field(default_factory=list)
+    acquisitions: int = 0
+    index: int = 0
+    awaits: list[tuple[int, int]] = field(default_factory=list)
+    test_reads: list[TestRead] = field(default_factory=list)
+    accesses: list[RawAccess] = field(default_factory=list)
+    calls: list[RawCall] = field(default_factory=list)
+    self_name: str = ""
+    cls_name: str = ""
+
+
+@dataclass
+class ClassScope:
+    facts: ClassFacts
+
+
+Scope = Union[None, FunctionScope, ClassScope]
+
+
+def related(a: RawRef, b: RawRef) -> bool:
+    """Two references name the same state or one contains the other."""
+    if a[0] != b[0]:
+        return False
+    n = min(len(a[1]), len(b[1]))
+    return a[1][:n] == b[1][:n]
+
+
+class Resolver:
+    """Turns the finished scopes of one module into its functions' facts."""
+
+    def __init__(self, facts: ModuleFacts, function_scopes: dict[str, FunctionScope], star_import: bool) -> None:
+        self.facts = facts
+        self.function_scopes = function_scopes
+        self.star_import = star_import
+        self.interned: dict[object, object] = {}
+
+    def run(self) -> None:
+        for scope in self.function_scopes.values():
+            self.resolve_function(scope)
+        self.prune()
+
+    def prune(self) -> None:
+        """Drop what no later stage can use: a large project's facts must fit in memory.
+
+        Local bindings matter only to the closures of a function; a function
+        that writes nothing, calls nothing and wraps nothing cannot lead to a
+        finding.
+        """
+        for qualname, facts in list(self.facts.functions.items()):
+            if not facts.nested:
+                facts.bindings = {}
+            if not (facts.accesses or facts.calls or facts.fresh_locks or facts.nested or facts.decorators
+                    or facts.mutable_defaults or facts.self_attrs):
+                del self.facts.functions[qualname]
+
+    def is_builtin(self, name: str) -> bool:
+        """A name no statement of this module binds, so it can only be a builtin."""
+        facts = self.facts
+        return (not self.star_import and name in _BUILTINS and name not in facts.bindings
+                and name not in facts.imports)
+
+    def intern(self, value: InternedT) -> InternedT:
+        """One object per distinct Root/Ref: facts repeat the same few names thousands of times."""
+        return self.interned.setdefault(value, value)  # type: ignore[return-value]
+
+    def root_of(self, scope: FunctionScope, name: str) -> Optional[Root]:
+        facts = scope.facts
+        if name in scope.global_names:
+            return Root("global", name)
+        if name in scope.nonlocal_names:
+            owner = self.closure_owner(scope, name)
+            return Root("closure", name, owner) if owner else None
+        if name in scope.local_names:
+            if name == scope.self_name:
+                return Root("self", name, facts.class_name)
+            if name == scope.cls_name:
+                return Root("cls", name, facts.class_name)
+            if name in facts.params:
+                return Root("param", name, facts.qualname)
+            return None
+        owner = self.closure_owner(scope, name)
+        if owner:
+            return Root("closure", name, owner)
+        return Root("global", name)
+
+    def closure_owner(self, scope: FunctionScope, name: str) -> str:
+        parent = scope.facts.parent
+        while parent:
+            outer = self.function_scopes.get(parent)
+            if outer is None:
+                return ""
+            if name in outer.global_names:
+                return ""
+            if name in outer.local_names and name not in outer.nonlocal_names:
+                return parent
+            parent = outer.facts.parent
+        return ""
+
+    def resolve_ref(self, scope: FunctionScope, raw: RawRef) -> Optional[Ref]:
+        root = self.root_of(scope, raw[0])
+        if root is None:
+            return None
+        return self.intern(Ref(self.intern(root), raw[1]))
+
+    def resolve_lock(self, scope: FunctionScope, use: LockUse) -> LockUse:
+        if use.lock.root.kind != "raw":
+            return use
+        root = self.root_of(scope, use.lock.root.name)
+        if root is None:
+            # A plain local: a lock made per call, unless we cannot tell.
+            ctor = scope.local_ctors.get(use.lock.root.name, ())
+            if len(ctor) >= 2 and scope.local_ctors.get(ctor[0]) and self.root_of(scope, ctor[0]) is None:
+                # ``lock = r.lock("jobs")`` with ``r`` made here too: what made ``r``, then the call.
+                ctor = scope.local_ctors[ctor[0]] + ("()",) + ctor[1:]
+            root = Root("local", use.lock.root.name, ".".join(ctor))
+        return replace(use, lock=Ref(root, use.lock.path))
+
+    def resolve_function(self, scope: FunctionScope) -> None:
+        facts = scope.facts
+        lock_cache: dict[int, LockUse] = {}
+
+        def locks(uses: tuple[LockUse, ...]) -> tuple[LockUse, ...]:
+            out = []
+            for use in uses:
+                if use.acquisition not in lock_cache:
+                    lock_cache[use.acquisition] = self.resolve_lock(scope, use)
+                out.append(lock_cache[use.acquisition])
+            return tuple(out)
+
+        facts.fresh_locks = [self.resolve_lock(scope, u) for u in facts.fresh_locks]
+        await_indexes = [index for index, _ in scope.awaits]
+        for raw in scope.accesses:
+            ref = self.resolve_ref(scope, raw.ref)
+            if ref is None:
+                continue
+            held = locks(raw.locks)
+            access = Access(
+                kind=raw.kind, target=ref, detail=raw.detail, span=raw.span, text=raw.text,
+                locks=held, augmented=raw.augmented,
+                read_modify_write=raw.augmented or self.reads_itself(scope, raw),
+                taint=raw.value.taint, constant_value=raw.constant_value,
+                computed_value=raw.computed_value, key_taint=raw.key_taint,
+            )
+            access = self.with_checks(scope, raw, access, await_indexes)
+            facts.accesses.append(access)
+        for call in scope.calls:
+            local_function = ""
+            if not call.callee[1] and call.callee[0] in scope.local_defs:
+                local_function = scope.local_defs[call.callee[0]]
+            elif not call.callee[1]:
+                local_function = self.closure_function(scope, call.callee[0])
+            callee = self.resolve_ref(scope, call.callee)
+            if callee is not None and callee.root.kind == "global" and self.is_builtin(callee.root.name):
+                continue  # ``len(x)``, ``str(y)``: nothing of the project runs
+            if callee is None and len(call.callee[1]) == 1 and scope.local_ctors.get(call.callee[0]):
+                # ``svc = Service(); svc.run()``: a method of an object made here.
+                callee = Ref(Root("new", ".".join(scope.local_ctors[call.callee[0]])), call.callee[1])
+            if callee is None and not local_function:
+                continue
+            if callee is None:
+                callee = Ref(Root("local", call.callee[0]), call.callee[1])
+            args = tuple(self.resolve_ref(scope, r) if r else None for r, _ in call.args)
+            arg_taint = tuple(info.taint for _, info in call.args)
+            facts.calls.append(Call(
+                callee=callee, span=call.span, locks=locks(call.locks),
+                # Empty when nothing shared or tainted is passed: the common case, stored small.
+                args=args if any(args) else (),
+                arg_taint=arg_taint if any(arg_taint) else (),
+                kwargs=tuple((k, self.resolve_ref(scope, r) if r else None, info.taint)
+                             for k, r, info in call.kwargs if r or info.taint),
+                local_function=local_function,
+            ))
+
+    def closure_function(self, scope: FunctionScope, name: str) -> str:
+        owner = self.closure_owner(scope, name)
+        if owner:
+            return self.function_scopes[owner].local_defs.get(name, "")
+        return ""
+
+    def reads_itself(self, scope: FunctionScope, raw: RawAccess) -> bool:
+        target = raw.ref
+        if any(related(ref, target) for ref in raw.value.refs):
+            return True
+        for name in raw.value.names:
+            derived = scope.derived.get(name)
+            if derived and derived[1] < raw.index and any(related(ref, target) for ref in derived[0]):
+                return True
+        return False
+
+    def with_checks(self, scope: FunctionScope, raw: RawAccess, access: Access,
+                    await_indexes: list[int]) -> Access:
+        target = raw.ref
+        earlier = [t for t in scope.test_reads if t.index <= raw.index and related(t.ref, target)]
+        inner = raw.locks[-1].acquisition if raw.locks else None
+        outside = None
+        rechecked = False
+        for t in earlier:
+            acquisitions = {u.acquisition for u in t.locks}
+            if inner is not None and inner in acquisitions:
+                rechecked = True
+            elif outside is None:
+                outside = t.span
+        memoizing = raw.kind == "item" and raw.key is not None and any(
+            t.key == raw.key and t.ref == target for t in earlier)
+        lazy = raw.kind == "rebind" and not access.read_modify_write and any(
+            t.ref == target for t in earlier)
+        stale = 0
+        for name in raw.value.names:
+            derived = scope.derived.get(name)
+            if not derived or not any(related(ref, target) for ref in derived[0]):
+                continue
+            for index, line in scope.awaits:
+                if derived[1] < index <= raw.index:
+                    stale = line
+                    break
+        return replace(access, check_outside_lock=outside, rechecked_under_lock=rechecked,
+                       memoizing=memoizing, lazy_init=lazy, stale_after_await=stale)
+
