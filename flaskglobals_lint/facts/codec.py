@@ -25,7 +25,7 @@ Decoder = Callable[[Any], Any]
 # The dataclasses a ModuleFacts is made of, by the name their annotations use.
 CLASSES: dict[str, type] = {
     cls.__name__: cls for cls in (
-        model.Span, model.Root, model.Ref, model.LockUse, model.Access, model.Call, model.Decorator,
+        model.Span, model.Root, model.Ref, model.LockUse, model.Access, model.Test, model.Call, model.Decorator,
         model.Registration, model.Binding, model.Import, model.FunctionFacts, model.ClassFacts,
         model.ModuleFacts,
     )

@@ -104,22 +104,36 @@ class Access:
     taint: frozenset[str] = frozenset()
     # Where the keys that select the written place come from (``d[user_id] = ...``).
     key_taint: frozenset[str] = frozenset()
-    # Span of a test of the same state made outside the lock held here.
-    check_outside_lock: Span | None = None
-    # The same state was tested under the lock held here, before this write.
-    rechecked_under_lock: bool = False
-    # ``C[k] = v`` right after a miss check ``k in C`` / ``C.get(k)``.
-    memoizing: bool = False
-    # ``x = ...`` right after ``if x is None`` / ``if not x`` (lazy initialisation).
-    lazy_init: bool = False
-    # Line of an ``await`` between a read of this state and this write of a
-    # value computed from that read (async views only).
-    stale_after_await: int = 0
+    # Index of the statement that writes (statements are numbered in walk order).
+    index: int = 0
+    # For ``item`` writes: the key as written (``C[k]``: ``k``).
+    key: str | None = None
+    # For each local name the stored value reads that was computed from shared
+    # state: the statement index where it was last computed and the references
+    # it was computed from, in the order the names are read.
+    derived_from: tuple[tuple[int, tuple[Ref, ...]], ...] = ()
     # The value is a compile-time constant.
     constant_value: bool = False
     # The value is computed by a call (``render(slug)``), not a literal, a
     # conversion or data taken as is: what memoization stores.
     computed_value: bool = False
+
+
+@dataclass(frozen=True)
+class Test:
+    """A read of state in a condition (``if k in CACHE``, ``if x is None``).
+
+    ``key``: the key as written for ``k in C`` / ``C.get(k)``; ``index``: the
+    statement the test belongs to; ``locks``: the locks held at the test.
+    """
+
+    ref: Ref
+    key: str | None
+    index: int
+    span: Span
+    locks: tuple[LockUse, ...] = ()
+
+    __test__ = False  # not a pytest test class
 
 
 @dataclass(frozen=True)
@@ -207,6 +221,10 @@ class FunctionFacts:
     # Attributes assigned through ``self`` with the constructor of the value.
     self_attrs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     returns_nested: bool = False
+    # Reads of shared state made in conditions, in walk order.
+    tests: tuple[Test, ...] = ()
+    # ``await`` expressions: (statement index, line), in walk order.
+    awaits: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional, TypeVar, Union
 
 from .model import (
-    Access, AccessKind, Call, ClassFacts, FunctionFacts, LockUse, ModuleFacts, Ref, Root, Span,
+    Access, AccessKind, Call, ClassFacts, FunctionFacts, LockUse, ModuleFacts, Ref, Root, Span, Test,
 )
 
 # A reference before scope resolution: root name as written, path of steps.
@@ -223,7 +223,6 @@ class Resolver:
             return tuple(out)
 
         facts.fresh_locks = [self.resolve_lock(scope, u) for u in facts.fresh_locks]
-        await_indexes = [index for index, _ in scope.awaits]
         for raw in scope.accesses:
             ref = self.resolve_ref(scope, raw.ref)
             if ref is None:
@@ -235,9 +234,15 @@ class Resolver:
                 read_modify_write=raw.augmented or self.reads_itself(scope, raw),
                 taint=raw.value.taint, constant_value=raw.constant_value,
                 computed_value=raw.computed_value, key_taint=raw.key_taint,
+                index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
             )
-            access = self.with_checks(scope, raw, access, await_indexes)
             facts.accesses.append(access)
+        if facts.accesses:
+            # Tests and awaits matter only relative to this function's writes.
+            facts.tests = tuple(
+                Test(ref, t.key, t.index, t.span, locks(t.locks))
+                for t in scope.test_reads if (ref := self.resolve_ref(scope, t.ref)) is not None)
+            facts.awaits = tuple(scope.awaits)
         for call in scope.calls:
             local_function = ""
             if not call.callee[1] and call.callee[0] in scope.local_defs:
@@ -282,32 +287,14 @@ class Resolver:
                 return True
         return False
 
-    def with_checks(self, scope: FunctionScope, raw: RawAccess, access: Access,
-                    await_indexes: list[int]) -> Access:
-        target = raw.ref
-        earlier = [t for t in scope.test_reads if t.index <= raw.index and related(t.ref, target)]
-        inner = raw.locks[-1].acquisition if raw.locks else None
-        outside = None
-        rechecked = False
-        for t in earlier:
-            acquisitions = {u.acquisition for u in t.locks}
-            if inner is not None and inner in acquisitions:
-                rechecked = True
-            elif outside is None:
-                outside = t.span
-        memoizing = raw.kind == "item" and raw.key is not None and any(
-            t.key == raw.key and t.ref == target for t in earlier)
-        lazy = raw.kind == "rebind" and not access.read_modify_write and any(
-            t.ref == target for t in earlier)
-        stale = 0
+    def derived_from(self, scope: FunctionScope, raw: RawAccess) -> tuple[tuple[int, tuple[Ref, ...]], ...]:
+        """For each local name the value reads: where it was computed and from which shared state."""
+        out = []
         for name in raw.value.names:
             derived = scope.derived.get(name)
-            if not derived or not any(related(ref, target) for ref in derived[0]):
+            if not derived:
                 continue
-            for index, line in scope.awaits:
-                if derived[1] < index <= raw.index:
-                    stale = line
-                    break
-        return replace(access, check_outside_lock=outside, rechecked_under_lock=rechecked,
-                       memoizing=memoizing, lazy_init=lazy, stale_after_await=stale)
-
+            refs = tuple(ref for r in derived[0] if (ref := self.resolve_ref(scope, r)) is not None)
+            if refs:
+                out.append((derived[1], refs))
+        return tuple(out)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..state import properties
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import via, where
@@ -84,14 +85,17 @@ def book(seat, user):
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         for write in analysis.writes:
-            a = write.access
-            if not write.protected or a.check_outside_lock is None or a.rechecked_under_lock:
+            if not write.protected:
+                continue
+            a, fn = write.access, write.function
+            outside = properties.check_outside_lock(fn, a)
+            if outside is None or properties.rechecked_under_lock(fn, a):
                 continue
             if analysis.benign(write) or write.operation == "config":
                 continue
             yield write.finding(
                 self.code,
-                f"shared {where(write)} is tested at line {a.check_outside_lock.line} outside the lock "
+                f"shared {where(write)} is tested at line {outside.line} outside the lock "
                 f"held for this write ({via(write)}): another request can change it in between, so the "
                 f"write acts on a stale decision; make the test and the write one locked block",
             )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..state import properties
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import via, where
@@ -73,12 +74,14 @@ async def buy():
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         for write in analysis.writes:
-            a = write.access
-            if not a.stale_after_await or write.protected:
+            if write.protected:
+                continue
+            line = properties.stale_after_await(write.function, write.access)
+            if not line:
                 continue
             yield write.finding(
                 self.code,
                 f"shared {where(write)} written from a value read before the await at line "
-                f"{a.stale_after_await} ({via(write)}): other requests run during the await and their "
+                f"{line} ({via(write)}): other requests run during the await and their "
                 f"changes are overwritten; re-read and update it in one step under a lock after the await",
             )

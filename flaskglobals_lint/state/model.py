@@ -12,6 +12,7 @@ from typing import Iterable, Iterator, Literal, Optional
 from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span
 from ..frameworks.stdlib import LockScope, LockType
 from ..program.callgraph import Project, Reach
+from . import properties
 
 # What a binding makes, as the state model tells it: the kinds of state and of what is not state
 # (``lock``, ``manager``, ``function``), which resolution leaves out of module and class state.
@@ -203,9 +204,10 @@ def short_lock_name(identity: str) -> str:
 
 def _memo_write(write: Write) -> bool:
     a = write.access
-    return a.memoizing and a.computed_value and not a.read_modify_write
+    return properties.memoizing(write.function, a) and a.computed_value and not a.read_modify_write
 
 
 def _lazy_write(write: Write) -> bool:
     a = write.access
-    return a.kind == "rebind" and a.lazy_init and not write.tainted and not a.read_modify_write
+    # ``lazy_init`` holds only for a rebind that does not read itself.
+    return properties.lazy_init(write.function, a) and not write.tainted

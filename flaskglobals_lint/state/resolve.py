@@ -11,6 +11,7 @@ from ..frameworks import flask as fm
 from ..frameworks.flask_entries import FlaskEntryPoints
 from ..program.callgraph import Context, Project, Reach
 from ..program.symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, ModuleSym
+from . import properties
 from .locks import LockJudge, local_ctor
 from .model import Analysis, BindingKind, HeldLock, Operation, SharedState, Write, short_lock_name
 
@@ -122,7 +123,8 @@ class StateModel:
         if resolved is None:
             return None
         state, operation = resolved
-        if operation == "proxy" and not (access.read_modify_write or access.check_outside_lock):
+        if operation == "proxy" and not (access.read_modify_write
+                                       or properties.check_outside_lock(fn, access) is not None):
             return None
         if operation == "config" and access.detail == "setdefault" and access.constant_value:
             return None  # ``config.setdefault("X", 5)``: idempotent

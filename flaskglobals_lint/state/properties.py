@@ -1,0 +1,71 @@
+"""Properties of a write derived from its function's neutral facts (issue 10).
+
+The facts record what a function does as written: its writes (``Access``),
+the reads its conditions make (``FunctionFacts.tests``) and its awaits.  What
+the rules and the state model ask of a write — was the state tested outside
+the lock, re-tested under it, is it memoization, lazy initialisation, a value
+gone stale across an await — is computed here, from those facts alone.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from ..facts.model import Access, FunctionFacts, Ref, Span, Test
+
+
+def related(a: Ref, b: Ref) -> bool:
+    """Two references name the same state or one contains the other."""
+    if a.root != b.root:
+        return False
+    n = min(len(a.path), len(b.path))
+    return a.path[:n] == b.path[:n]
+
+
+def earlier_tests(fn: FunctionFacts, access: Access) -> list[Test]:
+    """The tests of the written state (or state containing it) made up to the write's statement."""
+    return [t for t in fn.tests if t.index <= access.index and related(t.ref, access.target)]
+
+
+def check_outside_lock(fn: FunctionFacts, access: Access) -> Optional[Span]:
+    """Span of the first earlier test of the same state not made under the innermost lock held here."""
+    inner = access.locks[-1].acquisition if access.locks else None
+    for t in earlier_tests(fn, access):
+        if inner is None or inner not in {u.acquisition for u in t.locks}:
+            return t.span
+    return None
+
+
+def rechecked_under_lock(fn: FunctionFacts, access: Access) -> bool:
+    """The same state was tested under the (innermost) lock held for this write, before it."""
+    if not access.locks:
+        return False
+    inner = access.locks[-1].acquisition
+    return any(inner in {u.acquisition for u in t.locks} for t in earlier_tests(fn, access))
+
+
+def memoizing(fn: FunctionFacts, access: Access) -> bool:
+    """``C[k] = v`` after a miss check of the same key: ``k in C`` / ``C.get(k)``."""
+    if access.kind != "item" or access.key is None:
+        return False
+    return any(t.key == access.key and t.ref == access.target for t in earlier_tests(fn, access))
+
+
+def lazy_init(fn: FunctionFacts, access: Access) -> bool:
+    """``x = ...`` after ``if x is None`` / ``if not x``: lazy initialisation."""
+    if access.kind != "rebind" or access.read_modify_write:
+        return False
+    return any(t.ref == access.target for t in earlier_tests(fn, access))
+
+
+def stale_after_await(fn: FunctionFacts, access: Access) -> int:
+    """Line of an ``await`` between a read of the written state and this write of a value computed
+    from that read, or 0."""
+    stale = 0
+    for computed_at, refs in access.derived_from:
+        if not any(related(ref, access.target) for ref in refs):
+            continue
+        for index, line in fn.awaits:
+            if computed_at < index <= access.index:
+                stale = line
+                break
+    return stale
