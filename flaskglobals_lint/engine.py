@@ -21,7 +21,7 @@ from .discovery.imports import context_files
 from .discovery.prepass import select_for_analysis, stdlib_copies
 from .discovery.sources import SourceFile, discover, read_source
 from .frameworks import flask as fm
-from .frameworks.flask_entries import FlaskEntryPoints
+from .frameworks.registry import entry_points
 from .program.callgraph import Project
 from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME
 from .settings import Settings
@@ -145,7 +145,7 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     """
     usable = [f for f in facts if not f.error and not f.skip_file and f.analysed]
     project = Project(usable, outside, pinned=fm.CONTEXT_LOCALS)
-    entries = FlaskEntryPoints(project, settings.entry_point_decorators)
+    entries = entry_points(project, settings.entry_point_decorators)
     project.walk(entries.find_entries())
     analysis = analyse(project, entries, settings, processes, processes_reason)
     by_path = {f.path: f for f in facts}

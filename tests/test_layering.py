@@ -23,7 +23,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("discovery",),
     ("facts",),
     ("program",),
-    ("frameworks.flask_entries",),
+    # The framework adapters (one interface, a registry) over the linked program.
+    ("frameworks.flask_entries", "frameworks.adapter", "frameworks.flask_sock", "frameworks.registry"),
     ("state",),
     ("rules",),
     ("report",),

@@ -3,6 +3,8 @@
 Views (``@app.route``, ``add_url_rule``, class-based views, flask-restful/restx
 resources), hooks, Flask-SocketIO handlers and namespaces, and the entry
 decorators the user configures.  The names come from ``frameworks.flask``.
+Flask-SocketIO stays in this pass: its handlers are found in the same walk as
+the routes, so the entries keep the order the call-graph walk depends on.
 """
 from __future__ import annotations
 
@@ -13,12 +15,7 @@ from ..program.symbols import (
     BindingSym, ClassSym, EntryPoint, ExternalSym, FunctionKey, FunctionSym, Symbol, Symbols,
 )
 from . import flask as fm
-
-
-def is_test_module(path: str) -> bool:
-    """pytest files build apps to drive them with the test client, one request at a time."""
-    name = path.replace("\\", "/").rsplit("/", 1)[-1]
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+from .adapter import is_test_module
 
 
 def route_label(methods: Sequence[str], url: Optional[str]) -> str:
@@ -26,8 +23,8 @@ def route_label(methods: Sequence[str], url: Optional[str]) -> str:
     return f"route {'|'.join(methods)} {url or ''}".rstrip()
 
 
-class FlaskEntryPoints:
-    """Finds the entry points of one program."""
+class FlaskAdapter:
+    """Flask's adapter (a ``FrameworkAdapter``): finds the entry points of one program."""
 
     def __init__(self, symbols: Symbols, entry_point_decorators: Sequence[str] = ()) -> None:
         self.symbols = symbols

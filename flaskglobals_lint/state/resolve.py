@@ -8,7 +8,7 @@ from typing import Optional
 from ..facts.model import Access, Binding, FunctionFacts, ModuleFacts, Ref
 from ..frameworks import stdlib
 from ..frameworks import flask as fm
-from ..frameworks.flask_entries import FlaskEntryPoints
+from ..frameworks.adapter import FrameworkAdapter
 from ..program.callgraph import Context, Project, Reach
 from ..program.symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, ModuleSym
 from . import properties
@@ -84,7 +84,7 @@ class BindingKinds:
 class StateModel:
     """Resolves the targets of writes; ``LockJudge`` judges the locks around them."""
 
-    def __init__(self, project: Project, entries: FlaskEntryPoints, settings: object) -> None:
+    def __init__(self, project: Project, entries: FrameworkAdapter, settings: object) -> None:
         self.project = project
         self.entries = entries
         self.locks = LockJudge(project, getattr(settings, "lock_names", ()) or ())
@@ -266,7 +266,7 @@ class StateModel:
             return None
         if any(base.split(".")[0] in stdlib.PER_INSTANCE_DEFAULT_PACKAGES for base in project.external_bases(sym)):
             return None  # a model field: each instance gets its own copy of the default
-        view = self.entries.view_kind(sym) is not None or self.entries.is_socketio_namespace(sym)
+        view = self.entries.is_view_class(sym)
         state = SharedState(
             f"{owner.module}.{owner.qualname}.{attr}", f"{owner_facts.name}.{attr}", attr_kind, "class",
             project.modules[owner.module].path, binding.span.line if binding else owner_facts.span.line,
@@ -346,7 +346,7 @@ class StateModel:
         return SharedState(f"{state.key}.{attrs[0]}", name, "app", "module", state.path, state.line), "config"
 
 
-def analyse(project: Project, entries: FlaskEntryPoints, settings: object, processes: int = 1,
+def analyse(project: Project, entries: FrameworkAdapter, settings: object, processes: int = 1,
             processes_reason: str = "") -> Analysis:
     """The state model of a walked project (``project.walk`` has run)."""
     analysis = Analysis(project, processes=processes, processes_reason=processes_reason,
