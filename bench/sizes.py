@@ -1,4 +1,4 @@
-"""Sizes of the package's code: module and class line counts, function McCabe complexity (issue 10).
+"""Sizes of the package's code: module and class line counts, function McCabe complexity.
 
     python bench/sizes.py               # a plain table: what is over the limits, then the top 10 of each
     python bench/sizes.py --json        # the same as JSON

@@ -1,4 +1,4 @@
-"""An edited engine never serves facts cached by the engine before the edit (issue 10, defect 4)."""
+"""An edited engine never serves facts cached by the engine before the edit."""
 from __future__ import annotations
 
 import os

@@ -1,4 +1,4 @@
-"""The package's modules form layers: no import cycles, and no lower layer imports a higher one (issue 10).
+"""The package's modules form layers: no import cycles, and no lower layer imports a higher one.
 
 Imports are read with ``ast`` (module level and inside functions; blocks under
 ``if TYPE_CHECKING:`` are left out, since they never run).  The demo apps are

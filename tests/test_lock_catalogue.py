@@ -1,4 +1,4 @@
-"""The lock catalogue (issue 10): one entry per lock type, and the engine knows no lock besides them."""
+"""The lock catalogue: one entry per lock type, and the engine knows no lock besides them."""
 from __future__ import annotations
 
 import ast

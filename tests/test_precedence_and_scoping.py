@@ -1,4 +1,4 @@
-"""Defects that came from the engine's shape: rule precedence, lock scoping, rebinding (issue 10)."""
+"""Defects that came from the engine's shape: rule precedence, lock scoping, rebinding."""
 from __future__ import annotations
 
 from flaskglobals_lint import lint_source

@@ -1,4 +1,4 @@
-"""The write properties of ``state.properties``, computed from the neutral facts (issue 10)."""
+"""The write properties of ``state.properties``, computed from the neutral facts."""
 from __future__ import annotations
 
 import textwrap

@@ -1,4 +1,4 @@
-"""The facts cache can neither run code nor lie, whoever wrote its folder (issue 9, items 1-6)."""
+"""The facts cache can neither run code nor lie, whoever wrote its folder."""
 from __future__ import annotations
 
 import os

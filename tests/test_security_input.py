@@ -1,4 +1,4 @@
-"""Input that tries to escape the tree, exhaust the run or evade the check (issue 9, items 7-12)."""
+"""Input that tries to escape the tree, exhaust the run or evade the check."""
 from __future__ import annotations
 
 import os

@@ -1,4 +1,4 @@
-"""Output safety (issue 9, items 13-15): what the analysed files contain can neither crash a
+"""Output safety: what the analysed files contain can neither crash a
 format nor steer a terminal, and a report is written whole or not at all, never silently cut."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Properties of a write derived from its function's neutral facts (issue 10).
+"""Properties of a write derived from its function's neutral facts.
 
 The facts record what a function does as written: its writes (``Access``),
 the reads its conditions make (``FunctionFacts.tests``) and its awaits.  What
