@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 from ..facts.model import Decorator, FunctionFacts, ModuleFacts, Registration
 from ..program.symbols import (
-    BindingSym, ClassSym, EntryPoint, ExternalSym, FunctionKey, FunctionSym, Symbol, Symbols,
+    BindingSym, ClassSym, EntryKind, EntryPoint, ExternalSym, FunctionKey, FunctionSym, Symbol, Symbols,
 )
 from . import flask as fm
 from .adapter import is_test_module
@@ -204,7 +204,7 @@ class FlaskAdapter:
             return
         namespace = self.is_socketio_namespace(sym)
         shared = self.shared_instance(sym, facts.name, namespace)
-        kind = "socketio" if namespace else "view"
+        kind: EntryKind = "socketio" if namespace else "view"
         where = label or ("SocketIO namespace" if namespace else "view")
         for name in self.entry_methods(sym, namespace):
             key = self.symbols.find_method(sym, name)

@@ -3,7 +3,7 @@ and their bases.  Built from every file's facts; knows nothing of Flask or of lo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Optional, Union
+from typing import Iterator, Literal, Optional, Union
 
 from ..facts.model import Binding, ClassFacts, FunctionFacts, Import, ModuleFacts
 
@@ -47,12 +47,16 @@ class FunctionKey:
     qualname: str
 
 
+EntryKind = Literal["route", "hook", "view", "socketio", "custom"]
+
+
 @dataclass(frozen=True)
 class EntryPoint:
     """A function Flask calls for a request (a view, a hook, a handler)."""
 
     function: FunctionKey
-    kind: str  # route | hook | view | socketio | custom
+    # Read by nothing in the analysis yet: what `--show-entry-points` will list.
+    kind: EntryKind
     label: str  # "route POST /drafts", "before_request hook"
     # Parameters filled from the URL or the client's payload.
     tainted_params: bool = False
