@@ -27,3 +27,33 @@ def test_smoke_run_measures_every_mode_and_writes_json(tmp_path: Path) -> None:
             assert set(m["exit_codes"]) <= {0, 1}
     assert data["machine"]["cpus"] >= 1
     assert "| target | ratio | met |" in proc.stdout
+
+
+def test_realworld_measure_reports_precision_and_unjudged_findings(tmp_path: Path) -> None:
+    clone = tmp_path / "clones" / "someone+app"
+    clone.mkdir(parents=True)
+    (clone / "app.py").write_text(
+        "from flask import Flask\napp = Flask(__name__)\nN = []\nM = {}\n\n"
+        "@app.route('/')\ndef index():\n    N.append(1)\n    M['k'] = 2\n    return ''\n")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], cwd=clone, check=True)
+    subprocess.run([*git, "add", "."], cwd=clone, check=True)
+    subprocess.run([*git, "commit", "-qm", "app"], cwd=clone, check=True)
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True).stdout.strip()
+    data = tmp_path / "data"
+    (data / "apps").mkdir(parents=True)
+    (data / "judgments").mkdir()
+    (data / "apps" / "someone+app.json").write_text(json.dumps(
+        {"repo": "someone/app", "commit": commit, "python_lines": 10, "size_class": "small"}))
+    (data / "judgments" / "someone+app.jsonl").write_text(
+        json.dumps({"path": "app.py", "line": 8, "code": "FGL002", "verdict": "real", "family": "x", "note": ""})
+        + "\n" + json.dumps({"path": "app.py", "line": 99, "code": "FGL002", "verdict": "false",
+                              "family": "gone", "note": ""}) + "\n")
+    script = Path(__file__).parent.parent / "bench" / "realworld" / "measure.py"
+    run = subprocess.run([sys.executable, str(script), "--apps", str(tmp_path / "clones"), "--data", str(data)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].split() == ["someone+app", "small", "1/1", "=", "100%", "unjudged:", "1", "vanished:", "1"]
+    assert lines[1:] == ["small   precision 1/1 = 100%", "overall precision 1/1 = 100%",
+                         "to judge: someone+app app.py:9 FGL002"]

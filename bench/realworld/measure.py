@@ -1,0 +1,127 @@
+"""Re-measure precision on the judged public Flask applications.
+
+    python bench/realworld/measure.py --apps DIR
+
+DIR holds one clone per application, named ``<owner>+<name>`` (as in
+``apps/``), checked out at the judged commit.  The installed tool lints each
+one; every finding is matched to its judgment by (path, line, code).
+Precision counts ``real`` judgments only: ``false`` and ``debatable`` are not
+real.  Findings without a judgment are listed, to be judged and added;
+judgments that match no finding any more are listed too (a fixed false alarm,
+or a lost true one).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VERDICTS = ("real", "false", "debatable")
+
+
+@dataclass
+class AppResult:
+    name: str
+    size_class: str
+    counts: Counter[str] = field(default_factory=Counter)
+    unjudged: list[tuple[str, int, str]] = field(default_factory=list)
+    vanished: list[tuple[str, int, str, str]] = field(default_factory=list)
+    false_families: Counter[str] = field(default_factory=Counter)
+    skipped: str = ""
+
+    @property
+    def judged(self) -> int:
+        return sum(self.counts[v] for v in VERDICTS)
+
+
+def load_judgments(data: Path, name: str) -> dict[tuple[str, int, str], dict[str, object]]:
+    path = data / "judgments" / f"{name}.jsonl"
+    out: dict[tuple[str, int, str], dict[str, object]] = {}
+    if not path.exists():
+        return out
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            entry = json.loads(line)
+            if entry.get("verdict") in VERDICTS:
+                out[(str(entry["path"]), int(entry["line"]), str(entry["code"]))] = entry
+    return out
+
+
+def lint(clone: Path) -> list[tuple[str, int, str]]:
+    run = subprocess.run([sys.executable, "-I", "-m", "flaskglobals_lint", "--no-cache", "--format", "json", "."],
+                         cwd=clone, capture_output=True, text=True, timeout=900)
+    if run.returncode not in (0, 1):
+        raise RuntimeError(run.stderr.strip() or f"exit {run.returncode}")
+    return [(d["path"], d["line"], d["code"]) for d in json.loads(run.stdout) if d["code"] != "FGL900"]
+
+
+def measure(name: str, app: dict[str, object], apps_dir: Path, data: Path) -> AppResult:
+    result = AppResult(name, str(app.get("size_class", "?")))
+    clone = apps_dir / name
+    if not clone.is_dir():
+        result.skipped = "no clone"
+        return result
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True).stdout.strip()
+    if head and head != app.get("commit"):
+        result.skipped = f"clone at {head[:12]}, judged at {str(app.get('commit'))[:12]}"
+        return result
+    judgments = load_judgments(data, name)
+    found = lint(clone)
+    for finding in found:
+        entry = judgments.get(finding)
+        if entry is None:
+            result.unjudged.append(finding)
+            continue
+        verdict = str(entry["verdict"])
+        result.counts[verdict] += 1
+        if verdict != "real":
+            result.false_families[str(entry.get("family", "?"))] += 1
+    present = set(found)
+    result.vanished = [(*key, str(entry["verdict"])) for key, entry in judgments.items() if key not in present]
+    return result
+
+
+def precision(real: int, judged: int) -> str:
+    return f"{real}/{judged} = {100 * real / judged:.0f}%" if judged else "no findings"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--apps", type=Path, required=True, help="folder of clones named <owner>+<name>")
+    parser.add_argument("--data", type=Path, default=HERE, help="where apps/ and judgments/ are (default: here)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = parser.parse_args()
+    results = []
+    for path in sorted((args.data / "apps").glob("*.json")):
+        results.append(measure(path.stem, json.loads(path.read_text(encoding="utf-8")), args.apps, args.data))
+    if args.json:
+        print(json.dumps([{**r.__dict__, "counts": dict(r.counts), "false_families": dict(r.false_families)}
+                          for r in results], indent=2))
+        return 0
+    by_class: dict[str, Counter[str]] = {}
+    for r in results:
+        status = r.skipped or precision(r.counts["real"], r.judged)
+        print(f"{r.name:<45} {r.size_class:<7} {status}"
+              + (f"  false: {dict(r.false_families)}" if r.false_families else "")
+              + (f"  unjudged: {len(r.unjudged)}" if r.unjudged else "")
+              + (f"  vanished: {len(r.vanished)}" if r.vanished else ""))
+        if not r.skipped:
+            by_class.setdefault(r.size_class, Counter()).update(r.counts)
+    total: Counter[str] = Counter()
+    for size_class, counts in sorted(by_class.items()):
+        total.update(counts)
+        print(f"{size_class:<7} precision {precision(counts['real'], sum(counts[v] for v in VERDICTS))}")
+    print(f"overall precision {precision(total['real'], sum(total[v] for v in VERDICTS))}")
+    for r in results:
+        for path, line, code in r.unjudged:
+            print(f"to judge: {r.name} {path}:{line} {code}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
