@@ -71,7 +71,11 @@ def measure(name: str, app: dict[str, object], apps_dir: Path, data: Path) -> Ap
         result.skipped = f"clone at {head[:12]}, judged at {str(app.get('commit'))[:12]}"
         return result
     judgments = load_judgments(data, name)
-    found = lint(clone)
+    try:
+        found = lint(clone)
+    except (RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
+        result.skipped = f"lint failed: {exc}"
+        return result
     for finding in found:
         entry = judgments.get(finding)
         if entry is None:
