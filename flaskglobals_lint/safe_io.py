@@ -6,6 +6,7 @@ import stat
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 _NOT_REGULAR = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
                 stat.S_IFBLK: "a block device", stat.S_IFDIR: "a folder"}
@@ -15,17 +16,22 @@ class ReadRefused(OSError):
     """The file is not a regular file, or larger than the caller's limit: it was not read."""
 
 
-def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
+def read_bounded(path: str | os.PathLike[str], limit: int, *, follow_symlinks: bool = True) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
     The size is checked with ``fstat`` before anything is read (a sparse 4 GB
     file costs nothing), and at most ``limit + 1`` bytes are ever read, so a
     file that grows meanwhile cannot exhaust memory either.  FIFOs and devices
-    are opened non-blocking and refused.  Raises ``OSError`` (``ReadRefused``
-    for a refusal).
+    are opened non-blocking and refused.  ``follow_symlinks=False``: a symbolic
+    link at ``path`` is refused too (``O_NOFOLLOW``), for files this tool wrote
+    itself.  Raises ``OSError`` (``ReadRefused`` for a refusal).
     """
-    _check_regular(os.stat(path).st_mode)  # a socket cannot even be opened
-    fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY)
+    flags = os.O_RDONLY | _NONBLOCK | _BINARY
+    if follow_symlinks:
+        _check_regular(os.stat(path).st_mode)  # a socket cannot even be opened
+    else:
+        flags |= _NOFOLLOW  # a link fails to open; so does a socket, and a FIFO is refused below
+    fd = os.open(path, flags)
     try:
         info = os.fstat(fd)  # again: the path may have been swapped since
         _check_regular(info.st_mode)

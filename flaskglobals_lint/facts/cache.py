@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Optional
 
 from .._version import __version__
+from ..safe_io import read_bounded
 from . import codec
 from .model import ModuleFacts
 
@@ -139,26 +140,6 @@ def _make_folder(path: Path) -> bool:
     return created
 
 
-def _read_nofollow(path: Path, limit: int) -> bytes:
-    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _BINARY)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(f"{path} is not a regular file")
-        chunks = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:
-            raise OSError(f"{path} is too large")
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
-
-
 def _write_new(folder: Path, data: bytes, prefix: str = ".tmp-") -> Path:
     """Write ``data`` to a new file in ``folder`` (O_EXCL, O_NOFOLLOW, 0600) and return its path."""
     for _ in range(100):
@@ -177,6 +158,18 @@ def _write_new(folder: Path, data: bytes, prefix: str = ".tmp-") -> Path:
     raise OSError(f"cannot create a temporary file in {folder}")
 
 
+def _create_once(folder: Path, name: str, data: bytes) -> None:
+    """``folder/name`` with ``data``, unless something is already there (a file, or a planted link:
+    never written through).  Written whole first, then linked into place, so no reader sees half of it."""
+    temporary = _write_new(folder, data)
+    try:
+        os.link(temporary, folder / name)
+    except FileExistsError:
+        pass
+    finally:
+        _remove(temporary)
+
+
 def user_secret(root: Optional[Path] = None) -> bytes:
     """This user's key for authenticating cache entries, made on first use (0600, never in a project)."""
     root = root or user_cache_root()
@@ -184,20 +177,13 @@ def user_secret(root: Optional[Path] = None) -> bytes:
     _make_folder(root)
     path = root / KEY_FILE
     try:
-        secret = _read_nofollow(path, 4096)
+        secret = read_bounded(path, 4096, follow_symlinks=False)
         if len(secret) >= 32:
             return secret
     except FileNotFoundError:
         pass
-    fresh = os.urandom(32)
-    temporary = _write_new(root, fresh)
-    try:
-        os.link(temporary, path)  # fails if another run made the key first: then use theirs
-    except FileExistsError:
-        pass
-    finally:
-        _remove(temporary)
-    secret = _read_nofollow(path, 4096)
+    _create_once(root, KEY_FILE, os.urandom(32))  # another run may have made it first: then use theirs
+    secret = read_bounded(path, 4096, follow_symlinks=False)
     if len(secret) < 32:
         raise CacheRefused(f"{path} is not a usable key")
     return secret
@@ -236,7 +222,7 @@ class FactsCache:
             self.misses += 1
             return None
         try:
-            data = _read_nofollow(self._path(key), self.MAX_ENTRY_BYTES)
+            data = read_bounded(self._path(key), self.MAX_ENTRY_BYTES, follow_symlinks=False)
             mac, payload = data[:32], data[32:]
             if not hmac.compare_digest(mac, self._mac(key, payload)):
                 raise codec.CodecError("the entry's MAC does not match")
@@ -300,13 +286,7 @@ class FactsCache:
 
     def _ignore_file(self) -> None:
         """Only in a folder this run created: never into a folder the user (or a repository) owns."""
-        temporary = _write_new(self.folder, b"# Created by flaskglobals-lint: the whole folder is a cache.\n*\n")
-        try:
-            os.link(temporary, self.folder / ".gitignore")
-        except FileExistsError:
-            pass
-        finally:
-            _remove(temporary)
+        _create_once(self.folder, ".gitignore", b"# Created by flaskglobals-lint: the whole folder is a cache.\n*\n")
 
 
 def _remove(path: os.PathLike[str] | str) -> None:
