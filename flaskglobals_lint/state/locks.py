@@ -12,7 +12,7 @@ from ..facts.model import Binding, FunctionFacts, LockUse
 from ..frameworks import stdlib
 from ..frameworks.stdlib import LockIdentity, LockType
 from ..program.callgraph import Context, Project
-from ..program.symbols import BindingSym, ClassSym, FunctionKey
+from ..program.symbols import BindingSym, ClassSym, FunctionKey, Symbol
 from .model import HeldLock, short_lock_name
 
 LOCKISH_NAME = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore|guard)$|lock$", re.IGNORECASE)
@@ -58,20 +58,24 @@ class LockJudge:
             out |= self.project.external_bases(made)
         return frozenset(out)
 
-    def object_made_by(self, module: str, names: tuple[str, ...]) -> Optional[tuple[frozenset[str], str]]:
-        """What made the module-level or class-level object ``names`` denotes, and its identity."""
-        sym, rest = self.project.resolve_dotted(module, names)
+    def static_binding(self, sym: Optional[Symbol], rest: tuple[str, ...]) -> Optional[tuple[str, Binding, str]]:
+        """The module-level binding, or class attribute, that a resolved name denotes: the module it is
+        bound in, the binding, and its identity as a lock."""
         if isinstance(sym, BindingSym) and not rest:
-            binding = self.project.binding(sym)
-            makers = self.makers(sym.module, binding.ctor) if binding.kind == "call" else frozenset()
-            return makers, f"{sym.module}.{sym.name}"
+            return sym.module, self.project.binding(sym), f"{sym.module}.{sym.name}"
         if isinstance(sym, ClassSym) and len(rest) == 1:
             found = self.project.class_attr(sym, rest[0])
             if found is not None:
-                binding = found[1]
-                makers = self.makers(found[0].module, binding.ctor) if binding.kind == "call" else frozenset()
-                return makers, f"{found[0].module}.{found[0].qualname}.{rest[0]}"
+                return found[0].module, found[1], f"{found[0].module}.{found[0].qualname}.{rest[0]}"
         return None
+
+    def object_made_by(self, module: str, names: tuple[str, ...]) -> Optional[tuple[frozenset[str], str]]:
+        """What made the module-level or class-level object ``names`` denotes, and its identity."""
+        found = self.static_binding(*self.project.resolve_dotted(module, names))
+        if found is None:
+            return None
+        where, binding, identity = found
+        return (self.makers(where, binding.ctor) if binding.kind == "call" else frozenset()), identity
 
     def lock_made_by(self, module: str, ctor: tuple[str, ...]) -> tuple[Optional[LockType], Optional[str]]:
         """The catalogue's type of what calling ``ctor`` (as written in ``module``) returns, if it is a
@@ -199,21 +203,13 @@ class LockJudge:
                     lockish: bool) -> Optional[HeldLock]:
         """A module-level lock, or a class attribute reached through its class."""
         sym, rest = self.project.resolve_dotted(module, (use.lock.root.name,) + attr_names)
-        if isinstance(sym, BindingSym) and not rest:
-            binding = self.project.binding(sym)
-            lock_type = self.lock_made_by(sym.module, binding.ctor)[0] if binding.kind == "call" else None
-            if lock_type is not None or lockish:
-                return self.shared(f"{sym.module}.{sym.name}", lock_type)
-            return None
+        found = self.static_binding(sym, rest)
+        if found is not None:
+            where, binding, identity = found
+            lock_type = self.lock_made_by(where, binding.ctor)[0] if binding.kind == "call" else None
+            return self.shared(identity, lock_type) if lock_type is not None or lockish else None
         if isinstance(sym, ClassSym) and len(rest) == 1:
-            found = self.project.class_attr(sym, rest[0])
-            if found is None:
-                return None
-            binding = found[1]
-            lock_type = self.lock_made_by(found[0].module, binding.ctor)[0] if binding.kind == "call" else None
-            if lock_type is not None or lockish:
-                return self.shared(f"{found[0].module}.{found[0].qualname}.{rest[0]}", lock_type)
-            return None
+            return None  # an attribute the class does not bind
         if lockish and sym is not None:
             return self.shared(f"{module}:{use.lock.text()}", None)
         return None
