@@ -12,8 +12,8 @@ import os
 from typing import Optional, Sequence
 
 from .cache import FactsCache, cache_key
-from .jobs import FileJob, analyse
-from .model import ModuleFacts, Span
+from .jobs import FileJob, analyse, failed
+from .model import ModuleFacts
 from .workers import DEFAULT_FILE_TIMEOUT, WorkerPool
 
 __all__ = ["FileJob", "POOL_THRESHOLD", "collect", "default_jobs", "run_jobs"]
@@ -64,16 +64,9 @@ def collect(jobs: Sequence[FileJob], workers: int, cache: Optional[FactsCache],
         results[index] = facts
         if cache is not None and keys[index] and not _transient(facts.error):
             cache.put(keys[index], facts)
-    return [f if f is not None else _lost(jobs[i]) for i, f in enumerate(results)]
+    return [f if f is not None else failed(jobs[i], "analysis produced no result") for i, f in enumerate(results)]
 
 
 def _transient(error: str) -> bool:
     """Errors that say nothing lasting about the file's content: never cached."""
     return error.startswith(("cannot read", "analysis took longer", "the analysis process", "analysis produced"))
-
-
-def _lost(job: FileJob) -> ModuleFacts:
-    facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package)
-    facts.error = "analysis produced no result"
-    facts.error_span = Span(1, 1, 1, 1)
-    return facts

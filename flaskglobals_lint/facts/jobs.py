@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from . import parse
-from .model import ModuleFacts
+from .model import ModuleFacts, Span
 from .syntax import decode, parse_quietly
 
 
@@ -21,6 +21,14 @@ class FileJob:
     data: Optional[bytes] = None
 
 
+def failed(job: FileJob, reason: str) -> ModuleFacts:
+    """The facts of a file whose analysis gave no result, saying why (an FGL900 at line 1)."""
+    facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package)
+    facts.error = reason
+    facts.error_span = Span(1, 1, 1, 1)
+    return facts
+
+
 def analyse(job: FileJob) -> ModuleFacts:
     """Facts for one file, from the bytes the parent read and hashed.  Never raises for bad input.
 
@@ -28,9 +36,7 @@ def analyse(job: FileJob) -> ModuleFacts:
     get the new content's facts under the old content's cache key.
     """
     if job.data is None:
-        facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package)
-        facts.error = "cannot read file: no content was read"
-        return facts
+        return failed(job, "cannot read file: no content was read")
     if job.full:
         return parse.module_facts(job.data, job.display, job.module, job.is_package)
     return syntax_check(job.data, job)

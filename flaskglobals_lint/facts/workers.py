@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
-from .model import ModuleFacts, Span
+from .model import ModuleFacts
+
+from .jobs import failed
 
 if TYPE_CHECKING:
     from .jobs import FileJob
@@ -157,7 +159,7 @@ class WorkerPool:
                         results[index] = worker.connection.recv()
                     except (EOFError, OSError):
                         worker.process.join(5)
-                        results[index] = _failed(jobs[index], _death(worker.process.exitcode))
+                        results[index] = failed(jobs[index], _death(worker.process.exitcode))
                         self._stop(worker)
                         worker = self._start()
                     worker.job = None
@@ -166,13 +168,13 @@ class WorkerPool:
                 for worker in [w for w in self.workers if w.job is not None and now - w.started > self.file_timeout]:
                     index = worker.job
                     assert index is not None
-                    results[index] = _failed(jobs[index], f"analysis took longer than {self.file_timeout:g} s")
+                    results[index] = failed(jobs[index], f"analysis took longer than {self.file_timeout:g} s")
                     self._stop(worker)
                     self._assign(self._start(), jobs, pending)
         finally:
             for worker in list(self.workers):
                 self._stop(worker)
-        return [r if r is not None else _failed(jobs[i], "analysis produced no result") for i, r in enumerate(results)]
+        return [r if r is not None else failed(jobs[i], "analysis produced no result") for i, r in enumerate(results)]
 
     def _assign(self, worker: _Worker, jobs: Sequence[FileJob], pending: deque[int]) -> None:
         if not pending:
@@ -197,10 +199,3 @@ def _death(exitcode: Optional[int]) -> str:
             name = f"signal {-exitcode}"
         return f"the analysis process crashed ({name})"
     return f"the analysis process died (exit code {exitcode})"
-
-
-def _failed(job: FileJob, reason: str) -> ModuleFacts:
-    facts = ModuleFacts(path=job.display, module=job.module, is_package=job.is_package)
-    facts.error = reason
-    facts.error_span = Span(1, 1, 1, 1)
-    return facts
