@@ -28,6 +28,8 @@ from .settings import Settings
 from .state.model import Analysis, Finding
 from .state.resolve import analyse
 
+__all__ = ["CACHE_DIR_VARIABLE", "LintResult", "RunOptions", "lint_facts", "lint_paths", "lint_source"]
+
 
 @dataclass
 class LintResult:
@@ -104,9 +106,6 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
     return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason, sum(full),
                       cache.hits if cache is not None else 0, warnings)
-
-
-__all__ = ["CACHE_DIR_VARIABLE", "LintResult", "RunOptions", "lint_facts", "lint_paths", "lint_source"]
 
 
 def unreadable(source: SourceFile, reason: str) -> ModuleFacts:
