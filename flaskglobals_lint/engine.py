@@ -16,7 +16,7 @@ from .facts import ModuleFacts, module_facts
 from .facts.batch import FileJob, collect, default_jobs
 from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
 from .facts.workers import DEFAULT_FILE_TIMEOUT
-from .discovery.deployment import worker_processes
+from .discovery.deployment import cooperative_workers, worker_processes
 from .discovery.imports import context_files
 from .discovery.prepass import select_for_analysis, stdlib_copies
 from .discovery.sources import SourceFile, discover, read_source
@@ -102,7 +102,8 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     analysed = iter(collect(jobs, options.jobs or default_jobs(), cache, options.file_timeout))
     facts = [next(analysed) if not error else unreadable(s, error) for s, (_, error) in zip(everything, contents)]
     processes, reason = worker_processes(paths, settings)
-    diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything))
+    diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything),
+                             cooperative_workers(paths, settings))
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
     return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason, sum(full),
                       cache.hits if cache is not None else 0, warnings)
@@ -136,7 +137,7 @@ def lint_source(source: str, path: str = "app.py", settings: Settings | None = N
 
 def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
                processes_reason: str = "", reported: set[str] | None = None,
-               outside: frozenset[str] = frozenset()) -> list[Diagnostic]:
+               outside: frozenset[str] = frozenset(), cooperative: str = "") -> list[Diagnostic]:
     """Run the project pass and every enabled rule over per-file facts.
 
     With ``reported``, only findings in those files, or reached from an entry
@@ -146,7 +147,7 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     project = Project(usable, outside, pinned=fm.CONTEXT_LOCALS)
     entries = entry_points(project, settings.entry_point_decorators)
     project.walk(entries.find_entries())
-    analysis = analyse(project, entries, settings, processes, processes_reason)
+    analysis = analyse(project, entries, settings, processes, processes_reason, cooperative)
     by_path = {f.path: f for f in facts}
     out: list[Diagnostic] = []
     seen: set[tuple[str, int, str]] = set()

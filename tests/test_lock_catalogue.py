@@ -198,7 +198,7 @@ def test_a_manager_lock_made_per_request_is_fgl008() -> None:
         @app.post("/")
         def add():
             with manager.Lock():
-                TOTAL["n"] = 1
+                TOTAL["n"] = TOTAL.get("n", 0) + 1
             return "ok"
     ''') == [(10, "FGL008"), (11, "FGL002")]
 

@@ -132,4 +132,4 @@ def view():
     LOG.append(x)
     return "ok"
 '''
-    assert found(source) == [(8, "FGL002"), (8, "FGL004")]
+    assert found(source) == [(8, "FGL002")]

@@ -60,6 +60,10 @@ _LONG_OPTION = re.compile(r"(?<![\w-])--(?:workers|processes)(?:[ \t]*=[ \t]*|[ 
 _SHORT_OPTION = re.compile(r"(?<![\w-])-w[ \t]*(?P<count>\d+)\b")
 _SERVER_COMMAND = re.compile(r"\b(?:gunicorn|hypercorn)\b")
 _WEB_CONCURRENCY = re.compile(r"""WEB_CONCURRENCY["']?(?:[ \t]*[=:][ \t]*|[ \t]+)["']?(?P<count>\d+)""")
+_WORKER_CLASS = re.compile(r"(?<![\w-])(?:--worker-class|-k)(?:[ \t]*=[ \t]*|[ \t]+)(?P<name>[\w.:-]+)")
+_PY_WORKER_CLASS = re.compile(r"""^[ \t]*worker_class[ \t]*=[ \t]*["'](?P<name>[\w.:-]+)""", re.MULTILINE)
+# Worker classes that run requests as greenlets, switching only at I/O.
+COOPERATIVE_WORKERS = ("gevent", "eventlet")
 # Exec-form JSON arrays and YAML lists become plain command lines once these are spaces.
 _COMMAND_PUNCTUATION = str.maketrans({'"': " ", "'": " ", ",": " ", "[": " ", "]": " "})
 
@@ -81,6 +85,28 @@ def detect_worker_processes(files: Sequence[Path], root: Path | None = None) -> 
             if count > 1 and (best is None or count > best[0]):
                 best = (count, f"{where}: {evidence}")
     return best
+
+
+def detect_worker_classes(files: Sequence[Path], root: Path | None = None) -> list[tuple[str, str]]:
+    """The gunicorn worker classes the deployment files configure: (class, where and evidence)."""
+    found: list[tuple[str, str]] = []
+    for path in files:
+        text = read_text(path, DEPLOYMENT_FILE_BYTES)
+        if text is None:
+            continue
+        where = _where(path, root)
+        if path.name.endswith(".py"):
+            found += [(m["name"], f"{where}: {_squeeze(m.group(0))}") for m in _PY_WORKER_CLASS.finditer(text)]
+            continue
+        for line in _logical_lines(text):
+            command = line.translate(_COMMAND_PUNCTUATION)
+            if _SERVER_COMMAND.search(command):
+                found += [(m["name"], f"{where}: {_squeeze(m.group(0))}") for m in _WORKER_CLASS.finditer(command)]
+    return found
+
+
+def is_cooperative(worker_class: str) -> bool:
+    return any(name in worker_class.lower() for name in COOPERATIVE_WORKERS)
 
 
 def _where(path: Path, root: Path | None) -> str:
@@ -170,8 +196,20 @@ def worker_processes(paths: Sequence[str | Path], settings: Settings) -> tuple[i
     """The number of worker processes the app runs under: configured, or found in deployment files."""
     if settings.processes is not None:
         return settings.processes, "processes setting"
+    found = detect_worker_processes(_deployment_files(paths, settings), Path.cwd())
+    return found if found else (1, "")
+
+
+def cooperative_workers(paths: Sequence[str | Path], settings: Settings) -> str:
+    """Where the deployment files run the app on gevent/eventlet workers only, or ''."""
+    classes = detect_worker_classes(_deployment_files(paths, settings), Path.cwd())
+    if classes and all(is_cooperative(name) for name, _ in classes):
+        return classes[0][1]
+    return ""
+
+
+def _deployment_files(paths: Sequence[str | Path], settings: Settings) -> list[Path]:
     files: list[Path] = []
     for folder, subfolders in deployment_folders(paths, settings).items():
         files.extend(find_deployment_files(folder, subfolders=subfolders))
-    found = detect_worker_processes(files, Path.cwd())
-    return found if found else (1, "")
+    return files

@@ -37,7 +37,8 @@ class Binder(Recorder):
             if name in fn.global_names or name in fn.nonlocal_names:
                 op = "+=" if augmented else "="
                 self.record_access("rebind", (name, ()), "=", f"{name} {op} ...", info,
-                                   augmented=augmented, constant_value=constant)
+                                   augmented=augmented, constant_value=constant,
+                                   value_text="" if augmented else self.value_text(value))
                 return
             self.bind_target(target, self.alias_of(value) if not augmented else None, info,
                              augmented=augmented, value=value)
@@ -51,7 +52,8 @@ class Binder(Recorder):
                 fn.facts.self_attrs.setdefault(target.attr.value, ctor)
             op = "+=" if augmented else "="
             self.record_access("attr", ref, target.attr.value, f"{self.short(target)} {op} ...", info,
-                               augmented=augmented, constant_value=constant, place=target)
+                               augmented=augmented, constant_value=constant, place=target,
+                               value_text="" if augmented else self.value_text(value))
         elif isinstance(target, cst.Subscript):
             self.scan(target.value)
             key_node = target.slice[0].slice if len(target.slice) == 1 else None
@@ -62,7 +64,8 @@ class Binder(Recorder):
             op = "+=" if augmented else "="
             self.record_access("item", self.raw_ref(target.value), "[]", f"{self.short(target)} {op} ...",
                                info, augmented=augmented, key=key, constant_value=constant,
-                               computed_value=is_computed(value), place=target)
+                               computed_value=is_computed(value), place=target,
+                               value_text="" if augmented else self.value_text(value))
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, None, info)
 
@@ -92,6 +95,15 @@ class Binder(Recorder):
             self.record_access("rebind", (name, ()), "=", f"{name} = ...", info)
             return
         fn.local_names.add(name)
+        text = self.value_text(value) if value is not None and not augmented else ""
+        if text:
+            fn.deterministic[name] = f"{name} = {text}"
+        elif not augmented or name in fn.deterministic:
+            fn.deterministic.pop(name, None)
+        if value is not None and not augmented and self.is_connection_id(value):
+            fn.connection_ids.add(name)
+        elif not augmented:
+            fn.connection_ids.discard(name)
         if alias is not None and alias[0] != name:
             fn.aliases[name] = alias
             fn.alias_key_taint[name] = self.key_taint(value, None) if value is not None else NO_TAINT

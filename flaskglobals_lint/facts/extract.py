@@ -18,7 +18,7 @@ from ..frameworks import stdlib
 from .binder import Binder
 from .model import Binding, ClassFacts, FunctionFacts, FunctionKind, ModuleFacts
 from .positions import COMPOUND_AST, SMALL_AST, Cursor, PositionMismatch, Positions, body_of
-from .scanner import classify_value, decorators_of, dotted, is_main_guard, targets_of
+from .scanner import classify_value, decorators_of, dotted, is_main_guard, string_value, targets_of
 from .scopes import ClassScope, FunctionScope, Resolver
 
 
@@ -226,9 +226,29 @@ class Walker(Binder):
                             del fn.locks[i]
                             break
                 return
+        self.note_cooperative(value)
         self.scan(value)
 
+    def note_cooperative(self, value: cst.BaseExpression) -> None:
+        """At import time: a monkey-patch or a Socket.IO server on greenlets (``ModuleFacts.cooperative``)."""
+        if self.fn is not None or not isinstance(value, cst.Call) or self.facts.cooperative:
+            return
+        name = dotted(value.func)
+        imp = self.import_of(name[0]) if name else None
+        if imp is None:
+            return
+        qual = ".".join(((f"{imp.module}.{imp.name}" if imp.name else imp.module),) + name[1:])
+        if qual in stdlib.MONKEY_PATCHES:
+            self.facts.cooperative = f"{'.'.join(name)}()"
+        elif qual == "flask_socketio.SocketIO":
+            for arg in value.args:
+                if arg.keyword is not None and arg.keyword.value == "async_mode":
+                    mode = string_value(arg.value)
+                    if mode in stdlib.COOPERATIVE_ASYNC_MODES:
+                        self.facts.cooperative = f"SocketIO(async_mode={mode!r})"
+
     def walk_assign(self, node: cst.Assign) -> None:
+        self.note_cooperative(node.value)
         info = self.scan(node.value)
         for assign_target in node.targets:
             single = isinstance(assign_target.target, (cst.Name, cst.Attribute, cst.Subscript))

@@ -102,7 +102,8 @@ class Access:
     read_modify_write: bool = False
     # Where the stored value comes from: ``request`` or ``param:NAME``.
     taint: frozenset[str] = frozenset()
-    # Where the keys that select the written place come from (``d[user_id] = ...``).
+    # Where the keys that select the written place come from (``d[user_id] = ...``);
+    # ``connection``: the requester's own connection id (``d[request.sid]``).
     key_taint: frozenset[str] = frozenset()
     # Index of the statement that writes (statements are numbered in walk order).
     index: int = 0
@@ -117,6 +118,9 @@ class Access:
     # The value is computed by a call (``render(slug)``), not a literal, a
     # conversion or data taken as is: what memoization stores.
     computed_value: bool = False
+    # The stored value's code when it is the same on every call (literals, module-level
+    # names, calls of functions on them; see ``Recorder.value_text``), else ''.
+    value_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,8 @@ class Call:
     args: tuple[Ref | None, ...] = ()
     arg_taint: tuple[frozenset[str], ...] = ()
     kwargs: tuple[tuple[str, Ref | None, frozenset[str]], ...] = ()
+    # Index of the statement that calls.
+    index: int = 0
     # Qualname of a function defined in this module that the callee names
     # directly (a nested def called by name), resolved by scope.
     local_function: str = ""
@@ -225,6 +231,10 @@ class FunctionFacts:
     tests: tuple[Test, ...] = ()
     # ``await`` expressions: (statement index, line), in walk order.
     awaits: tuple[tuple[int, int], ...] = ()
+    # What the function reads of module, class and instance state, each place once, cut to
+    # its first two steps (``os.environ``, ``settings.MODE``, ``self.jobs``), with the literal
+    # key read (``os.environ.get("TERM")``: ``"TERM"``) or '' for the whole.
+    reads: tuple[tuple[Ref, str], ...] = ()
 
 
 @dataclass
@@ -255,5 +265,8 @@ class ModuleFacts:
     error: str = ""
     error_span: Span | None = None
     lines: int = 0
+    # What, at import time, makes the process run requests as greenlets
+    # (``eventlet.monkey_patch()``, ``SocketIO(app, async_mode="gevent")``), as written; else ''.
+    cooperative: str = ""
     # False when the pre-pass showed the file cannot matter: only checked for syntax.
     analysed: bool = True

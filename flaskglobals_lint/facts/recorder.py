@@ -19,6 +19,21 @@ from .scanner import Reader, Scanner, call_name, dotted, string_list, string_val
 from .scopes import ExprInfo, FunctionScope, RawAccess, RawCall, RawRef, Scope
 
 
+def _expressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """``node`` and every expression in it, outside nested functions (attribute names excluded)."""
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in current.children:
+            if isinstance(current, cst.Attribute) and child is current.attr:
+                continue
+            if isinstance(child, cst.Arg) and child.keyword is not None:
+                stack.append(child.value)
+                continue
+            stack.append(child)
+
+
 class Recorder:
     """The walk's state, and the records it makes; expressions are scanned by ``Scanner``."""
 
@@ -124,6 +139,17 @@ class Recorder:
         if node is not None:
             Scanner(self, info, test).run(node)
             info.taint = self.taint_of(info)
+            fn = self.fn
+            if fn is not None:
+                keyless = list(info.refs)
+                for container, key, step in info.keyed:
+                    for seen in (container, (container[0], container[1] + (step,))):
+                        if seen in keyless:
+                            keyless.remove(seen)
+                    fn.reads.append((container, key))
+                fn.reads.extend((ref, "") for ref in keyless)
+                fn.reads.extend(((name, ()), "") for name in info.names
+                                if name not in fn.local_names and name not in fn.facts.params)
         return info
 
     # ------------------------------------------------------------- recording
@@ -131,7 +157,7 @@ class Recorder:
                       value: Optional[ExprInfo] = None, *, augmented: bool = False,
                       key: Optional[str] = None, constant_value: bool = False,
                       computed_value: bool = False, place: Optional[cst.BaseExpression] = None,
-                      extra_key: Optional[cst.BaseExpression] = None) -> None:
+                      extra_key: Optional[cst.BaseExpression] = None, value_text: str = "") -> None:
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
@@ -140,6 +166,7 @@ class Recorder:
             locks=tuple(fn.locks), index=fn.index, augmented=augmented,
             value=value or ExprInfo(), key=key, constant_value=constant_value,
             computed_value=computed_value, key_taint=self.key_taint(place, extra_key),
+            value_text=value_text,
         ))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
@@ -162,8 +189,58 @@ class Recorder:
         if isinstance(node, cst.Name) and fn is not None and node.value in fn.alias_key_taint:
             out |= fn.alias_key_taint[node.value]
         for key in keys:
-            out |= self.scan_quiet(key).taint
+            out |= {"connection"} if self.is_connection_id(key) else self.scan_quiet(key).taint
         return frozenset(out)
+
+    def value_text(self, node: Optional[cst.BaseExpression]) -> str:
+        """The value's code if it is the same on every call: built from literals, module-level names
+        and their attributes, and calls of functions on such values; else ''.
+
+        Locals count when they were bound to such a value; parameters, request data,
+        constructors (``Game(...)``) and calls such as ``time()`` or ``uuid4()`` never do.
+        """
+        if node is None or isinstance(node, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp,
+                                             cst.SetComp, cst.GeneratorExp)):
+            return ""  # a new object each time: storing it drops what others put in the old one
+        fn = self.fn
+        texts: list[str] = []
+        for sub in _expressions(node):
+            if isinstance(sub, cst.Name):
+                if fn is not None and sub.value in fn.deterministic:
+                    texts.append(fn.deterministic[sub.value])
+                    continue
+                if fn is not None and (sub.value in fn.local_names or sub.value in fn.facts.params
+                                       or sub.value in fn.global_names or sub.value in fn.nonlocal_names
+                                       or sub.value in (fn.self_name, fn.cls_name)):
+                    return ""  # a local, or state this function writes: not the same every time
+                imp = self.import_of(sub.value)
+                if self.is_taint_source((sub.value,)) or (imp is not None and imp.module in ("flask", "quart")
+                                                          and not imp.name):
+                    return ""
+            elif isinstance(sub, cst.Call):
+                name = dotted(sub.func) or ((sub.func.attr.value,) if isinstance(sub.func, cst.Attribute) else ())
+                if not name or name[-1] in stdlib.NONDETERMINISTIC_CALLS or name[-1][:1].isupper():
+                    return ""
+                if not sub.args and len(name) == 1:
+                    return ""  # ``make()``: nothing says it gives the same value twice
+            elif isinstance(sub, (cst.Lambda, cst.Await, cst.Yield, cst.NamedExpr)):
+                return ""
+        code = " ".join(self.code(node).split())
+        return code if not texts else f"{code} where {'; '.join(texts)}"
+
+    def is_connection_id(self, node: cst.BaseExpression) -> bool:
+        """``request.sid``, ``flask.request.sid`` or a local bound to it: the requester's own connection."""
+        fn = self.fn
+        if isinstance(node, cst.Name):
+            return fn is not None and node.value in fn.connection_ids
+        parts = dotted(node)
+        if len(parts) < 2 or (fn is not None and parts[0] in fn.local_names):
+            return False
+        imp = self.import_of(parts[0])
+        if imp is None:
+            return False
+        qual = ".".join(((f"{imp.module}.{imp.name}" if imp.name else imp.module),) + tuple(parts[1:]))
+        return qual in fm.CONNECTION_IDS
 
     def record_call(self, node: cst.Call) -> None:
         fn = self.fn
@@ -182,7 +259,7 @@ class Recorder:
             elif not arg.star:
                 args.append((ref, info))
         span = self.span(self.statement) if self.statement is not None else self.span(node)
-        fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs))
+        fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs, fn.index))
 
     def scan_quiet(self, node: cst.CSTNode) -> ExprInfo:
         """Names and references read, without recording calls or writes again."""

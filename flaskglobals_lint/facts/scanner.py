@@ -255,7 +255,16 @@ class Scanner(Reader):
         super().visit_Subscript(node)
         if self.test:
             self.test_read(node, None)
+        if len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            self.keyed_read(node.value, node.slice[0].slice.value, "[]")
         return True
+
+    def keyed_read(self, container: cst.BaseExpression, key: cst.BaseExpression, step: str) -> None:
+        """``C["k"]``, ``C.get("k")``: a read of one literal key (``ExprInfo.keyed``)."""
+        if isinstance(key, (cst.SimpleString, cst.Integer)):
+            ref = self.walker.raw_ref(container)
+            if ref is not None:
+                self.info.keyed.append((ref, self.walker.code(key), step))
 
     def visit_Comparison(self, node: cst.Comparison) -> None:
         if not self.test:
@@ -302,12 +311,20 @@ class Scanner(Reader):
                     info.refs += sub.refs
                     info.taint |= sub.taint
                 key = walker.code(node.args[0].value) if method == "setdefault" and node.args else None
+                texts = [walker.value_text(v) or (walker.value_text(cst.Tuple([cst.Element(v)])) and walker.code(v))
+                         for v in values]
+                value_text = ", ".join(texts) if values and all(texts) and method in stdlib.IDEMPOTENT_METHODS else ""
+                if method == "update" and any(isinstance(v, (cst.List, cst.Tuple, cst.Set)) for v in values):
+                    value_text = ""  # ``counter.update(["x"])`` counts: only a mapping's update is idempotent
                 walker.record_access("method", receiver, method, f"{walker.short(func)}(...)", info,
                                      key=key, constant_value=bool(values) and all(is_constant(v) for v in values),
                                      place=func.value,
-                                     extra_key=node.args[0].value if method == "setdefault" and node.args else None)
+                                     extra_key=node.args[0].value if method in ("setdefault", "pop") and node.args
+                                     else None, value_text=value_text)
             if self.test and method == "get" and node.args:
                 self.test_read(func.value, walker.code(node.args[0].value))
+            if method == "get" and node.args:
+                self.keyed_read(func.value, node.args[0].value, ".get")
         walker.record_call(node)
         return True
 

@@ -30,6 +30,8 @@ class ExprInfo:
     names: set[str] = field(default_factory=set)
     refs: list[RawRef] = field(default_factory=list)
     awaits: bool = False
+    # Reads of one literal key: (container, key as written, the step read: ``[]`` or ``.get``).
+    keyed: list[tuple[RawRef, str, str]] = field(default_factory=list)
     # Where the value comes from (``request``, ``param:NAME``), at the point read.
     taint: frozenset[str] = NO_TAINT
 
@@ -62,6 +64,7 @@ class RawAccess:
     constant_value: bool = False
     computed_value: bool = False
     key_taint: frozenset[str] = NO_TAINT
+    value_text: str = ""
 
 
 @dataclass
@@ -73,6 +76,7 @@ class RawCall:
     locks: tuple[LockUse, ...]
     args: list[tuple[Optional[RawRef], ExprInfo]]
     kwargs: list[tuple[str, Optional[RawRef], ExprInfo]]
+    index: int = 0
 
 
 @dataclass
@@ -87,6 +91,10 @@ class FunctionScope:
     # alias name -> where the keys that selected it come from
     alias_key_taint: dict[str, frozenset[str]] = field(default_factory=dict)
     tainted: dict[str, frozenset[str]] = field(default_factory=dict)
+    # locals bound to a deterministic value (``venv = os.path.dirname(sys.executable)``), by its text
+    deterministic: dict[str, str] = field(default_factory=dict)
+    # locals bound to the requester's own connection id (``sid = request.sid``)
+    connection_ids: set[str] = field(default_factory=set)
     # local name -> (references it was computed from, statement index)
     derived: dict[str, tuple[list[RawRef], int]] = field(default_factory=dict)
     local_ctors: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -98,6 +106,7 @@ class FunctionScope:
     index: int = 0
     awaits: list[tuple[int, int]] = field(default_factory=list)
     test_reads: list[TestRead] = field(default_factory=list)
+    reads: list[tuple[RawRef, str]] = field(default_factory=list)
     accesses: list[RawAccess] = field(default_factory=list)
     calls: list[RawCall] = field(default_factory=list)
     self_name: str = ""
@@ -233,7 +242,7 @@ class Resolver:
                 locks=held, augmented=raw.augmented,
                 read_modify_write=raw.augmented or self.reads_itself(scope, raw),
                 taint=raw.value.taint, constant_value=raw.constant_value,
-                computed_value=raw.computed_value, key_taint=raw.key_taint,
+                computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
             )
             facts.accesses.append(access)
@@ -243,6 +252,12 @@ class Resolver:
                 Test(ref, t.key, t.index, t.span, locks(t.locks))
                 for t in scope.test_reads if (ref := self.resolve_ref(scope, t.ref)) is not None)
             facts.awaits = tuple(scope.awaits)
+        reads: dict[tuple[Ref, str], None] = {}
+        for raw_read, key in scope.reads:
+            read = self.resolve_ref(scope, (raw_read[0], raw_read[1][:2]))
+            if read is not None and read.root.kind in ("global", "self", "cls"):
+                reads[(read, key)] = None
+        facts.reads = tuple(reads)
         for call in scope.calls:
             local_function = ""
             if not call.callee[1] and call.callee[0] in scope.local_defs:
@@ -268,7 +283,7 @@ class Resolver:
                 arg_taint=arg_taint if any(arg_taint) else (),
                 kwargs=tuple((k, self.resolve_ref(scope, r) if r else None, info.taint)
                              for k, r, info in call.kwargs if r or info.taint),
-                local_function=local_function,
+                local_function=local_function, index=call.index,
             ))
 
     def closure_function(self, scope: FunctionScope, name: str) -> str:

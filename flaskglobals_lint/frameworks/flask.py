@@ -58,6 +58,9 @@ TAINT_SOURCES = frozenset({
     "flask.request", "flask.session", "flask.g", "flask_login.current_user",
     "flask_socketio.request", "quart.request", "quart.session", "quart.g",
 })
+# The requester's own connection id (a Socket.IO session id): a slot keyed by it
+# belongs to one client, and Socket.IO's sticky sessions keep that client on one worker.
+CONNECTION_IDS = frozenset({"flask.request.sid", "flask_socketio.request.sid"})
 # Per-request (or per-app-context) proxies, by their qualified names.
 CONTEXT_LOCALS = TAINT_SOURCES | frozenset({
     "flask.current_app", "flask.request_ctx", "flask.app_ctx", "quart.current_app", "quart.websocket",

@@ -197,3 +197,34 @@ def _stdlib_modules() -> frozenset[str]:
 
 # Top-level names of the standard library.
 STDLIB_MODULES = _stdlib_modules()
+
+
+# Calls whose result differs from call to call although their arguments do not
+# (by the last name called): a value made by them is never the same twice.
+NONDETERMINISTIC_CALLS = frozenset({
+    "time", "time_ns", "monotonic", "perf_counter", "now", "utcnow", "today", "random", "randint",
+    "choice", "choices", "sample", "shuffle", "uniform", "randrange", "getrandbits", "uuid1", "uuid4",
+    "token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits", "gen_salt", "generate_secret",
+    "next", "pop", "popleft", "popitem", "read", "readline", "recv", "get_nowait", "copy", "deepcopy",
+})
+
+# Mutating methods that leave the same state when called twice with the same arguments.
+IDEMPOTENT_METHODS = frozenset({"update", "setdefault", "add", "discard", "remove"})
+
+# Calls that, made at import time, turn threads into greenlets for the whole process.
+MONKEY_PATCHES = frozenset({"eventlet.monkey_patch", "gevent.monkey.patch_all", "gevent.monkey.patch_thread"})
+# ``SocketIO(app, async_mode=...)`` values that serve every request as a greenlet.
+COOPERATIVE_ASYNC_MODES = frozenset({"eventlet", "gevent", "gevent_uwsgi"})
+
+# Calls (by the last name called) that never give another greenlet a turn: builtins,
+# container, string and JSON helpers.  Any other call may do I/O, sleep or wait.
+NON_YIELDING_CALLS = frozenset({
+    "len", "str", "int", "float", "bool", "list", "dict", "set", "frozenset", "tuple", "sorted", "reversed",
+    "min", "max", "sum", "abs", "round", "any", "all", "isinstance", "issubclass", "getattr", "hasattr",
+    "setattr", "range", "enumerate", "zip", "map", "filter", "repr", "format", "id", "hash", "type", "iter",
+    "get", "keys", "values", "items", "append", "extend", "insert", "pop", "popitem", "remove", "discard",
+    "add", "update", "setdefault", "clear", "copy", "index", "count", "strip", "lstrip", "rstrip", "lower",
+    "upper", "title", "split", "rsplit", "join", "startswith", "endswith", "replace", "encode", "decode",
+    "dumps", "loads", "uuid4", "uuid1", "time", "monotonic", "now", "utcnow", "isoformat", "jsonify",
+    "deepcopy", "choice", "randint", "random", "shuffle", "sample", "token_hex", "token_urlsafe",
+})

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import remedy, via, where, workers_note
+from .wording import leak_note, remedy, via, where, workers_note
 
 
 class GlobalRebind(Rule):
@@ -57,6 +57,8 @@ class GlobalRebind(Rule):
     """
 
     code = "FGL001"
+    # One finding per write: the request data it stores is said in this message.
+    supersedes = ("FGL004",)
     name = "global-rebind"
     summary = "A module-level or app-factory variable is rebound in request-time code."
     invalid = (
@@ -122,5 +124,5 @@ if __name__ == "__main__":
             yield write.finding(
                 self.code,
                 f"global {where(write)} rebound at request time ({via(write)}): {hazard}"
-                f"{workers_note(analysis)}; {remedy(write)}",
+                f"{workers_note(analysis, write)}{leak_note(write)}; {remedy(write)}",
             )

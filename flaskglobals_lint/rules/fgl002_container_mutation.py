@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import remedy, via, where, workers_note
+from .wording import leak_note, remedy, via, where, workers_note
 
 
 class SharedContainerMutation(Rule):
@@ -62,6 +62,8 @@ class SharedContainerMutation(Rule):
     """
 
     code = "FGL002"
+    # One finding per write: the request data it stores is said in this message.
+    supersedes = ("FGL004",)
     name = "shared-container-mutation"
     summary = "A container shared by all requests is changed without a lock."
     invalid = (
@@ -135,9 +137,9 @@ def run(name, s):
             else:
                 hazard = ("concurrent requests lose updates" if write.access.read_modify_write
                           else "concurrent requests change it at the same time")
-                note = workers_note(analysis)
+                note = workers_note(analysis, write)
             yield write.finding(
                 self.code,
-                f"shared {where(write)} changed at request time ({via(write)}): {hazard}{note}; "
-                f"{remedy(write)}",
+                f"shared {where(write)} changed at request time ({via(write)}): {hazard}{note}"
+                f"{leak_note(write)}; {remedy(write)}",
             )

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import remedy, via, where, workers_note
+from .wording import leak_note, remedy, via, where, workers_note
 
 
 class SharedObjectMutation(Rule):
@@ -61,6 +61,8 @@ class SharedObjectMutation(Rule):
     """
 
     code = "FGL003"
+    # One finding per write: the request data it stores is said in this message.
+    supersedes = ("FGL004",)
     name = "shared-object-mutation"
     summary = "The state of an object shared by all requests is changed without a lock."
     invalid = (
@@ -107,5 +109,6 @@ def basket(item):
             yield write.finding(
                 self.code,
                 f"shared object {where(write)} changed at request time ({via(write)}): {hazard}"
-                f"{workers_note(analysis) if write.operation != 'client' else ''}; {remedy(write)}",
+                f"{workers_note(analysis, write) if write.operation != 'client' else ''}{leak_note(write)}; "
+                f"{remedy(write)}",
             )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..state.model import Analysis, Finding
-from .base import Rule
+from .base import Example, Rule
 from .wording import via, where
 
 
@@ -55,8 +55,10 @@ class RequestDataLeak(Rule):
     code = "FGL004"
     name = "request-data-in-shared-state"
     summary = "Data from the request is stored in state shared by all requests."
+    # Where FGL001/002/003/006 report the same write, their finding says it stores request
+    # data and replaces this one; selected alone, this rule reports every such write.
     invalid = (
-        '''
+        Example('''
 from flask import Flask, request
 app = Flask(__name__)
 last_user = None
@@ -64,8 +66,8 @@ last_user = None
 @app.before_request
 def remember():
     global last_user
-    last_user = request.headers.get("X-User")  # expect: FGL004 FGL001
-''',
+    last_user = request.headers.get("X-User")  # expect: FGL004
+''', settings={"select": ("FGL004",)}),
     )
     valid = (
         '''
@@ -79,7 +81,7 @@ def remember():
     )
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
-        for write in analysis.racy(("rebind", "container", "object", "view")):
+        for write in analysis.racy(("rebind", "container", "object", "view"), interleaving=False):
             a = write.access
             if not write.tainted or a.augmented or a.read_modify_write:
                 continue

@@ -91,7 +91,7 @@ def book(seat, user):
             outside = properties.check_outside_lock(fn, a)
             if outside is None or properties.rechecked_under_lock(fn, a):
                 continue
-            if analysis.benign(write) or write.operation == "config":
+            if analysis.benign(write) or write.operation == "config" or not analysis.interleaves(write):
                 continue
             yield write.finding(
                 self.code,

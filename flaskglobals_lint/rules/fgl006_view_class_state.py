@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import remedy, via, where, workers_note
+from .wording import leak_note, remedy, via, where, workers_note
 
 
 class ViewClassState(Rule):
@@ -46,6 +46,8 @@ class ViewClassState(Rule):
     """
 
     code = "FGL006"
+    # One finding per write: the request data it stores is said in this message.
+    supersedes = ("FGL004",)
     name = "view-class-shared-state"
     summary = "A class-based view changes state shared by every request it serves."
     invalid = (
@@ -56,9 +58,10 @@ app = Flask(__name__)
 
 class Counter(MethodView):
     init_every_request = False
+    hits = 0
 
     def get(self):
-        self.last = 1  # expect: FGL006
+        self.hits += 1  # expect: FGL006
         return "ok"
 
 app.add_url_rule("/c", view_func=Counter.as_view("c"))
@@ -86,5 +89,5 @@ app.add_url_rule("/c", view_func=Counter.as_view("c"))
             yield write.finding(
                 self.code,
                 f"view state {where(write)} is shared by all requests and changed at request time "
-                f"({via(write)}): {hazard}{workers_note(analysis)}; {remedy(write)}",
+                f"({via(write)}): {hazard}{workers_note(analysis, write)}{leak_note(write)}; {remedy(write)}",
             )

@@ -71,7 +71,7 @@ def create_app():
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         for write in analysis.writes:
-            if write.operation != "config":
+            if write.operation != "config" or analysis.benign(write):
                 continue
             yield write.finding(
                 self.code,

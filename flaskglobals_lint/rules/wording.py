@@ -19,11 +19,18 @@ def via(write: Write) -> str:
     return write.chain_text
 
 
-def workers_note(analysis: Analysis) -> str:
+def workers_note(analysis: Analysis, write: Write | None = None) -> str:
+    """What worker processes, and cooperative workers, make of the write."""
+    switch = ""
+    if write is not None and analysis.cooperative:
+        call = analysis.switch_point(write)
+        if call is not None:
+            switch = (f"; on cooperative workers ({analysis.cooperative}) another request runs while "
+                      f"{call.callee.text()}() at line {call.span.line} waits, between the read and the write")
     if analysis.processes > 1:
         reason = f" ({analysis.processes_reason})" if analysis.processes_reason else ""
-        return f"; this app runs {analysis.processes} worker processes{reason}, {WORKERS}"
-    return "; worker processes each keep their own copy"
+        return f"{switch}; this app runs {analysis.processes} worker processes{reason}, {WORKERS}"
+    return f"{switch}; worker processes each keep their own copy"
 
 
 def remedy(write: Write) -> str:
@@ -45,3 +52,11 @@ def remedy(write: Write) -> str:
                 "or keep it in Redis or a database if workers must share it")
     return ("guard every access with one module-level threading.Lock, or keep it in "
             "Redis, a database or a multiprocessing.Manager if workers must share it")
+
+
+def leak_note(write: Write) -> str:
+    """The FGL004 aspect of a write another rule reports (that rule supersedes FGL004 there)."""
+    a = write.access
+    if write.tainted and not write.keyed_by_request and not a.augmented and not a.read_modify_write:
+        return "; it also stores request data, so other users' requests can read it"
+    return ""

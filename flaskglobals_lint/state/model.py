@@ -5,13 +5,15 @@ and how they word it.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal, Optional
 
-from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span
+from ..facts.model import Access, Call, FunctionFacts, LockUse, ModuleFacts, Span
 from ..frameworks.stdlib import LockScope, LockType
 from ..program.callgraph import Project, Reach
+from ..program.symbols import FunctionKey
 from . import properties
 
 # What a binding makes, as the state model tells it: the kinds of state and of what is not state
@@ -135,6 +137,11 @@ class Analysis:
     processes: int = 1
     processes_reason: str = ""
     strict: bool = False
+    # Why requests run as greenlets of cooperative workers (gevent/eventlet), or ''.
+    cooperative: str = ""
+    # State key -> request-time functions that read the state (for states written with
+    # same-every-time values only; see ``StateModel.readers``).
+    readers: dict[tuple[str, str], set[FunctionKey]] = field(default_factory=dict)
 
     # -------------------------------------------------------- state groups
     def by_state(self) -> dict[str, list[Write]]:
@@ -144,24 +151,53 @@ class Analysis:
         return groups
 
     def benign(self, write: Write) -> bool:
-        """Idempotent memoization or lazy initialisation (reported only in strict mode)."""
+        """Idempotent memoization, lazy initialisation, or a write every request makes with the same
+        value (reported only in strict mode)."""
         if self.strict:
             return False
-        return write.state.key in self._benign_states
+        return write.state.key in self._benign_states or id(write) in self._idempotent
+
+    def switch_point(self, write: Write) -> Optional[Call]:
+        """Under cooperative workers: the call between the read and the write where another request
+        can run (None: the decision and the write cannot be interleaved)."""
+        return properties.yield_point(write.function, write.access)
+
+    def interleaves(self, write: Write) -> bool:
+        """Whether another request can run between what the write read and the write.  Always, under
+        threads; under cooperative workers only across a yield point."""
+        return not self.cooperative or self.switch_point(write) is not None
 
     def finish(self) -> None:
         """Decide, per state, what is benign and which unlocked writes FGL009 owns."""
         self._benign_states: set[str] = set()
+        self._idempotent: set[int] = set()
         for key, writes in self.by_state().items():
             if all(_memo_write(w) for w in writes) or all(_lazy_write(w) for w in writes):
                 self._benign_states.add(key)
+            slots: dict[tuple[object, ...], list[Write]] = defaultdict(list)
+            for w in writes:
+                slots[_slot(w)].append(w)
+            writers = {w.reach.key for w in writes}
+            for same in slots.values():
+                slot_key = same[0].access.key if same[0].access.kind == "item" else None
+                # An item is read by its key: a copy of the whole (``dict(os.environ)``) forwards it,
+                # it does not act on it.
+                readers = set(self.readers.get((key, ""), set())) if not slot_key else set()
+                for (state, read_key), functions in self.readers.items():
+                    if state == key and slot_key and read_key and _key_text(read_key) == _key_text(slot_key):
+                        readers |= functions
+                if (all(_same_value_write(w) for w in same) and len({w.access.value_text for w in same}) == 1
+                        and (not readers - writers or all(properties.lazy_guarded(w.function, w.access)
+                                                          for w in same))):
+                    self._idempotent.update(id(w) for w in same)
         # id(unlocked write) -> a locked write of the same state
         self._inconsistent_writes: dict[int, Write] = {}
         for key, writes in self.by_state().items():
             if key in self._benign_states and not self.strict:
                 continue
             locked = [w for w in writes if w.protected and w.operation != "config"]
-            unlocked = [w for w in writes if not w.protected and w.operation not in ("config", "proxy")]
+            unlocked = [w for w in writes if not w.protected and w.operation not in ("config", "proxy")
+                        and self.interleaves(w) and not self.benign(w)]
             if locked and unlocked:
                 for w in unlocked:
                     self._inconsistent_writes[id(w)] = locked[0]
@@ -181,17 +217,19 @@ class Analysis:
     def inconsistent_with(self, write: Write) -> Optional[Write]:
         return self._inconsistent_writes.get(id(write))
 
-    def racy(self, operations: Iterable[Operation]) -> Iterator[Write]:
+    def racy(self, operations: Iterable[Operation], *, interleaving: bool = True) -> Iterator[Write]:
         """Unprotected writes of these operations that FGL001/2/3/4/6 report.
 
         Benign writes (memoization, lazy initialisation) are left out unless
         strict.  Where FGL009 also reports a write (the same state is locked
         elsewhere), its finding supersedes these, but only when FGL009 is
-        selected: precedence is applied after selection.
+        selected: precedence is applied after selection.  ``interleaving``: leave out what
+        cooperative workers cannot interleave (a rule about data shared between users does not).
         """
         wanted = set(operations)
         for write in self.writes:
-            if write.operation in wanted and not write.protected and not self.benign(write):
+            if write.operation in wanted and not write.protected and not self.benign(write) \
+                    and (not interleaving or self.interleaves(write)):
                 yield write
 
 
@@ -200,6 +238,32 @@ def short_lock_name(identity: str) -> str:
     if ":" in identity:
         return identity.rsplit(":", 1)[-1]
     return identity.rsplit(".", 1)[-1]
+
+
+def _slot(write: Write) -> tuple[object, ...]:
+    """The place a write changes, as far as the code tells: the state, the path below it, the key."""
+    a = write.access
+    return (write.state.key, a.target.path, a.key, a.kind == "del")
+
+
+def _same_value_write(write: Write) -> bool:
+    """A store of a value that is the same on every call (``os.environ["TERM"] = "xterm"``) in a place
+    the code names exactly (not an element a loop or a request picked)."""
+    a = write.access
+    fixed = "[]" not in a.target.path and (a.kind != "item" or _literal_key(a.key))
+    reads_itself = (any(properties.related(ref, a.target) for _, refs in a.derived_from for ref in refs)
+                    or re.search(rf"\b{re.escape(a.target.root.name)}\b", a.value_text) is not None)
+    return (bool(a.value_text) and fixed and not a.read_modify_write and not a.augmented and not write.tainted
+            and not reads_itself)
+
+
+def _key_text(key: str) -> str:
+    """``'TERM'`` and ``"TERM"`` are the same key."""
+    return key[1:-1] if len(key) >= 2 and key[0] in "'\"" and key[-1] == key[0] else key
+
+
+def _literal_key(key: Optional[str]) -> bool:
+    return key is not None and (key[:1] in ("'", '"') or key.isdigit())
 
 
 def _memo_write(write: Write) -> bool:

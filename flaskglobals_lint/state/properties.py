@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ..facts.model import Access, FunctionFacts, Ref, Span, Test
+from ..facts.model import Access, Call, FunctionFacts, Ref, Span, Test
+from ..frameworks import stdlib
 
 
 def related(a: Ref, b: Ref) -> bool:
@@ -69,3 +70,38 @@ def stale_after_await(fn: FunctionFacts, access: Access) -> int:
                 stale = line
                 break
     return stale
+
+
+def read_at(fn: FunctionFacts, access: Access) -> Optional[int]:
+    """Statement index where the write's decision reads the state: its first earlier test, or the
+    write itself for a read-modify-write; None for a blind write."""
+    tests = earlier_tests(fn, access)
+    if tests:
+        return min(t.index for t in tests)
+    if access.read_modify_write or any(related(ref, access.target) for _, refs in access.derived_from
+                                       for ref in refs):
+        return min([access.index] + [at for at, refs in access.derived_from
+                                      if any(related(ref, access.target) for ref in refs)])
+    return None
+
+
+def yield_point(fn: FunctionFacts, access: Access) -> Optional[Call]:
+    """A call between the read of the written state and the write that may let another greenlet run
+    (I/O, a sleep, an emit, a project function): where a cooperative worker can switch requests."""
+    start = read_at(fn, access)
+    if start is None:
+        return None
+    for call in fn.calls:
+        if start <= call.index <= access.index and call.callee.path[-1:] != (".acquire",):
+            name = (call.callee.path[-1][1:] if call.callee.path and call.callee.path[-1].startswith(".")
+                    else call.callee.root.name)
+            if name not in stdlib.NON_YIELDING_CALLS:
+                return call
+    return None
+
+
+def lazy_guarded(fn: FunctionFacts, access: Access) -> bool:
+    """The write is made only after this function tested the same place (``if not os.environ.get(K):
+    os.environ[K] = ...``, ``if x is None: x = ...``)."""
+    return any(t.ref == access.target and (access.kind != "item" or t.key in (None, access.key))
+               for t in earlier_tests(fn, access))

@@ -116,9 +116,38 @@ class StateModel:
                     continue
                 seen.add(ident)
                 analysis.writes.append(write)
+        analysis.readers = self.readers(analysis)
+
+    def readers(self, analysis: Analysis) -> dict[tuple[str, str], set[FunctionKey]]:
+        """For each state a write stores a same-every-time value in, and each literal key read of it
+        ('' for the whole): the request-time functions that read it.  Such a write matters only
+        where another request reads what it stored."""
+        wanted = {w.state.key: w.state.name.rsplit(".", 1)[-1] for w in analysis.writes if w.access.value_text}
+        if not wanted:
+            return {}
+        names = set(wanted.values())
+        out: dict[tuple[str, str], set[FunctionKey]] = {}
+        for (key, _), reach in self.project.reached.items():
+            fn = self.project.modules[key.module].functions.get(key.qualname)
+            if fn is None:
+                continue
+            for ref, read_key in fn.reads:
+                if ref.root.name not in names and not any(step[1:] in names for step in ref.path):
+                    continue
+                for kind in (("attr", "item") if ref.path else ("rebind",)):
+                    probe = Access(kind, ref, "", fn.span, "")  # type: ignore[arg-type]
+                    resolved = self.resolve(key.module, fn, probe, reach)
+                    if resolved is not None and resolved[0].key in wanted:
+                        out.setdefault((resolved[0].key, read_key), set()).add(key)
+                        break
+        return out
 
     def classify(self, module_key: str, module: ModuleFacts, fn: FunctionFacts, access: Access,
                  reach: Reach) -> Optional[Write]:
+        if "connection" in access.key_taint:
+            # The requester's own slot (``d[request.sid]``, an object taken from it): no other
+            # client writes it, and sticky sessions keep the client on one worker.
+            return None
         resolved = self.resolve(module_key, fn, access, reach)
         if resolved is None:
             return None
@@ -347,10 +376,16 @@ class StateModel:
 
 
 def analyse(project: Project, entries: FrameworkAdapter, settings: object, processes: int = 1,
-            processes_reason: str = "") -> Analysis:
-    """The state model of a walked project (``project.walk`` has run)."""
+            processes_reason: str = "", cooperative: str = "") -> Analysis:
+    """The state model of a walked project (``project.walk`` has run).
+
+    ``cooperative``: why requests run as greenlets (a deployment file's worker class); a
+    module that monkey-patches at import time says so too.
+    """
+    if not cooperative:
+        cooperative = next((f"{m.path}: {m.cooperative}" for m in project.modules.values() if m.cooperative), "")
     analysis = Analysis(project, processes=processes, processes_reason=processes_reason,
-                        strict=bool(getattr(settings, "strict", False)))
+                        strict=bool(getattr(settings, "strict", False)), cooperative=cooperative)
     StateModel(project, entries, settings).analyse(analysis)
     analysis.finish()
     return analysis
