@@ -252,7 +252,7 @@ def _same_value_write(write: Write) -> bool:
     a = write.access
     fixed = "[]" not in a.target.path and (a.kind != "item" or _literal_key(a.key))
     reads_itself = (any(properties.related(ref, a.target) for _, refs in a.derived_from for ref in refs)
-                    or re.search(rf"\b{re.escape(a.target.root.name)}\b", a.value_text) is not None)
+                    or re.search(rf"\b{re.escape(a.target.text())}\b", a.value_text) is not None)
     return (bool(a.value_text) and fixed and not a.read_modify_write and not a.augmented and not write.tainted
             and not reads_itself)
 
@@ -268,7 +268,10 @@ def _literal_key(key: Optional[str]) -> bool:
 
 def _memo_write(write: Write) -> bool:
     a = write.access
-    return properties.memoizing(write.function, a) and a.computed_value and not a.read_modify_write
+    # Computed from the key (``render(slug)``) or the same every time: racing requests store
+    # equivalent values.  A fresh container (``= []``) is not: what others add to it is lost.
+    return properties.memoizing(write.function, a) and (a.computed_value or bool(a.value_text)) \
+        and not a.read_modify_write
 
 
 def _lazy_write(write: Write) -> bool:

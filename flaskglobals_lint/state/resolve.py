@@ -155,8 +155,11 @@ class StateModel:
         if operation == "proxy" and not (access.read_modify_write
                                        or properties.check_outside_lock(fn, access) is not None):
             return None
-        if operation == "config" and access.detail == "setdefault" and access.constant_value:
-            return None  # ``config.setdefault("X", 5)``: idempotent
+        if access.kind == "method" and access.detail == "setdefault" and not reach.is_tainted(access.taint) \
+                and access.value_text:
+            # ``config.setdefault("X", {})``: an atomic get-or-create of a value that is the same every
+            # time (not ``time.time()``, which each worker would stamp differently).
+            return None
         locks = set(reach.held or ())
         fresh = False
         for use in access.locks:
