@@ -32,6 +32,8 @@ class AppResult:
     unjudged: list[tuple[str, int, str]] = field(default_factory=list)
     vanished: list[tuple[str, int, str, str]] = field(default_factory=list)
     false_families: Counter[str] = field(default_factory=Counter)
+    # Findings judged false or debatable that the tool still reports: (path, line, code, family).
+    remaining: list[tuple[str, int, str, str]] = field(default_factory=list)
     skipped: str = ""
 
     @property
@@ -85,6 +87,7 @@ def measure(name: str, app: dict[str, object], apps_dir: Path, data: Path) -> Ap
         result.counts[verdict] += 1
         if verdict != "real":
             result.false_families[str(entry.get("family", "?"))] += 1
+            result.remaining.append((*finding, str(entry.get("family", "?"))))
     present = set(found)
     result.vanished = [(*key, str(entry["verdict"])) for key, entry in judgments.items() if key not in present]
     return result
@@ -99,6 +102,7 @@ def main() -> int:
     parser.add_argument("--apps", type=Path, required=True, help="folder of clones named <owner>+<name>")
     parser.add_argument("--data", type=Path, default=HERE, help="where apps/ and judgments/ are (default: here)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--list", action="store_true", help="also list every remaining false alarm")
     args = parser.parse_args()
     results = []
     for path in sorted((args.data / "apps").glob("*.json")):
@@ -124,6 +128,12 @@ def main() -> int:
     for r in results:
         for path, line, code in r.unjudged:
             print(f"to judge: {r.name} {path}:{line} {code}")
+        for path, line, code, verdict in r.vanished:
+            if verdict == "real":
+                print(f"lost real finding: {r.name} {path}:{line} {code}")
+        if args.list:
+            for path, line, code, family in r.remaining:
+                print(f"not real: {r.name} {path}:{line} {code} ({family})")
     return 0
 
 

@@ -37,7 +37,7 @@ class Binder(Recorder):
             if name in fn.global_names or name in fn.nonlocal_names:
                 op = "+=" if augmented else "="
                 self.record_access("rebind", (name, ()), "=", f"{name} {op} ...", info,
-                                   augmented=augmented, constant_value=constant,
+                                   augmented=augmented, constant_value=constant, computed_value=is_computed(value),
                                    value_text="" if augmented else self.value_text(value))
                 return
             self.bind_target(target, self.alias_of(value) if not augmented else None, info,
@@ -53,6 +53,7 @@ class Binder(Recorder):
             op = "+=" if augmented else "="
             self.record_access("attr", ref, target.attr.value, f"{self.short(target)} {op} ...", info,
                                augmented=augmented, constant_value=constant, place=target,
+                               computed_value=is_computed(value),
                                value_text="" if augmented else self.value_text(value))
         elif isinstance(target, cst.Subscript):
             self.scan(target.value)
@@ -65,9 +66,19 @@ class Binder(Recorder):
             self.record_access("item", self.raw_ref(target.value), "[]", f"{self.short(target)} {op} ...",
                                info, augmented=augmented, key=key, constant_value=constant,
                                computed_value=is_computed(value), place=target,
-                               value_text="" if augmented else self.value_text(value))
+                               value_text="" if augmented else self.value_text(value),
+                               fresh_container=value is not None and classify_value(value)[0] == "container")
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, None, info)
+
+    def element_key(self, value: Optional[cst.BaseExpression]) -> str:
+        """``C[k]`` / ``C.get(k)`` -> the code of ``k``; else ''."""
+        if isinstance(value, cst.Subscript) and len(value.slice) == 1 and isinstance(value.slice[0].slice, cst.Index):
+            return self.code(value.slice[0].slice.value)
+        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get" \
+                and value.args:
+            return self.code(value.args[0].value)
+        return ""
 
     def alias_of(self, value: Optional[cst.BaseExpression]) -> Optional[RawRef]:
         if isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)):
@@ -107,9 +118,15 @@ class Binder(Recorder):
         if alias is not None and alias[0] != name:
             fn.aliases[name] = alias
             fn.alias_key_taint[name] = self.key_taint(value, None) if value is not None else NO_TAINT
+            key = self.element_key(value)
+            if key:
+                fn.alias_keys[name] = key
+            else:
+                fn.alias_keys.pop(name, None)
         elif not augmented:
             fn.aliases.pop(name, None)
             fn.alias_key_taint.pop(name, None)
+            fn.alias_keys.pop(name, None)
         if info is None and not augmented:
             # ``with open(p) as x``, ``except E as x``: a new value that says nothing of the old one.
             fn.tainted.pop(name, None)

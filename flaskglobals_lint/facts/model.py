@@ -16,6 +16,10 @@ AccessKind = Literal["rebind", "attr", "item", "del", "method"]
 BindingKind = Literal["container", "scalar", "call", "function", "class", "other"]
 FunctionKind = Literal["function", "method", "classmethod", "staticmethod"]
 
+# ``Access.value_text`` of ``time.time()``, ``datetime.now()``: the current time.
+TIMESTAMP = "<the current time>"
+
+
 @dataclass(frozen=True)
 class Span:
     line: int
@@ -121,6 +125,8 @@ class Access:
     # The stored value's code when it is the same on every call (literals, module-level
     # names, calls of functions on them; see ``Recorder.value_text``), else ''.
     value_text: str = ""
+    # The value is a new mutable container (``[]``, ``{}``, a comprehension).
+    fresh_container: bool = False
 
 
 @dataclass(frozen=True)

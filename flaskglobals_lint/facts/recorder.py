@@ -13,7 +13,7 @@ import libcst as cst
 
 from ..frameworks import flask as fm
 from ..frameworks import stdlib
-from .model import AccessKind, Import, LockUse, ModuleFacts, Ref, Registration, Root, Span
+from .model import TIMESTAMP, AccessKind, Import, LockUse, ModuleFacts, Ref, Registration, Root, Span
 from .positions import Positions
 from .scanner import Reader, Scanner, call_name, dotted, string_list, string_value
 from .scopes import ExprInfo, FunctionScope, RawAccess, RawCall, RawRef, Scope
@@ -157,7 +157,8 @@ class Recorder:
                       value: Optional[ExprInfo] = None, *, augmented: bool = False,
                       key: Optional[str] = None, constant_value: bool = False,
                       computed_value: bool = False, place: Optional[cst.BaseExpression] = None,
-                      extra_key: Optional[cst.BaseExpression] = None, value_text: str = "") -> None:
+                      extra_key: Optional[cst.BaseExpression] = None, value_text: str = "",
+                      fresh_container: bool = False) -> None:
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
@@ -166,7 +167,7 @@ class Recorder:
             locks=tuple(fn.locks), index=fn.index, augmented=augmented,
             value=value or ExprInfo(), key=key, constant_value=constant_value,
             computed_value=computed_value, key_taint=self.key_taint(place, extra_key),
-            value_text=value_text,
+            value_text=value_text, fresh_container=fresh_container,
         ))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
@@ -202,6 +203,11 @@ class Recorder:
         if node is None or isinstance(node, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp,
                                              cst.SetComp, cst.GeneratorExp)):
             return ""  # a new object each time: storing it drops what others put in the old one
+        if isinstance(node, cst.Call):
+            name = dotted(node.func)
+            if name and name[-1] in stdlib.TIMESTAMP_CALLS and len(name) > 1 \
+                    and all(not self.scan_quiet(a.value).taint for a in node.args):
+                return TIMESTAMP  # every writer stores "now": the last one wins, nothing is lost
         fn = self.fn
         texts: list[str] = []
         for sub in _expressions(node):

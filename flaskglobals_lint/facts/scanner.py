@@ -123,12 +123,17 @@ def decorators_of(node: Union[cst.FunctionDef, cst.ClassDef]) -> tuple[Decorator
 _NOT_COMPUTING = frozenset({
     "str", "int", "float", "bool", "bytes", "dict", "list", "set", "tuple", "frozenset",
     "defaultdict", "OrderedDict", "Counter", "deque", "get", "copy", "strip", "lower", "upper",
+    # conversions and accessors that hand the data on as it came (request data stays request data)
+    "get_json", "getlist", "to_dict", "get_data", "json", "loads", "decode", "encode", "format", "join",
+    "split", "rsplit", "replace", "lstrip", "rstrip", "title", "escape", "secure_filename", "deepcopy",
 })
 
 
 def is_computed(value: Optional[cst.BaseExpression]) -> bool:
     if isinstance(value, cst.Await):
         value = value.expression
+    if isinstance(value, cst.Tuple):
+        return any(is_computed(el.value) for el in value.elements)  # ``(now, render(k))``: a snapshot
     if not isinstance(value, cst.Call):
         return False
     name = dotted(value.func)
@@ -282,6 +287,9 @@ class Scanner(Reader):
         ref = self.walker.raw_ref(node)
         if ref is None:
             return
+        if key is None and isinstance(node, cst.Name) and node.value in fn.alias_keys and ref[1][-1:] == ("[]",):
+            # ``hit = C.get(k)`` then ``if hit``: a test of C at key k
+            ref, key = (ref[0], ref[1][:-1]), fn.alias_keys[node.value]
         fn.test_reads.append(TestRead(ref, key, tuple(fn.locks), fn.index, self.walker.span(node)))
 
     def visit_Await(self, node: cst.Await) -> None:
@@ -317,6 +325,7 @@ class Scanner(Reader):
                 if method == "update" and any(isinstance(v, (cst.List, cst.Tuple, cst.Set)) for v in values):
                     value_text = ""  # ``counter.update(["x"])`` counts: only a mapping's update is idempotent
                 walker.record_access("method", receiver, method, f"{walker.short(func)}(...)", info,
+                                     computed_value=bool(values) and all(is_computed(v) for v in values),
                                      key=key, constant_value=bool(values) and all(is_constant(v) for v in values),
                                      place=func.value,
                                      extra_key=node.args[0].value if method in ("setdefault", "pop") and node.args

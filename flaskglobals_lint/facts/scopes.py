@@ -65,6 +65,7 @@ class RawAccess:
     computed_value: bool = False
     key_taint: frozenset[str] = NO_TAINT
     value_text: str = ""
+    fresh_container: bool = False
 
 
 @dataclass
@@ -90,6 +91,8 @@ class FunctionScope:
     aliases: dict[str, RawRef] = field(default_factory=dict)
     # alias name -> where the keys that selected it come from
     alias_key_taint: dict[str, frozenset[str]] = field(default_factory=dict)
+    # alias name -> the key it was taken by (``hit = CACHE.get(k)``: ``k``)
+    alias_keys: dict[str, str] = field(default_factory=dict)
     tainted: dict[str, frozenset[str]] = field(default_factory=dict)
     # locals bound to a deterministic value (``venv = os.path.dirname(sys.executable)``), by its text
     deterministic: dict[str, str] = field(default_factory=dict)
@@ -243,6 +246,7 @@ class Resolver:
                 read_modify_write=raw.augmented or self.reads_itself(scope, raw),
                 taint=raw.value.taint, constant_value=raw.constant_value,
                 computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
+                fresh_container=raw.fresh_container,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
             )
             facts.accesses.append(access)

@@ -228,3 +228,7 @@ NON_YIELDING_CALLS = frozenset({
     "dumps", "loads", "uuid4", "uuid1", "time", "monotonic", "now", "utcnow", "isoformat", "jsonify",
     "deepcopy", "choice", "randint", "random", "shuffle", "sample", "token_hex", "token_urlsafe",
 })
+
+# Calls (by the last name, on a module or class: ``time.time()``) that give the current time.
+TIMESTAMP_CALLS = frozenset({"time", "time_ns", "monotonic", "monotonic_ns", "perf_counter", "now", "utcnow",
+                             "today"})

@@ -179,7 +179,7 @@ class Analysis:
                 slots[_slot(w)].append(w)
             writers = {w.reach.key for w in writes}
             for same in slots.values():
-                slot_key = same[0].access.key if same[0].access.kind == "item" else None
+                slot_key = same[0].access.key
                 # An item is read by its key: a copy of the whole (``dict(os.environ)``) forwards it,
                 # it does not act on it.
                 readers = set(self.readers.get((key, ""), set())) if not slot_key else set()
@@ -250,7 +250,8 @@ def _same_value_write(write: Write) -> bool:
     """A store of a value that is the same on every call (``os.environ["TERM"] = "xterm"``) in a place
     the code names exactly (not an element a loop or a request picked)."""
     a = write.access
-    fixed = "[]" not in a.target.path and (a.kind != "item" or _literal_key(a.key))
+    fixed = "[]" not in a.target.path and (_literal_key(a.key) if a.kind == "item"
+                                           else a.key is None or _literal_key(a.key))
     reads_itself = (any(properties.related(ref, a.target) for _, refs in a.derived_from for ref in refs)
                     or re.search(rf"\b{re.escape(a.target.text())}\b", a.value_text) is not None)
     return (bool(a.value_text) and fixed and not a.read_modify_write and not a.augmented and not write.tainted
@@ -268,10 +269,11 @@ def _literal_key(key: Optional[str]) -> bool:
 
 def _memo_write(write: Write) -> bool:
     a = write.access
-    # Computed from the key (``render(slug)``) or the same every time: racing requests store
-    # equivalent values.  A fresh container (``= []``) is not: what others add to it is lost.
-    return properties.memoizing(write.function, a) and (a.computed_value or bool(a.value_text)) \
-        and not a.read_modify_write
+    # Computed from the key (``render(slug)``, ``(now, fetch(k))``) or the same every time: racing
+    # requests store equivalent values.  A fresh container (``= []``) is not (what others add to it
+    # is lost), nor a value made earlier (``key = make_secret()``: each worker would keep its own).
+    return properties.memoizing(write.function, a) and not a.read_modify_write and (
+        a.computed_value or bool(a.value_text))
 
 
 def _lazy_write(write: Write) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from ..facts.model import Access, Binding, FunctionFacts, ModuleFacts, Ref
+from ..facts.model import TIMESTAMP, Access, Binding, FunctionFacts, ModuleFacts, Ref
 from ..frameworks import stdlib
 from ..frameworks import flask as fm
 from ..frameworks.adapter import FrameworkAdapter
@@ -156,7 +156,7 @@ class StateModel:
                                        or properties.check_outside_lock(fn, access) is not None):
             return None
         if access.kind == "method" and access.detail == "setdefault" and not reach.is_tainted(access.taint) \
-                and access.value_text:
+                and access.value_text and access.value_text != TIMESTAMP:
             # ``config.setdefault("X", {})``: an atomic get-or-create of a value that is the same every
             # time (not ``time.time()``, which each worker would stamp differently).
             return None
