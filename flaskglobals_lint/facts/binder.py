@@ -15,7 +15,7 @@ from ..frameworks import stdlib
 from .model import Binding, Import
 from .recorder import Recorder
 from .scanner import classify_value, dotted, is_computed, is_constant
-from .scopes import NO_TAINT, ClassScope, ExprInfo, RawRef
+from .scopes import NO_TAINT, ClassScope, ExprInfo, FunctionScope, RawRef
 
 
 class Binder(Recorder):
@@ -106,15 +106,7 @@ class Binder(Recorder):
             self.record_access("rebind", (name, ()), "=", f"{name} = ...", info)
             return
         fn.local_names.add(name)
-        text = self.value_text(value) if value is not None and not augmented else ""
-        if text:
-            fn.deterministic[name] = f"{name} = {text}"
-        elif not augmented or name in fn.deterministic:
-            fn.deterministic.pop(name, None)
-        if value is not None and not augmented and self.is_connection_id(value):
-            fn.connection_ids.add(name)
-        elif not augmented:
-            fn.connection_ids.discard(name)
+        self.note_value(fn, name, value, augmented)
         if alias is not None and alias[0] != name:
             fn.aliases[name] = alias
             fn.alias_key_taint[name] = self.key_taint(value, None) if value is not None else NO_TAINT
@@ -145,6 +137,19 @@ class Binder(Recorder):
             fn.local_ctors[name] = ctor if kind == "call" else ()
             fn.lock_names[name] = self.lock_name(value)
             fn.facts.bindings.setdefault(name, Binding(name, kind, self.span(target), ctor, container))
+
+    def note_value(self, fn: FunctionScope, name: str, value: Optional[cst.BaseExpression],
+                   augmented: bool) -> None:
+        """What the local is now bound to: a same-every-time value, the requester's connection id."""
+        text = self.value_text(value) if value is not None and not augmented else ""
+        if text:
+            fn.deterministic[name] = f"{name} = {text}"
+        elif not augmented or name in fn.deterministic:
+            fn.deterministic.pop(name, None)
+        if value is not None and not augmented and self.is_connection_id(value):
+            fn.connection_ids.add(name)
+        elif not augmented:
+            fn.connection_ids.discard(name)
 
     def bind_module(self, name: str, value: cst.BaseExpression, target: cst.CSTNode) -> None:
         kind, ctor, container = classify_value(value)

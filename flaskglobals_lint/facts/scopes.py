@@ -256,12 +256,7 @@ class Resolver:
                 Test(ref, t.key, t.index, t.span, locks(t.locks))
                 for t in scope.test_reads if (ref := self.resolve_ref(scope, t.ref)) is not None)
             facts.awaits = tuple(scope.awaits)
-        reads: dict[tuple[Ref, str], None] = {}
-        for raw_read, key in scope.reads:
-            read = self.resolve_ref(scope, (raw_read[0], raw_read[1][:2]))
-            if read is not None and read.root.kind in ("global", "self", "cls"):
-                reads[(read, key)] = None
-        facts.reads = tuple(reads)
+        facts.reads = self.resolve_reads(scope)
         for call in scope.calls:
             local_function = ""
             if not call.callee[1] and call.callee[0] in scope.local_defs:
@@ -289,6 +284,15 @@ class Resolver:
                              for k, r, info in call.kwargs if r or info.taint),
                 local_function=local_function, index=call.index,
             ))
+
+    def resolve_reads(self, scope: FunctionScope) -> tuple[tuple[Ref, str], ...]:
+        """The function's reads of module, class and instance state, each once (``FunctionFacts.reads``)."""
+        reads: dict[tuple[Ref, str], None] = {}
+        for raw_read, key in scope.reads:
+            read = self.resolve_ref(scope, (raw_read[0], raw_read[1][:2]))
+            if read is not None and read.root.kind in ("global", "self", "cls"):
+                reads[(read, key)] = None
+        return tuple(reads)
 
     def closure_function(self, scope: FunctionScope, name: str) -> str:
         owner = self.closure_owner(scope, name)

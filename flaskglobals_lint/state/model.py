@@ -174,22 +174,7 @@ class Analysis:
         for key, writes in self.by_state().items():
             if all(_memo_write(w) for w in writes) or all(_lazy_write(w) for w in writes):
                 self._benign_states.add(key)
-            slots: dict[tuple[object, ...], list[Write]] = defaultdict(list)
-            for w in writes:
-                slots[_slot(w)].append(w)
-            writers = {w.reach.key for w in writes}
-            for same in slots.values():
-                slot_key = same[0].access.key
-                # An item is read by its key: a copy of the whole (``dict(os.environ)``) forwards it,
-                # it does not act on it.
-                readers = set(self.readers.get((key, ""), set())) if not slot_key else set()
-                for (state, read_key), functions in self.readers.items():
-                    if state == key and slot_key and read_key and _key_text(read_key) == _key_text(slot_key):
-                        readers |= functions
-                if (all(_same_value_write(w) for w in same) and len({w.access.value_text for w in same}) == 1
-                        and (not readers - writers or all(properties.lazy_guarded(w.function, w.access)
-                                                          for w in same))):
-                    self._idempotent.update(id(w) for w in same)
+            self._idempotent.update(self._same_value_writes(key, writes))
         # id(unlocked write) -> a locked write of the same state
         self._inconsistent_writes: dict[int, Write] = {}
         for key, writes in self.by_state().items():
@@ -213,6 +198,26 @@ class Analysis:
                 for w in locked:
                     if main not in w.locks:
                         self._inconsistent_writes[id(w)] = anchor
+
+    def _same_value_writes(self, key: str, writes: list[Write]) -> Iterator[int]:
+        """Ids of writes to places every request stores the same value in, that no other request-time
+        function reads (or that are lazily guarded): the writers agree and nobody acts on the change."""
+        slots: dict[tuple[object, ...], list[Write]] = defaultdict(list)
+        for w in writes:
+            slots[_slot(w)].append(w)
+        writers = {w.reach.key for w in writes}
+        for same in slots.values():
+            if not all(_same_value_write(w) for w in same) or len({w.access.value_text for w in same}) != 1:
+                continue
+            slot_key = same[0].access.key
+            # An item is read by its key: a copy of the whole (``dict(os.environ)``) forwards it,
+            # it does not act on it.
+            readers = set(self.readers.get((key, ""), set())) if not slot_key else set()
+            for (state, read_key), functions in self.readers.items():
+                if state == key and slot_key and read_key and _key_text(read_key) == _key_text(slot_key):
+                    readers |= functions
+            if not readers - writers or all(properties.lazy_guarded(w.function, w.access) for w in same):
+                yield from (id(w) for w in same)
 
     def inconsistent_with(self, write: Write) -> Optional[Write]:
         return self._inconsistent_writes.get(id(write))

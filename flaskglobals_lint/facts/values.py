@@ -1,0 +1,86 @@
+"""What a stored value is, as far as its code tells: the same on every call, the current time,
+the requester's own connection id.  Read by the binder and the scanner as they record writes."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Optional
+
+import libcst as cst
+
+from ..frameworks import flask as fm
+from ..frameworks import stdlib
+from .model import TIMESTAMP
+from .scanner import dotted
+
+if TYPE_CHECKING:
+    from .recorder import Recorder
+
+
+def value_text(rec: "Recorder", node: Optional[cst.BaseExpression]) -> str:
+    """The value's code if it is the same on every call: built from literals, module-level names
+    and their attributes, and calls of functions on such values; else ''.
+
+    Locals count when they were bound to such a value; parameters, request data,
+    constructors (``Game(...)``) and calls such as ``time()`` or ``uuid4()`` never do.
+    """
+    if node is None or isinstance(node, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp,
+                                         cst.SetComp, cst.GeneratorExp)):
+        return ""  # a new object each time: storing it drops what others put in the old one
+    if isinstance(node, cst.Call):
+        name = dotted(node.func)
+        if name and name[-1] in stdlib.TIMESTAMP_CALLS and len(name) > 1 \
+                and all(not rec.scan_quiet(a.value).taint for a in node.args):
+            return TIMESTAMP  # every writer stores "now": the last one wins, nothing is lost
+    fn = rec.fn
+    texts: list[str] = []
+    for sub in _expressions(node):
+        if isinstance(sub, cst.Name):
+            if fn is not None and sub.value in fn.deterministic:
+                texts.append(fn.deterministic[sub.value])
+                continue
+            if fn is not None and (sub.value in fn.local_names or sub.value in fn.facts.params
+                                   or sub.value in fn.global_names or sub.value in fn.nonlocal_names
+                                   or sub.value in (fn.self_name, fn.cls_name)):
+                return ""  # a local, or state this function writes: not the same every time
+            imp = rec.import_of(sub.value)
+            if rec.is_taint_source((sub.value,)) or (imp is not None and imp.module in ("flask", "quart")
+                                                      and not imp.name):
+                return ""
+        elif isinstance(sub, cst.Call):
+            name = dotted(sub.func) or ((sub.func.attr.value,) if isinstance(sub.func, cst.Attribute) else ())
+            if not name or name[-1] in stdlib.NONDETERMINISTIC_CALLS or name[-1][:1].isupper():
+                return ""
+            if not sub.args and len(name) == 1:
+                return ""  # ``make()``: nothing says it gives the same value twice
+        elif isinstance(sub, (cst.Lambda, cst.Await, cst.Yield, cst.NamedExpr)):
+            return ""
+    code = " ".join(rec.code(node).split())
+    return code if not texts else f"{code} where {'; '.join(texts)}"
+
+def is_connection_id(rec: "Recorder", node: cst.BaseExpression) -> bool:
+    """``request.sid``, ``flask.request.sid`` or a local bound to it: the requester's own connection."""
+    fn = rec.fn
+    if isinstance(node, cst.Name):
+        return fn is not None and node.value in fn.connection_ids
+    parts = dotted(node)
+    if len(parts) < 2 or (fn is not None and parts[0] in fn.local_names):
+        return False
+    imp = rec.import_of(parts[0])
+    if imp is None:
+        return False
+    qual = ".".join(((f"{imp.module}.{imp.name}" if imp.name else imp.module),) + tuple(parts[1:]))
+    return qual in fm.CONNECTION_IDS
+
+
+def _expressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """``node`` and every expression in it, outside nested functions (attribute names excluded)."""
+    stack: list[cst.CSTNode] = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child in current.children:
+            if isinstance(current, cst.Attribute) and child is current.attr:
+                continue
+            if isinstance(child, cst.Arg) and child.keyword is not None:
+                stack.append(child.value)
+                continue
+            stack.append(child)
