@@ -65,7 +65,7 @@ def run_demo(code: str) -> DemoResult:
     result = DemoResult(demo)
     started = time.monotonic()
     try:
-        result.findings = _findings(demo.buggy)
+        result.findings = _findings(demo.buggy, demo.code)
         if demo.needs_redis:
             with RedisServer() as redis:
                 env = {"FGL_REDIS_URL": f"{redis.url.replace('http', 'redis')}/0"}
@@ -91,10 +91,14 @@ def _run(app: App, demo: Demo, extra_env: dict[str, str]) -> tuple[Outcome, str]
             return outcome, f"{server.description} on {server.url}"
 
 
-def _findings(app: App) -> list[str]:
+def _findings(app: App, code: str = "") -> list[str]:
+    """The findings of the demonstrated rule alone in the app's source, as ``--select CODE`` shows them
+    (by default FGL004 is folded into the FGL001 finding at the same write)."""
     from ..engine import RunOptions, lint_paths
+    from ..settings import Settings
 
-    result = lint_paths(app.lint_targets(), options=RunOptions(cache=False))
+    settings = Settings(select=(code,)) if code.startswith("FGL") else None
+    result = lint_paths(app.lint_targets(), settings, options=RunOptions(cache=False))
     source = app.source.resolve()
     return [f"{app.source.name}:{d.line}:{d.column}: {d.code} {d.name}" for d in result.diagnostics
             if Path(d.path).resolve() == source]

@@ -65,8 +65,10 @@ class Binder(Recorder):
             op = "+=" if augmented else "="
             self.record_access("item", self.raw_ref(target.value), "[]", f"{self.short(target)} {op} ...",
                                info, augmented=augmented, key=key, constant_value=constant,
-                               computed_value=is_computed(value), place=target,
-                               value_text="" if augmented else self.value_text(value),
+                               # ``REGISTRY[key] = self``: the object being set up, made by its constructor
+                               computed_value=is_computed(value) or (fn is not None and isinstance(value, cst.Name)
+                                                                     and value.value == fn.self_name != ""),
+                               place=target, value_text="" if augmented else self.value_text(value),
                                fresh_container=value is not None and classify_value(value)[0] == "container")
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, None, info)
