@@ -34,7 +34,7 @@ def test_realworld_measure_reports_precision_and_unjudged_findings(tmp_path: Pat
     clone.mkdir(parents=True)
     (clone / "app.py").write_text(
         "from flask import Flask\napp = Flask(__name__)\nN = []\nM = {}\n\n"
-        "@app.route('/')\ndef index():\n    N.append(1)\n    M['k'] = 2\n    return ''\n")
+        "@app.route('/')\ndef index():\n    N.append(1)\n    M['k'] = M.get('k', 0) + 1\n    return ''\n")
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
     subprocess.run([*git, "init", "-q"], cwd=clone, check=True)
     subprocess.run([*git, "add", "."], cwd=clone, check=True)

@@ -1,4 +1,8 @@
-"""The annotated case corpus (tests/cases): every mark found, nothing else flagged."""
+"""The annotated case corpus (tests/cases): every mark found, nothing else flagged.
+
+Cases whose deployment files change how the whole project is judged (gevent workers)
+live in tests/cooperative_cases, so they are never linted as part of the tree of all
+cases that other tests run."""
 from __future__ import annotations
 
 import os
@@ -12,7 +16,8 @@ from flaskglobals_lint.settings import load_settings
 from .expectations import problems
 
 CASES = Path(__file__).parent / "cases"
-ALL = sorted(p for p in CASES.iterdir() if not p.name.startswith((".", "_")))
+COOPERATIVE = Path(__file__).parent / "cooperative_cases"
+ALL = sorted(p for folder in (CASES, COOPERATIVE) for p in folder.iterdir() if not p.name.startswith((".", "_")))
 
 
 def findings_for(case: Path) -> list[tuple[str, int, str]]:

@@ -8,7 +8,7 @@ current_user_id = None
 @app.before_request
 def load_user():
     global current_user_id
-    current_user_id = session.get("user_id")  # expect: FGL001 FGL004
+    current_user_id = session.get("user_id")  # expect: FGL001
 
 
 @app.route("/orders")

@@ -1,2 +1,0 @@
-worker_class = "gevent"
-workers = 1

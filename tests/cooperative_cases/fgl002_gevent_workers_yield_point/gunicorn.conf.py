@@ -1,0 +1,3 @@
+worker_class = "gevent"
+workers = 1
+# cooperative workers: requests switch only at I/O
