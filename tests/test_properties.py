@@ -175,3 +175,47 @@ def test_related() -> None:
     parent = type(ref)(ref.root, ())
     assert properties.related(parent, ref) and properties.related(ref, parent)
     assert not properties.related(type(ref)(type(ref.root)("global", "other"), ()), ref)
+
+
+def test_yield_point_is_the_call_between_the_read_and_the_write() -> None:
+    fn, write = write_in('''\
+        import requests
+        BALANCE = {"total": 0}
+        def deposit():
+            total = BALANCE["total"]
+            fee = requests.get("http://127.0.0.1:9/fee").json()
+            n = len(str(fee))
+            BALANCE["total"] = total + n
+        ''', "deposit", 7)
+    assert properties.read_at(fn, write) is not None
+    call = properties.yield_point(fn, write)
+    assert call is not None and call.callee.root.name == "requests" and call.span.line == header_line(5)
+
+
+def test_a_blind_write_and_a_window_of_builtins_have_no_yield_point() -> None:
+    fn, blind = write_in('''\
+        import requests
+        LOG = []
+        HITS = {"n": 0}
+        def hit(x):
+            requests.get("http://127.0.0.1:9/")
+            LOG.append(x)
+            HITS["n"] = len(str(HITS["n"])) + 1
+        ''', "hit", 6)
+    assert properties.read_at(fn, blind) is None and properties.yield_point(fn, blind) is None
+    rmw = next(a for a in fn.accesses if a.span.line == header_line(7))
+    assert properties.read_at(fn, rmw) is not None and properties.yield_point(fn, rmw) is None
+
+
+def test_lazy_guarded_needs_a_test_of_the_same_key() -> None:
+    fn, guarded = write_in('''\
+        import os
+        def run():
+            if not os.environ.get("PYTHONIOENCODING"):
+                os.environ["PYTHONIOENCODING"] = "UTF-8"
+            os.environ["TERM"] = "xterm"
+        ''', "run", 4)
+    assert properties.lazy_guarded(fn, guarded) is True
+    other = next(a for a in fn.accesses if a.span.line == header_line(5))
+    assert properties.lazy_guarded(fn, other) is False
+    assert guarded.value_text == '"UTF-8"' and other.value_text == '"xterm"'

@@ -106,5 +106,5 @@ def yield_point(fn: FunctionFacts, access: Access) -> Optional[Call]:
 def lazy_guarded(fn: FunctionFacts, access: Access) -> bool:
     """The write is made only after this function tested the same place (``if not os.environ.get(K):
     os.environ[K] = ...``, ``if x is None: x = ...``)."""
-    return any(t.ref == access.target and (access.kind != "item" or t.key in (None, access.key))
+    return any(t.ref == access.target and (access.kind != "item" or t.key == access.key)
                for t in earlier_tests(fn, access))
