@@ -16,7 +16,7 @@ from .facts import ModuleFacts, module_facts
 from .facts.batch import FileJob, collect, default_jobs
 from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
 from .facts.workers import DEFAULT_FILE_TIMEOUT
-from .discovery.deployment import cooperative_workers, worker_processes
+from .discovery.deployment import deployment
 from .discovery.imports import context_files
 from .discovery.prepass import select_for_analysis, stdlib_copies
 from .discovery.sources import SourceFile, discover, read_source
@@ -101,9 +101,8 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     cache = FactsCache(options.cache_dir or default_cache_dir(settings)) if options.cache else None
     analysed = iter(collect(jobs, options.jobs or default_jobs(), cache, options.file_timeout))
     facts = [next(analysed) if not error else unreadable(s, error) for s, (_, error) in zip(everything, contents)]
-    processes, reason = worker_processes(paths, settings)
-    diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything),
-                             cooperative_workers(paths, settings))
+    processes, reason, cooperative = deployment(paths, settings)
+    diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything), cooperative)
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
     return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason, sum(full),
                       cache.hits if cache is not None else 0, warnings)

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from ._version import __version__
-from .engine import lint_source, worker_processes
+from .discovery.deployment import worker_processes
+from .engine import lint_source
 from .settings import Settings
 
 

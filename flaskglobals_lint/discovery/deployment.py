@@ -76,11 +76,7 @@ def detect_worker_processes(files: Sequence[Path], root: Path | None = None) -> 
     when given, else the file name.
     """
     best: tuple[int, str] | None = None
-    for path in files:
-        text = read_text(path, DEPLOYMENT_FILE_BYTES)
-        if text is None:
-            continue
-        where = _where(path, root)
+    for path, where, text in _texts(files, root):
         for count, evidence in _worker_counts(path.name, text):
             if count > 1 and (best is None or count > best[0]):
                 best = (count, f"{where}: {evidence}")
@@ -90,11 +86,7 @@ def detect_worker_processes(files: Sequence[Path], root: Path | None = None) -> 
 def detect_worker_classes(files: Sequence[Path], root: Path | None = None) -> list[tuple[str, str]]:
     """The gunicorn worker classes the deployment files configure: (class, where and evidence)."""
     found: list[tuple[str, str]] = []
-    for path in files:
-        text = read_text(path, DEPLOYMENT_FILE_BYTES)
-        if text is None:
-            continue
-        where = _where(path, root)
+    for path, where, text in _texts(files, root):
         if path.name.endswith(".py"):
             found += [(m["name"], f"{where}: {_squeeze(m.group(0))}") for m in _PY_WORKER_CLASS.finditer(text)]
             continue
@@ -103,6 +95,14 @@ def detect_worker_classes(files: Sequence[Path], root: Path | None = None) -> li
             if _SERVER_COMMAND.search(command):
                 found += [(m["name"], f"{where}: {_squeeze(m.group(0))}") for m in _WORKER_CLASS.finditer(command)]
     return found
+
+
+def _texts(files: Sequence[Path], root: Path | None) -> Iterator[tuple[Path, str, str]]:
+    """Each readable deployment file: its path, where it is (as reasons name it), its text."""
+    for path in files:
+        text = read_text(path, DEPLOYMENT_FILE_BYTES)
+        if text is not None:
+            yield path, _where(path, root), text
 
 
 def is_cooperative(worker_class: str) -> bool:
@@ -192,20 +192,25 @@ def deployment_folders(paths: Sequence[str | Path], settings: Settings) -> dict[
     return folders
 
 
-def worker_processes(paths: Sequence[str | Path], settings: Settings) -> tuple[int, str]:
-    """The number of worker processes the app runs under: configured, or found in deployment files."""
+def worker_processes(paths: Sequence[str | Path], settings: Settings,
+                     files: Sequence[Path] | None = None) -> tuple[int, str]:
+    """The number of worker processes the app runs under: configured, or found in deployment files
+    (``files``: those already found for ``paths``)."""
     if settings.processes is not None:
         return settings.processes, "processes setting"
-    found = detect_worker_processes(_deployment_files(paths, settings), Path.cwd())
+    found = detect_worker_processes(_deployment_files(paths, settings) if files is None else files, Path.cwd())
     return found if found else (1, "")
 
 
-def cooperative_workers(paths: Sequence[str | Path], settings: Settings) -> str:
-    """Where the deployment files run the app on gevent/eventlet workers only, or ''."""
-    classes = detect_worker_classes(_deployment_files(paths, settings), Path.cwd())
-    if classes and all(is_cooperative(name) for name, _ in classes):
-        return classes[0][1]
-    return ""
+def deployment(paths: Sequence[str | Path], settings: Settings) -> tuple[int, str, str]:
+    """How the app is served, from one look at its deployment files: the number of worker
+    processes and why (``worker_processes``), and where they are gevent/eventlet workers only
+    ('' when not)."""
+    files = _deployment_files(paths, settings)
+    processes, reason = worker_processes(paths, settings, files)
+    classes = detect_worker_classes(files, Path.cwd())
+    cooperative = classes[0][1] if classes and all(is_cooperative(name) for name, _ in classes) else ""
+    return processes, reason, cooperative
 
 
 def _deployment_files(paths: Sequence[str | Path], settings: Settings) -> list[Path]:

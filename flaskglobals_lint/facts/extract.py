@@ -234,10 +234,7 @@ class Walker(Binder):
         if self.fn is not None or not isinstance(value, cst.Call) or self.facts.cooperative:
             return
         name = dotted(value.func)
-        imp = self.import_of(name[0]) if name else None
-        if imp is None:
-            return
-        qual = ".".join(((f"{imp.module}.{imp.name}" if imp.name else imp.module),) + name[1:])
+        qual = self.qualified(name)
         if qual in stdlib.MONKEY_PATCHES:
             self.facts.cooperative = f"{'.'.join(name)}()"
         elif qual == "flask_socketio.SocketIO":

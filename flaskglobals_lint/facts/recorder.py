@@ -7,7 +7,7 @@ the code spells it; ``scopes.Resolver`` classifies the names later.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 import libcst as cst
 
@@ -59,13 +59,20 @@ class Recorder:
     def import_of(self, name: str) -> Optional[Import]:
         return self.facts.imports.get(name)
 
+    def qualified(self, parts: Sequence[str]) -> str:
+        """``("request", "sid")`` -> ``"flask.request.sid"`` through this module's imports; '' when the
+        first name is not imported."""
+        imp = self.import_of(parts[0]) if parts else None
+        if imp is None:
+            return ""
+        return ".".join((f"{imp.module}.{imp.name}" if imp.name else imp.module, *parts[1:]))
+
     def is_taint_source(self, names: Iterable[str]) -> bool:
         for name in names:
             imp = self.import_of(name)
             if imp is None:
                 continue
-            qual = f"{imp.module}.{imp.name}" if imp.name else imp.module
-            if qual in fm.TAINT_SOURCES:
+            if self.qualified((name,)) in fm.TAINT_SOURCES:
                 return True
             if not imp.name and imp.module in ("flask", "quart"):
                 # ``flask.request.args``: the name ``flask`` is read; accept
@@ -179,8 +186,8 @@ class Recorder:
             out |= {"connection"} if self.is_connection_id(key) else self.scan_quiet(key).taint
         return frozenset(out)
 
-    def value_text(self, node: Optional[cst.BaseExpression]) -> str:
-        return values.value_text(self, node)
+    def value_text(self, node: Optional[cst.BaseExpression], *, stored: bool = True) -> str:
+        return values.value_text(self, node, stored=stored)
 
     def is_connection_id(self, node: cst.BaseExpression) -> bool:
         return values.is_connection_id(self, node)

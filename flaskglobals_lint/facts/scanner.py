@@ -319,7 +319,7 @@ class Scanner(Reader):
                     info.refs += sub.refs
                     info.taint |= sub.taint
                 key = walker.code(node.args[0].value) if method == "setdefault" and node.args else None
-                texts = [walker.value_text(v) or (walker.value_text(cst.Tuple([cst.Element(v)])) and walker.code(v))
+                texts = [walker.value_text(v) or (walker.value_text(v, stored=False) and walker.code(v))
                          for v in values]
                 value_text = ", ".join(texts) if values and all(texts) and method in stdlib.IDEMPOTENT_METHODS else ""
                 if method == "update" and any(isinstance(v, (cst.List, cst.Tuple, cst.Set)) for v in values):

@@ -15,15 +15,17 @@ if TYPE_CHECKING:
     from .recorder import Recorder
 
 
-def value_text(rec: "Recorder", node: Optional[cst.BaseExpression]) -> str:
+def value_text(rec: "Recorder", node: Optional[cst.BaseExpression], *, stored: bool = True) -> str:
     """The value's code if it is the same on every call: built from literals, module-level names
     and their attributes, and calls of functions on such values; else ''.
 
     Locals count when they were bound to such a value; parameters, request data,
     constructors (``Game(...)``) and calls such as ``time()`` or ``uuid4()`` never do.
+    ``stored``: the value itself is stored, so a new container is not the same twice (an
+    argument such as ``update({"a": 1})``'s is copied from, and may be).
     """
-    if node is None or isinstance(node, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp,
-                                         cst.SetComp, cst.GeneratorExp)):
+    if node is None or (stored and isinstance(node, (cst.List, cst.Dict, cst.Set, cst.ListComp, cst.DictComp,
+                                                     cst.SetComp, cst.GeneratorExp))):
         return ""  # a new object each time: storing it drops what others put in the old one
     if isinstance(node, cst.Call):
         name = dotted(node.func)
@@ -64,11 +66,7 @@ def is_connection_id(rec: "Recorder", node: cst.BaseExpression) -> bool:
     parts = dotted(node)
     if len(parts) < 2 or (fn is not None and parts[0] in fn.local_names):
         return False
-    imp = rec.import_of(parts[0])
-    if imp is None:
-        return False
-    qual = ".".join(((f"{imp.module}.{imp.name}" if imp.name else imp.module),) + tuple(parts[1:]))
-    return qual in fm.CONNECTION_IDS
+    return rec.qualified(parts) in fm.CONNECTION_IDS
 
 
 def _expressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:

@@ -139,9 +139,10 @@ class Analysis:
     strict: bool = False
     # Why requests run as greenlets of cooperative workers (gevent/eventlet), or ''.
     cooperative: str = ""
-    # State key -> request-time functions that read the state (for states written with
-    # same-every-time values only; see ``StateModel.readers``).
-    readers: dict[tuple[str, str], set[FunctionKey]] = field(default_factory=dict)
+    # State key -> the literal key read (``key_text``; None: the whole state) -> the request-time
+    # functions that read it (for states written with same-every-time values only; see
+    # ``StateModel.readers``).
+    readers: dict[str, dict[Optional[str], set[FunctionKey]]] = field(default_factory=dict)
 
     # -------------------------------------------------------- state groups
     def by_state(self) -> dict[str, list[Write]]:
@@ -212,10 +213,7 @@ class Analysis:
             slot_key = same[0].access.key
             # An item is read by its key: a copy of the whole (``dict(os.environ)``) forwards it,
             # it does not act on it.
-            readers = set(self.readers.get((key, ""), set())) if not slot_key else set()
-            for (state, read_key), functions in self.readers.items():
-                if state == key and slot_key and read_key and _key_text(read_key) == _key_text(slot_key):
-                    readers |= functions
+            readers = self.readers.get(key, {}).get(key_text(slot_key) if slot_key else None, set())
             if not readers - writers or all(properties.lazy_guarded(w.function, w.access) for w in same):
                 yield from (id(w) for w in same)
 
@@ -263,7 +261,7 @@ def _same_value_write(write: Write) -> bool:
             and not reads_itself)
 
 
-def _key_text(key: str) -> str:
+def key_text(key: str) -> str:
     """``'TERM'`` and ``"TERM"`` are the same key."""
     return key[1:-1] if len(key) >= 2 and key[0] in "'\"" and key[-1] == key[0] else key
 

@@ -13,7 +13,7 @@ from ..program.callgraph import Context, Project, Reach
 from ..program.symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, ModuleSym
 from . import properties
 from .locks import LockJudge, local_ctor
-from .model import Analysis, BindingKind, HeldLock, Operation, SharedState, Write, short_lock_name
+from .model import Analysis, BindingKind, HeldLock, Operation, SharedState, Write, key_text, short_lock_name
 
 # The kinds the facts give a binding directly; a call (``kind == "call"``) is judged by its callee.
 FACT_KINDS: dict[str, BindingKind] = {"container": "container", "scalar": "scalar", "class": "class",
@@ -118,15 +118,15 @@ class StateModel:
                 analysis.writes.append(write)
         analysis.readers = self.readers(analysis)
 
-    def readers(self, analysis: Analysis) -> dict[tuple[str, str], set[FunctionKey]]:
+    def readers(self, analysis: Analysis) -> dict[str, dict[Optional[str], set[FunctionKey]]]:
         """For each state a write stores a same-every-time value in, and each literal key read of it
-        ('' for the whole): the request-time functions that read it.  Such a write matters only
+        (None for the whole): the request-time functions that read it.  Such a write matters only
         where another request reads what it stored."""
         wanted = {w.state.key: w.state.name.rsplit(".", 1)[-1] for w in analysis.writes if w.access.value_text}
         if not wanted:
             return {}
         names = set(wanted.values())
-        out: dict[tuple[str, str], set[FunctionKey]] = {}
+        out: dict[str, dict[Optional[str], set[FunctionKey]]] = {}
         for (key, _), reach in self.project.reached.items():
             fn = self.project.modules[key.module].functions.get(key.qualname)
             if fn is None:
@@ -138,7 +138,8 @@ class StateModel:
                     probe = Access(kind, ref, "", fn.span, "")  # type: ignore[arg-type]
                     resolved = self.resolve(key.module, fn, probe, reach)
                     if resolved is not None and resolved[0].key in wanted:
-                        out.setdefault((resolved[0].key, read_key), set()).add(key)
+                        by_key = out.setdefault(resolved[0].key, {})
+                        by_key.setdefault(key_text(read_key) if read_key else None, set()).add(key)
                         break
         return out
 
