@@ -82,12 +82,8 @@ def remember():
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         for write in analysis.racy(("rebind", "container", "object", "view"), interleaving=False):
-            a = write.access
-            if not write.tainted or a.augmented or a.read_modify_write or a.computed_value:
-                continue  # a call's result (``Thread(...)``, ``lookup(id)``) is not the request's data
-            if write.keyed_by_request:
-                continue  # ``drafts[author].append(text)``: filed under the requester's own key
-
+            if not write.stores_request_data:
+                continue
             yield write.finding(
                 self.code,
                 f"request data stored in shared {where(write)} ({via(write)}): concurrent requests "

@@ -56,8 +56,4 @@ def remedy(write: Write) -> str:
 
 def leak_note(write: Write) -> str:
     """The FGL004 aspect of a write another rule reports (that rule supersedes FGL004 there)."""
-    a = write.access
-    if write.tainted and not write.keyed_by_request and not a.augmented and not a.read_modify_write \
-            and not a.computed_value:
-        return "; it also stores request data, so other users' requests can read it"
-    return ""
+    return "; it also stores request data, so other users' requests can read it" if write.stores_request_data else ""

@@ -90,6 +90,17 @@ class Write:
     def protected(self) -> bool:
         return bool(self.locks)
 
+    @property
+    def stores_request_data(self) -> bool:
+        """The write stores the request's own data as it came, where other users' requests read it
+        (what FGL004 reports, and what the rules that supersede it say)."""
+        a = self.access
+        if not self.tainted or a.augmented or a.read_modify_write:
+            return False
+        # A call's result (``Thread(...)``, ``lookup(id)``) is not the request's data; a value
+        # filed under the requester's own key (``drafts[author].append(text)``) is not shared.
+        return not a.computed_value and not self.keyed_by_request
+
     def lock_names(self) -> str:
         """The locks held, as the code names them: ``'_lock'`` or ``'_lock', 'other'``."""
         if self.held:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from ..facts.model import TIMESTAMP, Access, Binding, FunctionFacts, ModuleFacts, Ref
+from ..facts.model import TIMESTAMP, Access, AccessKind, Binding, FunctionFacts, ModuleFacts, Ref
 from ..frameworks import stdlib
 from ..frameworks import flask as fm
 from ..frameworks.adapter import FrameworkAdapter
@@ -134,8 +134,9 @@ class StateModel:
             for ref, read_key in fn.reads:
                 if ref.root.name not in names and not any(step[1:] in names for step in ref.path):
                     continue
-                for kind in (("attr", "item") if ref.path else ("rebind",)):
-                    probe = Access(kind, ref, "", fn.span, "")  # type: ignore[arg-type]
+                kinds: tuple[AccessKind, ...] = ("attr", "item") if ref.path else ("rebind",)
+                for kind in kinds:
+                    probe = Access(kind, ref, "", fn.span, "")
                     resolved = self.resolve(key.module, fn, probe, reach)
                     if resolved is not None and resolved[0].key in wanted:
                         by_key = out.setdefault(resolved[0].key, {})
