@@ -238,6 +238,68 @@ def test_memoization_with_a_delete_elsewhere_is_reported() -> None:
     ''') == [(12, "FGL002"), (17, "FGL002")]
 
 
+def test_an_evicted_cache_read_through_get_is_benign() -> None:
+    # The entry is taken once (``hit = CACHE.get(k)``): an eviction in between costs a recompute,
+    # never a KeyError.
+    source = '''
+        from flask import Flask
+        app = Flask(__name__)
+        CACHE = {}
+
+        def render(slug):
+            return slug.upper()
+
+        @app.route("/<slug>")
+        def page(slug):
+            hit = CACHE.get(slug)
+            if hit is None:
+                hit = render(slug)
+                CACHE[slug] = hit
+            return hit
+
+        @app.route("/flush")
+        def flush():
+            CACHE.clear()
+            return ""
+    '''
+    assert codes(source) == []
+    assert codes(source, strict=True) == [(14, "FGL002"), (19, "FGL002")]
+
+
+def test_memoized_value_built_in_locals_is_benign_but_a_random_one_is_not() -> None:
+    source = '''
+        import secrets
+        from flask import Flask
+        app = Flask(__name__)
+        PAGES = {}
+        KEYS = {}
+
+        def parse(n):
+            return n.upper()
+
+        def new_key():
+            return secrets.token_hex(16).encode()
+
+        @app.route("/pages/<slug>")
+        def page(slug):
+            if slug not in PAGES:
+                parts = {}
+                for n in slug.split("-"):
+                    parts[n] = parse(n)
+                PAGES[slug] = parts
+            return PAGES[slug]
+
+        @app.route("/keys/<user>")
+        def key(user):
+            if user not in KEYS:
+                made = new_key()
+                KEYS[user] = made
+            return KEYS[user]
+    '''
+    assert codes(source) == [(27, "FGL002")]
+
+
+
 def test_lazy_initialisation_is_benign_unless_strict() -> None:
     source = '''
         from flask import Flask

@@ -14,7 +14,7 @@ import libcst as cst
 from ..frameworks import stdlib
 from .model import Binding, Import
 from .recorder import Recorder
-from .scanner import classify_value, dotted, is_computed, is_constant
+from .scanner import classify_value, dotted, is_constant, is_empty_container
 from .scopes import NO_TAINT, ClassScope, ExprInfo, FunctionScope, RawRef
 
 
@@ -37,7 +37,8 @@ class Binder(Recorder):
             if name in fn.global_names or name in fn.nonlocal_names:
                 op = "+=" if augmented else "="
                 self.record_access("rebind", (name, ()), "=", f"{name} {op} ...", info,
-                                   augmented=augmented, constant_value=constant, computed_value=is_computed(value),
+                                   augmented=augmented, constant_value=constant, computed_value=self.computed(value),
+                                   made_by=self.made_by(value),
                                    value_text="" if augmented else self.value_text(value))
                 return
             self.bind_target(target, self.alias_of(value) if not augmented else None, info,
@@ -53,7 +54,7 @@ class Binder(Recorder):
             op = "+=" if augmented else "="
             self.record_access("attr", ref, target.attr.value, f"{self.short(target)} {op} ...", info,
                                augmented=augmented, constant_value=constant, place=target,
-                               computed_value=is_computed(value),
+                               computed_value=self.computed(value), made_by=self.made_by(value),
                                value_text="" if augmented else self.value_text(value))
         elif isinstance(target, cst.Subscript):
             self.scan(target.value)
@@ -63,10 +64,12 @@ class Binder(Recorder):
                 self.scan(key_node.value)
                 key = self.code(key_node.value)
             op = "+=" if augmented else "="
+            self.note_fill(self.raw_ref(target.value), [value] if value is not None else None)
             self.record_access("item", self.raw_ref(target.value), "[]", f"{self.short(target)} {op} ...",
                                info, augmented=augmented, key=key, constant_value=constant,
                                # ``REGISTRY[key] = self``: the object being set up, made by its constructor
-                               computed_value=is_computed(value) or (fn is not None and isinstance(value, cst.Name)
+                               made_by=self.made_by(value),
+                               computed_value=self.computed(value) or (fn is not None and isinstance(value, cst.Name)
                                                                      and value.value == fn.self_name != ""),
                                place=target, value_text="" if augmented else self.value_text(value),
                                fresh_container=value is not None and classify_value(value)[0] == "container")
@@ -143,6 +146,15 @@ class Binder(Recorder):
     def note_value(self, fn: FunctionScope, name: str, value: Optional[cst.BaseExpression],
                    augmented: bool) -> None:
         """What the local is now bound to: a same-every-time value, the requester's connection id."""
+        if not augmented:
+            if value is not None and (self.computed(value) or is_empty_container(value)):
+                fn.computed[name] = self.made_by(value)
+            else:
+                fn.computed.pop(name, None)
+            if self.is_random(value):
+                fn.random_locals.add(name)
+            else:
+                fn.random_locals.discard(name)
         text = self.value_text(value) if value is not None and not augmented else ""
         if text:
             fn.deterministic[name] = f"{name} = {text}"

@@ -287,6 +287,10 @@ class Walker(Binder):
         self.scan(node.value)
         if fn is not None and isinstance(node.value, cst.Name) and node.value.value in fn.local_defs:
             fn.facts.returns_nested = True
+        if fn is not None and node.value is not None:
+            fn.facts.returns_random = fn.facts.returns_random or self.is_random(node.value)
+            made = [i for i in self.made_by(node.value) if i not in fn.facts.returns_made_by]
+            fn.facts.returns_made_by += tuple(made)
 
     def walk_assert(self, node: cst.Assert) -> None:
         self.scan(node.test, test=True)

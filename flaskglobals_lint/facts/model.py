@@ -127,6 +127,10 @@ class Access:
     value_text: str = ""
     # The value is a new mutable container (``[]``, ``{}``, a comprehension).
     fresh_container: bool = False
+    # Statements (indices) whose calls made the stored value: this one, and where the locals it
+    # reads were computed (``v = make(k); C[k] = v``).  What a random helper returns is found
+    # through them (``FunctionFacts.returns_random``).
+    made_by: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,9 @@ class Test:
     """A read of state in a condition (``if k in CACHE``, ``if x is None``).
 
     ``key``: the key as written for ``k in C`` / ``C.get(k)``; ``index``: the
-    statement the test belongs to; ``locks``: the locks held at the test.
+    statement the test belongs to; ``locks``: the locks held at the test;
+    ``taken``: the test looked at the entry's value, taken once (``C.get(k)``, or a
+    local holding it), not only whether the key is there (``k in C``).
     """
 
     ref: Ref
@@ -142,6 +148,7 @@ class Test:
     index: int
     span: Span
     locks: tuple[LockUse, ...] = ()
+    taken: bool = False
 
     __test__ = False  # not a pytest test class
 
@@ -233,6 +240,10 @@ class FunctionFacts:
     # Attributes assigned through ``self`` with the constructor of the value.
     self_attrs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     returns_nested: bool = False
+    # A return statement gives a random value (``return token_hex()``), or one the calls of the
+    # statements ``returns_made_by`` made (see ``Access.made_by``).
+    returns_random: bool = False
+    returns_made_by: tuple[int, ...] = ()
     # Reads of shared state made in conditions, in walk order.
     tests: tuple[Test, ...] = ()
     # ``await`` expressions: (statement index, line), in walk order.

@@ -16,7 +16,7 @@ from ..frameworks import stdlib
 from .model import AccessKind, Import, LockUse, ModuleFacts, Ref, Registration, Root, Span
 from .positions import Positions
 from . import values
-from .scanner import Reader, Scanner, call_name, dotted, string_list, string_value
+from .scanner import Reader, Scanner, call_name, dotted, is_computed, is_plain, string_list, string_value
 from .scopes import ExprInfo, FunctionScope, RawAccess, RawCall, RawRef, Scope
 
 
@@ -151,7 +151,7 @@ class Recorder:
                       key: Optional[str] = None, constant_value: bool = False,
                       computed_value: bool = False, place: Optional[cst.BaseExpression] = None,
                       extra_key: Optional[cst.BaseExpression] = None, value_text: str = "",
-                      fresh_container: bool = False) -> None:
+                      fresh_container: bool = False, made_by: tuple[int, ...] = ()) -> None:
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
@@ -160,7 +160,7 @@ class Recorder:
             locks=tuple(fn.locks), index=fn.index, augmented=augmented,
             value=value or ExprInfo(), key=key, constant_value=constant_value,
             computed_value=computed_value, key_taint=self.key_taint(place, extra_key),
-            value_text=value_text, fresh_container=fresh_container,
+            value_text=value_text, fresh_container=fresh_container, made_by=made_by,
         ))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
@@ -188,6 +188,50 @@ class Recorder:
 
     def value_text(self, node: Optional[cst.BaseExpression], *, stored: bool = True) -> str:
         return values.value_text(self, node, stored=stored)
+
+    def computed(self, node: Optional[cst.BaseExpression]) -> bool:
+        """The value is made by a call, here or in the locals it reads (``is_computed``)."""
+        fn = self.fn
+        if fn is None:
+            return is_computed(node)
+        return is_computed(node, fn.computed.keys(), fn.deterministic.keys())
+
+    def note_fill(self, ref: Optional[RawRef], stored: Optional[Sequence[cst.BaseExpression]]) -> None:
+        """A container bound to a local is filled (``news[k] = parse(k)``): it stays computed while
+        what goes in is computed or plain (``FunctionScope.computed``); ``None``: unknown."""
+        fn = self.fn
+        if fn is None or ref is None or ref[0] not in fn.computed:
+            return
+        deterministic = fn.deterministic.keys()
+        if stored is not None and all(self.computed(v) or is_plain(v, deterministic) for v in stored):
+            fn.computed[ref[0]] += tuple(i for v in stored for i in self.made_by(v))
+        else:
+            del fn.computed[ref[0]]  # ``news[k] = request.form[k]``: what it holds is not computed
+
+    def made_by(self, node: Optional[cst.BaseExpression]) -> tuple[int, ...]:
+        """The statements whose calls made this value (``Access.made_by``)."""
+        fn = self.fn
+        if fn is None or node is None:
+            return ()
+        out: list[int] = []
+        for sub in values.expressions(node):
+            if isinstance(sub, cst.Call) and fn.index not in out:
+                out.append(fn.index)
+            elif isinstance(sub, cst.Name) and sub.value in fn.computed:
+                out += [i for i in fn.computed[sub.value] if i not in out]
+        return tuple(out)
+
+    def is_random(self, node: Optional[cst.BaseExpression]) -> bool:
+        """A random call made the value (``token_hex()``, or a local bound to one)."""
+        fn = self.fn
+        for sub in values.expressions(node) if node is not None else ():
+            if isinstance(sub, cst.Call):
+                name = dotted(sub.func) or ((sub.func.attr.value,) if isinstance(sub.func, cst.Attribute) else ())
+                if name and name[-1] in stdlib.RANDOM_CALLS:
+                    return True
+            elif isinstance(sub, cst.Name) and fn is not None and sub.value in fn.random_locals:
+                return True
+        return False
 
     def is_connection_id(self, node: cst.BaseExpression) -> bool:
         return values.is_connection_id(self, node)

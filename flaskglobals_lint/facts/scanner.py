@@ -6,7 +6,7 @@ which they report to; the helpers above them look at a node alone.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Iterable, Optional, Union
+from typing import TYPE_CHECKING, AbstractSet, Iterable, Optional, Union
 
 import libcst as cst
 
@@ -129,17 +129,49 @@ _NOT_COMPUTING = frozenset({
 })
 
 
-def is_computed(value: Optional[cst.BaseExpression]) -> bool:
+def is_computed(value: Optional[cst.BaseExpression], computed_locals: AbstractSet[str] = frozenset(),
+                plain_locals: AbstractSet[str] = frozenset()) -> bool:
+    """The value is made by a call (``render(slug)``), not a literal, a conversion or data taken as
+    is: what memoization stores.  A random value (``uuid4()``, ``token_hex()``) is not: racing
+    requests would each keep a different one.  ``computed_locals``: locals bound to such values
+    (``v = {n: slug(n) for n in key}``; see ``FunctionScope.computed``); ``plain_locals``: locals
+    bound to constants, which a snapshot may hold next to them (``is_plain``)."""
     if isinstance(value, cst.Await):
         value = value.expression
+    if isinstance(value, cst.Name):
+        return value.value in computed_locals
     if isinstance(value, cst.Tuple):
-        return any(is_computed(el.value) for el in value.elements)  # ``(now, render(k))``: a snapshot
+        # ``(now, render(k))``, ``(now, status, details)``: a snapshot of computed parts
+        parts = [el.value for el in value.elements]
+        computed = [is_computed(p, computed_locals, plain_locals) for p in parts]
+        return any(computed) and all(c or is_plain(p, plain_locals) for c, p in zip(computed, parts))
+    if isinstance(value, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+        return is_computed(value.elt, computed_locals, plain_locals)
+    if isinstance(value, cst.DictComp):
+        return is_computed(value.value, computed_locals, plain_locals)
     if not isinstance(value, cst.Call):
         return False
     name = dotted(value.func)
     if not name and isinstance(value.func, cst.Attribute):
         name = (value.func.attr.value,)
-    return bool(name) and name[-1] not in _NOT_COMPUTING
+    return bool(name) and name[-1] not in _NOT_COMPUTING and name[-1] not in stdlib.RANDOM_CALLS
+
+
+def is_plain(value: cst.BaseExpression, plain_locals: AbstractSet[str] = frozenset()) -> bool:
+    """A constant, a local bound to one, or a choice between them (``"OK" if ok else "fail"``)."""
+    if isinstance(value, cst.IfExp):
+        return is_plain(value.body, plain_locals) and is_plain(value.orelse, plain_locals)
+    return is_constant(value) or (isinstance(value, cst.Name) and value.value in plain_locals)
+
+
+def is_empty_container(value: Optional[cst.BaseExpression]) -> bool:
+    """``{}``, ``[]``, ``set()``, ``dict()``: a container the function is about to fill."""
+    if isinstance(value, (cst.List, cst.Set)):
+        return not value.elements
+    if isinstance(value, cst.Dict):
+        return not value.elements
+    return (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and not value.args
+            and value.func.value in ("dict", "list", "set", "OrderedDict", "defaultdict"))
 
 
 def call_name(node: cst.Call) -> Optional[str]:
@@ -280,7 +312,7 @@ class Scanner(Reader):
                 self.test_read(target.comparator, self.walker.code(left))
             left = target.comparator
 
-    def test_read(self, node: cst.BaseExpression, key: Optional[str]) -> None:
+    def test_read(self, node: cst.BaseExpression, key: Optional[str], *, taken: bool = False) -> None:
         fn = self.walker.fn
         if fn is None or self.walker.statement is None:
             return
@@ -289,8 +321,8 @@ class Scanner(Reader):
             return
         if key is None and isinstance(node, cst.Name) and node.value in fn.alias_keys and ref[1][-1:] == ("[]",):
             # ``hit = C.get(k)`` then ``if hit``: a test of C at key k
-            ref, key = (ref[0], ref[1][:-1]), fn.alias_keys[node.value]
-        fn.test_reads.append(TestRead(ref, key, tuple(fn.locks), fn.index, self.walker.span(node)))
+            ref, key, taken = (ref[0], ref[1][:-1]), fn.alias_keys[node.value], True
+        fn.test_reads.append(TestRead(ref, key, tuple(fn.locks), fn.index, self.walker.span(node), taken))
 
     def visit_Await(self, node: cst.Await) -> None:
         super().visit_Await(node)
@@ -318,6 +350,7 @@ class Scanner(Reader):
                     info.names |= sub.names
                     info.refs += sub.refs
                     info.taint |= sub.taint
+                walker.note_fill(receiver, values)
                 key = walker.code(node.args[0].value) if method == "setdefault" and node.args else None
                 texts = [walker.value_text(v) or (walker.value_text(v, stored=False) and walker.code(v))
                          for v in values]
@@ -325,13 +358,14 @@ class Scanner(Reader):
                 if method == "update" and any(isinstance(v, (cst.List, cst.Tuple, cst.Set)) for v in values):
                     value_text = ""  # ``counter.update(["x"])`` counts: only a mapping's update is idempotent
                 walker.record_access("method", receiver, method, f"{walker.short(func)}(...)", info,
-                                     computed_value=bool(values) and all(is_computed(v) for v in values),
+                                     computed_value=bool(values) and all(walker.computed(v) for v in values),
+                                     made_by=tuple(i for v in values for i in walker.made_by(v)),
                                      key=key, constant_value=bool(values) and all(is_constant(v) for v in values),
                                      place=func.value,
                                      extra_key=node.args[0].value if method in ("setdefault", "pop") and node.args
                                      else None, value_text=value_text)
             if self.test and method == "get" and node.args:
-                self.test_read(func.value, walker.code(node.args[0].value))
+                self.test_read(func.value, walker.code(node.args[0].value), taken=True)
             if method == "get" and node.args:
                 self.keyed_read(func.value, node.args[0].value, ".get")
         walker.record_call(node)

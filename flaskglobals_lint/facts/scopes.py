@@ -45,6 +45,7 @@ class TestRead:
     locks: tuple[LockUse, ...]
     index: int
     span: Span
+    taken: bool = False
 
 
 @dataclass
@@ -66,6 +67,7 @@ class RawAccess:
     key_taint: frozenset[str] = NO_TAINT
     value_text: str = ""
     fresh_container: bool = False
+    made_by: tuple[int, ...] = ()
 
 
 @dataclass
@@ -96,6 +98,12 @@ class FunctionScope:
     tainted: dict[str, frozenset[str]] = field(default_factory=dict)
     # locals bound to a deterministic value (``venv = os.path.dirname(sys.executable)``), by its text
     deterministic: dict[str, str] = field(default_factory=dict)
+    # locals bound to a computed value (``v = render(k)``, ``v = {n: slug(n) for n in k}``), or to a
+    # container the function filled only with such values (``news = {}; news[k] = parse(k)``), each
+    # with the statements whose calls made it (see ``Access.made_by``)
+    computed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # locals bound to a value a random call made (``key = token_hex()``)
+    random_locals: set[str] = field(default_factory=set)
     # locals bound to the requester's own connection id (``sid = request.sid``)
     connection_ids: set[str] = field(default_factory=set)
     # local name -> (references it was computed from, statement index)
@@ -246,14 +254,14 @@ class Resolver:
                 read_modify_write=raw.augmented or self.reads_itself(scope, raw),
                 taint=raw.value.taint, constant_value=raw.constant_value,
                 computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
-                fresh_container=raw.fresh_container,
+                fresh_container=raw.fresh_container, made_by=raw.made_by,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
             )
             facts.accesses.append(access)
         if facts.accesses:
             # Tests and awaits matter only relative to this function's writes.
             facts.tests = tuple(
-                Test(ref, t.key, t.index, t.span, locks(t.locks))
+                Test(ref, t.key, t.index, t.span, locks(t.locks), t.taken)
                 for t in scope.test_reads if (ref := self.resolve_ref(scope, t.ref)) is not None)
             facts.awaits = tuple(scope.awaits)
         facts.reads = self.resolve_reads(scope)

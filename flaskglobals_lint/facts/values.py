@@ -34,7 +34,7 @@ def value_text(rec: "Recorder", node: Optional[cst.BaseExpression], *, stored: b
             return TIMESTAMP  # every writer stores "now": the last one wins, nothing is lost
     fn = rec.fn
     texts: list[str] = []
-    for sub in _expressions(node):
+    for sub in expressions(node):
         if isinstance(sub, cst.Name):
             if fn is not None and sub.value in fn.deterministic:
                 texts.append(fn.deterministic[sub.value])
@@ -69,7 +69,7 @@ def is_connection_id(rec: "Recorder", node: cst.BaseExpression) -> bool:
     return rec.qualified(parts) in fm.CONNECTION_IDS
 
 
-def _expressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
+def expressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
     """``node`` and every expression in it, outside nested functions (attribute names excluded)."""
     stack: list[cst.CSTNode] = [node]
     while stack:

@@ -201,10 +201,14 @@ STDLIB_MODULES = _stdlib_modules()
 
 # Calls whose result differs from call to call although their arguments do not
 # (by the last name called): a value made by them is never the same twice.
-NONDETERMINISTIC_CALLS = frozenset({
-    "time", "time_ns", "monotonic", "perf_counter", "now", "utcnow", "today", "random", "randint",
-    "choice", "choices", "sample", "shuffle", "uniform", "randrange", "getrandbits", "uuid1", "uuid4",
-    "token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits", "gen_salt", "generate_secret",
+# Calls whose result is random: two calls never agree, so racing requests each keep their own.
+RANDOM_CALLS = frozenset({
+    "random", "randint", "choice", "choices", "sample", "shuffle", "uniform", "randrange", "getrandbits",
+    "uuid1", "uuid4", "token_hex", "token_urlsafe", "token_bytes", "urandom", "randbits", "gen_salt",
+    "generate_secret",
+})
+NONDETERMINISTIC_CALLS = RANDOM_CALLS | frozenset({
+    "time", "time_ns", "monotonic", "perf_counter", "now", "utcnow", "today",
     "next", "pop", "popleft", "popitem", "read", "readline", "recv", "get_nowait", "copy", "deepcopy",
 })
 

@@ -85,6 +85,9 @@ class Write:
     keyed_by_request: bool = False
     # The locks of ``locks``, with their names and types, in identity order.
     held: tuple[HeldLock, ...] = ()
+    # A memoizing write of a value a project function returns at random (``key = new_secret()``):
+    # racing requests, and each worker, keep a different one.
+    random_value: bool = False
 
     @property
     def protected(self) -> bool:
@@ -184,7 +187,15 @@ class Analysis:
         self._benign_states: set[str] = set()
         self._idempotent: set[int] = set()
         for key, writes in self.by_state().items():
-            if all(_memo_write(w) for w in writes) or all(_lazy_write(w) for w in writes):
+            memo = [_memo_write(w) for w in writes]
+            # A cache that is also evicted from (``CACHE.clear()``, ``del CACHE[k]``) stays a cache when
+            # its readers take each entry once (``hit = CACHE.get(k)``): the next request recomputes
+            # what is missing.  After ``if k not in CACHE``, ``CACHE[k]`` can raise KeyError.
+            evicted = not all(memo)
+            if (any(memo) and all(m or _eviction(w) for m, w in zip(memo, writes))
+                    and (not evicted or all(properties.memo_taken(w.function, w.access)
+                                            for m, w in zip(memo, writes) if m))) \
+                    or all(_lazy_write(w) for w in writes):
                 self._benign_states.add(key)
             self._idempotent.update(self._same_value_writes(key, writes))
         # id(unlocked write) -> a locked write of the same state
@@ -286,8 +297,14 @@ def _memo_write(write: Write) -> bool:
     # Computed from the key (``render(slug)``, ``(now, fetch(k))``) or the same every time: racing
     # requests store equivalent values.  A fresh container (``= []``) is not (what others add to it
     # is lost), nor a value made earlier (``key = make_secret()``: each worker would keep its own).
-    return properties.memoizing(write.function, a) and not a.read_modify_write and (
+    return properties.memoizing(write.function, a) and not a.read_modify_write and not write.random_value and (
         a.computed_value or bool(a.value_text))
+
+
+def _eviction(write: Write) -> bool:
+    """``del C[k]``, ``C.pop(k, None)``, ``C.clear()``: entries dropped, none changed."""
+    a = write.access
+    return a.kind == "del" or (a.kind == "method" and a.detail in ("clear", "pop", "popitem"))
 
 
 def _lazy_write(write: Write) -> bool:

@@ -51,6 +51,13 @@ def memoizing(fn: FunctionFacts, access: Access) -> bool:
     return any(t.key == access.key and t.ref == access.target for t in earlier_tests(fn, access))
 
 
+def memo_taken(fn: FunctionFacts, access: Access) -> bool:
+    """The miss check before this memoizing write took the entry's value once (``hit = C.get(k)``),
+    so the function never indexes an entry another request may have dropped meanwhile."""
+    tests = [t for t in earlier_tests(fn, access) if t.key == access.key and t.ref == access.target]
+    return bool(tests) and all(t.taken for t in tests)
+
+
 def lazy_init(fn: FunctionFacts, access: Access) -> bool:
     """``x = ...`` / ``cls.x = ...`` after ``if x is None`` / ``if not x``: lazy initialisation."""
     if access.kind not in ("rebind", "attr") or access.read_modify_write:

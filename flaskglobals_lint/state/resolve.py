@@ -15,6 +15,9 @@ from . import properties
 from .locks import LockJudge, local_ctor
 from .model import Analysis, BindingKind, HeldLock, Operation, SharedState, Write, key_text, short_lock_name
 
+# How many returned calls deep a random value is followed (``new_secret()`` -> ``token(32)`` -> ...).
+RANDOM_DEPTH = 4
+
 # The kinds the facts give a binding directly; a call (``kind == "call"``) is judged by its callee.
 FACT_KINDS: dict[str, BindingKind] = {"container": "container", "scalar": "scalar", "class": "class",
                                      "function": "function"}
@@ -173,7 +176,27 @@ class StateModel:
         return Write(access, module, fn, reach, state, operation, frozenset(locks), fresh,
                      reach.is_tainted(access.taint), reach.is_tainted(access.key_taint),
                      held=tuple(self.locks.held_locks.get(lock) or HeldLock(lock, short_lock_name(lock))
-                                for lock in sorted(locks)))
+                                for lock in sorted(locks)),
+                     # asked of memoizing writes only: what makes a memo
+                     random_value=properties.memoizing(fn, access)
+                     and self.random_result(module_key, fn, access.made_by, reach.context))
+
+    def random_result(self, module: str, fn: FunctionFacts, made_by: tuple[int, ...], context: Context,
+                      depth: int = 0) -> bool:
+        """Whether a project function called by the statements ``made_by`` returns a random value,
+        directly or through the functions it returns the result of."""
+        if not made_by or depth > RANDOM_DEPTH:
+            return False
+        for call in fn.calls:
+            if call.index not in made_by:
+                continue
+            for _, key, callee_context in self.project.callees_of_call(call, module, context):
+                callee = self.project.modules[key.module].functions.get(key.qualname) \
+                    if key.module in self.project.modules else None
+                if callee is not None and (callee.returns_random or self.random_result(
+                        key.module, callee, callee.returns_made_by, callee_context, depth + 1)):
+                    return True
+        return False
 
     def resolve(self, module: str, fn: FunctionFacts, access: Access, reach: Reach,
                 depth: int = 0) -> Optional[tuple[SharedState, Operation]]:
