@@ -13,6 +13,7 @@ import libcst as cst
 
 from ..frameworks import stdlib
 from .model import Binding, Import
+from . import values
 from .recorder import Recorder
 from .scanner import classify_value, dotted, is_constant, is_empty_container
 from .scopes import NO_TAINT, ClassScope, ExprInfo, FunctionScope, RawRef
@@ -38,7 +39,7 @@ class Binder(Recorder):
                 op = "+=" if augmented else "="
                 self.record_access("rebind", (name, ()), "=", f"{name} {op} ...", info,
                                    augmented=augmented, constant_value=constant, computed_value=self.computed(value),
-                                   made_by=self.made_by(value),
+                                   made_by=values.made_by(self, value),
                                    value_text="" if augmented else self.value_text(value))
                 return
             self.bind_target(target, self.alias_of(value) if not augmented else None, info,
@@ -54,7 +55,7 @@ class Binder(Recorder):
             op = "+=" if augmented else "="
             self.record_access("attr", ref, target.attr.value, f"{self.short(target)} {op} ...", info,
                                augmented=augmented, constant_value=constant, place=target,
-                               computed_value=self.computed(value), made_by=self.made_by(value),
+                               computed_value=self.computed(value), made_by=values.made_by(self, value),
                                value_text="" if augmented else self.value_text(value))
         elif isinstance(target, cst.Subscript):
             self.scan(target.value)
@@ -64,11 +65,11 @@ class Binder(Recorder):
                 self.scan(key_node.value)
                 key = self.code(key_node.value)
             op = "+=" if augmented else "="
-            self.note_fill(self.raw_ref(target.value), [value] if value is not None else None)
+            values.note_fill(self, self.raw_ref(target.value), [value] if value is not None else None)
             self.record_access("item", self.raw_ref(target.value), "[]", f"{self.short(target)} {op} ...",
                                info, augmented=augmented, key=key, constant_value=constant,
                                # ``REGISTRY[key] = self``: the object being set up, made by its constructor
-                               made_by=self.made_by(value),
+                               made_by=values.made_by(self, value),
                                computed_value=self.computed(value) or (fn is not None and isinstance(value, cst.Name)
                                                                      and value.value == fn.self_name != ""),
                                place=target, value_text="" if augmented else self.value_text(value),
@@ -148,10 +149,10 @@ class Binder(Recorder):
         """What the local is now bound to: a same-every-time value, the requester's connection id."""
         if not augmented:
             if value is not None and (self.computed(value) or is_empty_container(value)):
-                fn.computed[name] = self.made_by(value)
+                fn.computed[name] = values.made_by(self, value)
             else:
                 fn.computed.pop(name, None)
-            if self.is_random(value):
+            if values.is_random(self, value):
                 fn.random_locals.add(name)
             else:
                 fn.random_locals.discard(name)

@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional, Sequence, Union, cast
 import libcst as cst
 
 from ..frameworks import stdlib
+from . import values
 from .binder import Binder
 from .model import Binding, ClassFacts, FunctionFacts, FunctionKind, ModuleFacts
 from .positions import COMPOUND_AST, SMALL_AST, Cursor, PositionMismatch, Positions, body_of
@@ -288,7 +289,7 @@ class Walker(Binder):
         if fn is not None and isinstance(node.value, cst.Name) and node.value.value in fn.local_defs:
             fn.facts.returns_nested = True
         if fn is not None and node.value is not None:
-            fn.facts.returns_random = fn.facts.returns_random or self.is_random(node.value)
+            fn.facts.returns_random = fn.facts.returns_random or values.is_random(self, node.value)
             made = [i for i in self.made_by(node.value) if i not in fn.facts.returns_made_by]
             fn.facts.returns_made_by += tuple(made)
 

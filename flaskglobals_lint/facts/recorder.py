@@ -16,7 +16,7 @@ from ..frameworks import stdlib
 from .model import AccessKind, Import, LockUse, ModuleFacts, Ref, Registration, Root, Span
 from .positions import Positions
 from . import values
-from .scanner import Reader, Scanner, call_name, dotted, is_computed, is_plain, string_list, string_value
+from .scanner import Reader, Scanner, call_name, dotted, is_computed, string_list, string_value
 from .scopes import ExprInfo, FunctionScope, RawAccess, RawCall, RawRef, Scope
 
 
@@ -164,27 +164,7 @@ class Recorder:
         ))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
-        """Where the keys that select the written place come from (``games[game_id].players``)."""
-        out: set[str] = set()
-        keys: list[cst.BaseExpression] = [extra] if extra is not None else []
-        node = place
-        while isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
-            if isinstance(node, cst.Subscript):
-                keys.extend(el.slice.value for el in node.slice if isinstance(el.slice, cst.Index))
-                node = node.value
-            elif isinstance(node, cst.Attribute):
-                node = node.value
-            elif isinstance(node.func, cst.Attribute) and node.func.attr.value in stdlib.ELEMENT_METHODS and node.args:
-                keys.append(node.args[0].value)
-                node = node.func.value
-            else:
-                break
-        fn = self.fn
-        if isinstance(node, cst.Name) and fn is not None and node.value in fn.alias_key_taint:
-            out |= fn.alias_key_taint[node.value]
-        for key in keys:
-            out |= {"connection"} if self.is_connection_id(key) else self.scan_quiet(key).taint
-        return frozenset(out)
+        return values.key_taint(self, place, extra)
 
     def value_text(self, node: Optional[cst.BaseExpression], *, stored: bool = True) -> str:
         return values.value_text(self, node, stored=stored)
@@ -196,42 +176,11 @@ class Recorder:
             return is_computed(node)
         return is_computed(node, fn.computed.keys(), fn.deterministic.keys())
 
-    def note_fill(self, ref: Optional[RawRef], stored: Optional[Sequence[cst.BaseExpression]]) -> None:
-        """A container bound to a local is filled (``news[k] = parse(k)``): it stays computed while
-        what goes in is computed or plain (``FunctionScope.computed``); ``None``: unknown."""
-        fn = self.fn
-        if fn is None or ref is None or ref[0] not in fn.computed:
-            return
-        deterministic = fn.deterministic.keys()
-        if stored is not None and all(self.computed(v) or is_plain(v, deterministic) for v in stored):
-            fn.computed[ref[0]] += tuple(i for v in stored for i in self.made_by(v))
-        else:
-            del fn.computed[ref[0]]  # ``news[k] = request.form[k]``: what it holds is not computed
-
     def made_by(self, node: Optional[cst.BaseExpression]) -> tuple[int, ...]:
-        """The statements whose calls made this value (``Access.made_by``)."""
-        fn = self.fn
-        if fn is None or node is None:
-            return ()
-        out: list[int] = []
-        for sub in values.expressions(node):
-            if isinstance(sub, cst.Call) and fn.index not in out:
-                out.append(fn.index)
-            elif isinstance(sub, cst.Name) and sub.value in fn.computed:
-                out += [i for i in fn.computed[sub.value] if i not in out]
-        return tuple(out)
+        return values.made_by(self, node)
 
-    def is_random(self, node: Optional[cst.BaseExpression]) -> bool:
-        """A random call made the value (``token_hex()``, or a local bound to one)."""
-        fn = self.fn
-        for sub in values.expressions(node) if node is not None else ():
-            if isinstance(sub, cst.Call):
-                name = dotted(sub.func) or ((sub.func.attr.value,) if isinstance(sub.func, cst.Attribute) else ())
-                if name and name[-1] in stdlib.RANDOM_CALLS:
-                    return True
-            elif isinstance(sub, cst.Name) and fn is not None and sub.value in fn.random_locals:
-                return True
-        return False
+    def note_fill(self, ref: Optional[RawRef], stored: Optional[Sequence[cst.BaseExpression]]) -> None:
+        values.note_fill(self, ref, stored)
 
     def is_connection_id(self, node: cst.BaseExpression) -> bool:
         return values.is_connection_id(self, node)

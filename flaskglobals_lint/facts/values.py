@@ -2,17 +2,18 @@
 the requester's own connection id.  Read by the binder and the scanner as they record writes."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
 import libcst as cst
 
 from ..frameworks import flask as fm
 from ..frameworks import stdlib
 from .model import TIMESTAMP
-from .scanner import dotted
+from .scanner import dotted, is_plain
 
 if TYPE_CHECKING:
     from .recorder import Recorder
+    from .scopes import RawRef
 
 
 def value_text(rec: "Recorder", node: Optional[cst.BaseExpression], *, stored: bool = True) -> str:
@@ -82,3 +83,69 @@ def expressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
                 stack.append(child.value)
                 continue
             stack.append(child)
+
+
+def made_by(rec: "Recorder", node: Optional[cst.BaseExpression]) -> tuple[int, ...]:
+    """The statements whose calls made this value (``Access.made_by``): this one if the value
+    calls anything, and where the computed locals it reads were made."""
+    fn = rec.fn
+    if fn is None or node is None:
+        return ()
+    out: list[int] = []
+    for sub in expressions(node):
+        if isinstance(sub, cst.Call) and fn.index not in out:
+            out.append(fn.index)
+        elif isinstance(sub, cst.Name) and sub.value in fn.computed:
+            out += [i for i in fn.computed[sub.value] if i not in out]
+    return tuple(out)
+
+
+def is_random(rec: "Recorder", node: Optional[cst.BaseExpression]) -> bool:
+    """A random call made the value (``token_hex()``, or a local bound to one)."""
+    fn = rec.fn
+    for sub in expressions(node) if node is not None else ():
+        if isinstance(sub, cst.Call):
+            name = dotted(sub.func) or ((sub.func.attr.value,) if isinstance(sub.func, cst.Attribute) else ())
+            if name and name[-1] in stdlib.RANDOM_CALLS:
+                return True
+        elif isinstance(sub, cst.Name) and fn is not None and sub.value in fn.random_locals:
+            return True
+    return False
+
+
+def note_fill(rec: "Recorder", ref: Optional["RawRef"], stored: Optional[Sequence[cst.BaseExpression]]) -> None:
+    """A container bound to a local is filled (``news[k] = parse(k)``): it stays computed while
+    what goes in is computed or plain (``FunctionScope.computed``); ``None``: unknown."""
+    fn = rec.fn
+    if fn is None or ref is None or ref[0] not in fn.computed:
+        return
+    deterministic = fn.deterministic.keys()
+    if stored is not None and all(rec.computed(v) or is_plain(v, deterministic) for v in stored):
+        fn.computed[ref[0]] += tuple(i for v in stored for i in made_by(rec, v))
+    else:
+        del fn.computed[ref[0]]  # ``news[k] = request.form[k]``: what it holds is not computed
+
+
+def key_taint(rec: "Recorder", place: Optional[cst.BaseExpression],
+              extra: Optional[cst.BaseExpression]) -> frozenset[str]:
+    """Where the keys that select the written place come from (``games[game_id].players``)."""
+    out: set[str] = set()
+    keys: list[cst.BaseExpression] = [extra] if extra is not None else []
+    node = place
+    while isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
+        if isinstance(node, cst.Subscript):
+            keys.extend(el.slice.value for el in node.slice if isinstance(el.slice, cst.Index))
+            node = node.value
+        elif isinstance(node, cst.Attribute):
+            node = node.value
+        elif isinstance(node.func, cst.Attribute) and node.func.attr.value in stdlib.ELEMENT_METHODS and node.args:
+            keys.append(node.args[0].value)
+            node = node.func.value
+        else:
+            break
+    fn = rec.fn
+    if isinstance(node, cst.Name) and fn is not None and node.value in fn.alias_key_taint:
+        out |= fn.alias_key_taint[node.value]
+    for key in keys:
+        out |= {"connection"} if is_connection_id(rec, key) else rec.scan_quiet(key).taint
+    return frozenset(out)

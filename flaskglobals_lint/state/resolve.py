@@ -179,24 +179,7 @@ class StateModel:
                                 for lock in sorted(locks)),
                      # asked of memoizing writes only: what makes a memo
                      random_value=properties.memoizing(fn, access)
-                     and self.random_result(module_key, fn, access.made_by, reach.context))
-
-    def random_result(self, module: str, fn: FunctionFacts, made_by: tuple[int, ...], context: Context,
-                      depth: int = 0) -> bool:
-        """Whether a project function called by the statements ``made_by`` returns a random value,
-        directly or through the functions it returns the result of."""
-        if not made_by or depth > RANDOM_DEPTH:
-            return False
-        for call in fn.calls:
-            if call.index not in made_by:
-                continue
-            for _, key, callee_context in self.project.callees_of_call(call, module, context):
-                callee = self.project.modules[key.module].functions.get(key.qualname) \
-                    if key.module in self.project.modules else None
-                if callee is not None and (callee.returns_random or self.random_result(
-                        key.module, callee, callee.returns_made_by, callee_context, depth + 1)):
-                    return True
-        return False
+                     and random_result(self.project, module_key, fn, access.made_by, reach.context))
 
     def resolve(self, module: str, fn: FunctionFacts, access: Access, reach: Reach,
                 depth: int = 0) -> Optional[tuple[SharedState, Operation]]:
@@ -401,6 +384,24 @@ class StateModel:
             return None
         name = f"{state.name}.{attrs[0]}"
         return SharedState(f"{state.key}.{attrs[0]}", name, "app", "module", state.path, state.line), "config"
+
+
+def random_result(project: Project, module: str, fn: FunctionFacts, made_by: tuple[int, ...], context: Context,
+                  depth: int = 0) -> bool:
+    """Whether a project function called by the statements ``made_by`` returns a random value,
+    directly or through the functions it returns the result of."""
+    if not made_by or depth > RANDOM_DEPTH:
+        return False
+    for call in fn.calls:
+        if call.index not in made_by:
+            continue
+        for _, key, callee_context in project.callees_of_call(call, module, context):
+            callee = project.modules[key.module].functions.get(key.qualname) \
+                if key.module in project.modules else None
+            if callee is not None and (callee.returns_random or random_result(
+                    project, key.module, callee, callee.returns_made_by, callee_context, depth + 1)):
+                return True
+    return False
 
 
 def analyse(project: Project, entries: FrameworkAdapter, settings: object, processes: int = 1,
