@@ -101,8 +101,10 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     cache = FactsCache(options.cache_dir or default_cache_dir(settings)) if options.cache else None
     analysed = iter(collect(jobs, options.jobs or default_jobs(), cache, options.file_timeout))
     facts = [next(analysed) if not error else unreadable(s, error) for s, (_, error) in zip(everything, contents)]
-    processes, reason, cooperative = deployment(paths, settings)
-    diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything), cooperative)
+    served = deployment(paths, settings)
+    diagnostics = lint_facts(facts, settings, served.processes, served.reason, reported, stdlib_copies(everything),
+                             served.cooperative, served.server)
+    processes, reason = served.processes, served.reason
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
     return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason, sum(full),
                       cache.hits if cache is not None else 0, warnings)
@@ -136,8 +138,11 @@ def lint_source(source: str, path: str = "app.py", settings: Settings | None = N
 
 def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
                processes_reason: str = "", reported: set[str] | None = None,
-               outside: frozenset[str] = frozenset(), cooperative: str = "") -> list[Diagnostic]:
+               outside: frozenset[str] = frozenset(), cooperative: str = "",
+               server: str = "") -> list[Diagnostic]:
     """Run the project pass and every enabled rule over per-file facts.
+
+    ``cooperative``, ``server``: see ``state.resolve.analyse``.
 
     With ``reported``, only findings in those files, or reached from an entry
     point in them, are returned (the other facts are context).
@@ -146,7 +151,7 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     project = Project(usable, outside, pinned=fm.CONTEXT_LOCALS)
     entries = entry_points(project, settings.entry_point_decorators)
     project.walk(entries.find_entries())
-    analysis = analyse(project, entries, settings, processes, processes_reason, cooperative)
+    analysis = analyse(project, entries, settings, processes, processes_reason, cooperative, server)
     by_path = {f.path: f for f in facts}
     out: list[Diagnostic] = []
     seen: set[tuple[str, int, str]] = set()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from flaskglobals_lint.discovery.deployment import detect_worker_processes, find_deployment_files
+from flaskglobals_lint.discovery.deployment import detect_server, detect_worker_processes, find_deployment_files
 from flaskglobals_lint.discovery.sources import SourceFile, discover
 from flaskglobals_lint.settings import Settings
 
@@ -251,3 +251,16 @@ def test_the_largest_count_wins_and_the_reason_is_relative_to_root(tmp_path: Pat
 
 def test_no_deployment_files_means_unknown() -> None:
     assert detect_worker_processes([]) is None
+
+
+@pytest.mark.parametrize(("name", "text", "expected"), [
+    ("Procfile", "web: gunicorn --threads 8 app:app\n", "Procfile: gunicorn"),
+    ("Dockerfile", 'CMD ["uwsgi", "--http", ":8000"]\n', "Dockerfile: uwsgi"),
+    ("Dockerfile", "CMD flask run --host 0.0.0.0\n", "Dockerfile: flask run"),
+    ("gunicorn.conf.py", "threads = 4\n", "gunicorn.conf.py"),
+    ("Procfile", "web: python app.py\n", ""),
+    ("Dockerfile", "# gunicorn is not used here\nCMD python cps.py\n", ""),
+])
+def test_a_deployment_file_names_the_server(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    (tmp_path / name).write_text(text)
+    assert detect_server([tmp_path / name], root=tmp_path) == expected

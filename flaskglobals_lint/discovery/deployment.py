@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -95,6 +96,23 @@ def detect_worker_classes(files: Sequence[Path], root: Path | None = None) -> li
             if _SERVER_COMMAND.search(command):
                 found += [(m["name"], f"{where}: {_squeeze(m.group(0))}") for m in _WORKER_CLASS.finditer(command)]
     return found
+
+
+# Commands that serve the app through a WSGI/ASGI server other than the app's own code.
+_ANY_SERVER_COMMAND = re.compile(r"\b(?:gunicorn|hypercorn|uwsgi|uvicorn|waitress-serve|flask[ \t]+run)\b")
+
+
+def detect_server(files: Sequence[Path], root: Path | None = None) -> str:
+    """Where a deployment file serves the app through a server such as gunicorn or uWSGI (the
+    file and its evidence), or '' when none does: then the app may serve itself."""
+    for path, where, text in _texts(files, root):
+        if path.name.endswith(".py") or path.name.endswith(".ini"):
+            return where  # a gunicorn.conf.py or uwsgi.ini configures that server
+        for line in _logical_lines(text):
+            match = _ANY_SERVER_COMMAND.search(line.translate(_COMMAND_PUNCTUATION))
+            if match:
+                return f"{where}: {match.group(0)}"
+    return ""
 
 
 def _texts(files: Sequence[Path], root: Path | None) -> Iterator[tuple[Path, str, str]]:
@@ -202,15 +220,26 @@ def worker_processes(paths: Sequence[str | Path], settings: Settings,
     return found if found else (1, "")
 
 
-def deployment(paths: Sequence[str | Path], settings: Settings) -> tuple[int, str, str]:
-    """How the app is served, from one look at its deployment files: the number of worker
-    processes and why (``worker_processes``), and where they are gevent/eventlet workers only
-    ('' when not)."""
+@dataclass(frozen=True)
+class Deployment:
+    """How the app is served, as its deployment files tell."""
+
+    processes: int = 1
+    # Why ``processes`` (``"gunicorn.conf.py: workers = 4"``), or ''.
+    reason: str = ""
+    # Where the workers are configured as gevent/eventlet workers only, or ''.
+    cooperative: str = ""
+    # Where a server such as gunicorn serves the app (``detect_server``), or ''.
+    server: str = ""
+
+
+def deployment(paths: Sequence[str | Path], settings: Settings) -> Deployment:
+    """How the app is served, from one look at its deployment files."""
     files = _deployment_files(paths, settings)
     processes, reason = worker_processes(paths, settings, files)
     classes = detect_worker_classes(files, Path.cwd())
     cooperative = classes[0][1] if classes and all(is_cooperative(name) for name, _ in classes) else ""
-    return processes, reason, cooperative
+    return Deployment(processes, reason, cooperative, detect_server(files, Path.cwd()))
 
 
 def _deployment_files(paths: Sequence[str | Path], settings: Settings) -> list[Path]:

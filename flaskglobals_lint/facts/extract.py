@@ -231,11 +231,20 @@ class Walker(Binder):
         self.scan(value)
 
     def note_cooperative(self, value: cst.BaseExpression) -> None:
-        """At import time: a monkey-patch or a Socket.IO server on greenlets (``ModuleFacts.cooperative``)."""
-        if self.fn is not None or not isinstance(value, cst.Call) or self.facts.cooperative:
+        """At import time: a monkey-patch or a Socket.IO server on greenlets (``ModuleFacts.cooperative``);
+        anywhere: the app's own greenlet server (``ModuleFacts.serves``)."""
+        if not isinstance(value, cst.Call):
             return
+        made: cst.BaseExpression = value  # ``WSGIServer(...).serve_forever()``: the server made first
+        while isinstance(made, cst.Call) and not self.facts.serves:
+            made_name = dotted(made.func)
+            if made_name and self.qualified(made_name) in stdlib.GREENLET_SERVERS:
+                self.facts.serves = f"{'.'.join(made_name)}()"
+            made = made.func.value if isinstance(made.func, cst.Attribute) else made.func
         name = dotted(value.func)
         qual = self.qualified(name)
+        if self.fn is not None or self.facts.cooperative:
+            return
         if qual in stdlib.MONKEY_PATCHES:
             self.facts.cooperative = f"{'.'.join(name)}()"
         elif qual == "flask_socketio.SocketIO":

@@ -285,5 +285,8 @@ class ModuleFacts:
     # What, at import time, makes the process run requests as greenlets
     # (``eventlet.monkey_patch()``, ``SocketIO(app, async_mode="gevent")``), as written; else ''.
     cooperative: str = ""
+    # The app's own server, made anywhere in the module, that runs requests as greenlets
+    # (``gevent.pywsgi.WSGIServer(...)``), as written; else ''.
+    serves: str = ""
     # False when the pre-pass showed the file cannot matter: only checked for syntax.
     analysed: bool = True

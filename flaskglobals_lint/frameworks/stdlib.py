@@ -217,6 +217,11 @@ IDEMPOTENT_METHODS = frozenset({"update", "setdefault", "add", "discard", "remov
 
 # Calls that, made at import time, turn threads into greenlets for the whole process.
 MONKEY_PATCHES = frozenset({"eventlet.monkey_patch", "gevent.monkey.patch_all", "gevent.monkey.patch_thread"})
+# Servers an app starts itself that run each request as a greenlet (switching only at I/O), or
+# one at a time (tornado's WSGIContainer).
+GREENLET_SERVERS = frozenset({
+    "gevent.pywsgi.WSGIServer", "gevent.wsgi.WSGIServer", "eventlet.wsgi.server", "tornado.wsgi.WSGIContainer",
+})
 # ``SocketIO(app, async_mode=...)`` values that serve every request as a greenlet.
 COOPERATIVE_ASYNC_MODES = frozenset({"eventlet", "gevent", "gevent_uwsgi"})
 

@@ -405,14 +405,17 @@ def random_result(project: Project, module: str, fn: FunctionFacts, made_by: tup
 
 
 def analyse(project: Project, entries: FrameworkAdapter, settings: object, processes: int = 1,
-            processes_reason: str = "", cooperative: str = "") -> Analysis:
+            processes_reason: str = "", cooperative: str = "", server: str = "") -> Analysis:
     """The state model of a walked project (``project.walk`` has run).
 
     ``cooperative``: why requests run as greenlets (a deployment file's worker class); a
-    module that monkey-patches at import time says so too.
+    module that monkey-patches at import time says so too, and so does the app's own gevent
+    or eventlet server when no deployment file (``server``) serves it through another.
     """
     if not cooperative:
         cooperative = next((f"{m.path}: {m.cooperative}" for m in project.modules.values() if m.cooperative), "")
+    if not cooperative and not server:
+        cooperative = next((f"{m.path}: {m.serves}" for m in project.modules.values() if m.serves), "")
     analysis = Analysis(project, processes=processes, processes_reason=processes_reason,
                         strict=bool(getattr(settings, "strict", False)), cooperative=cooperative)
     StateModel(project, entries, settings).analyse(analysis)
