@@ -53,10 +53,14 @@ class Binder(Recorder):
                 ctor = dotted(value.func) if isinstance(value, cst.Call) else ()
                 fn.facts.self_attrs.setdefault(target.attr.value, ctor)
             op = "+=" if augmented else "="
+            # ``m = MODULES[name]; m.label = name``: the entry's own key, the same for every writer
+            key_of_entry = (isinstance(target.value, cst.Name) and isinstance(value, cst.Name)
+                            and fn.alias_keys.get(target.value.value) == value.value)
             self.record_access("attr", ref, target.attr.value, f"{self.short(target)} {op} ...", info,
                                augmented=augmented, constant_value=constant, place=target,
                                computed_value=self.computed(value), made_by=values.made_by(self, value),
-                               value_text="" if augmented else self.value_text(value))
+                               value_text="" if augmented else self.value_text(value),
+                               value_is_key=key_of_entry and not augmented)
         elif isinstance(target, cst.Subscript):
             self.scan(target.value)
             key_node = target.slice[0].slice if len(target.slice) == 1 else None

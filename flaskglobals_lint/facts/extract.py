@@ -123,7 +123,12 @@ class Walker(Binder):
             if name is not None:
                 self.bind_target(name.name, None, None)
             twin_body = handlers[index].body if handlers is not None else None
+            fn = self.fn
+            if fn is not None:
+                fn.handlers += 1
             self.walk_block(cast(cst.ExceptHandler, handler).body, twin_body)
+            if fn is not None:
+                fn.handlers -= 1
         if node.orelse is not None:
             self.walk_block(node.orelse.body, body_of(twin, "orelse"))
         if node.finalbody is not None:

@@ -131,6 +131,10 @@ class Access:
     # reads were computed (``v = make(k); C[k] = v``).  What a random helper returns is found
     # through them (``FunctionFacts.returns_random``).
     made_by: tuple[int, ...] = ()
+    # The write is made in an ``except`` block: what the code does when something failed.
+    on_failure: bool = False
+    # The value stored is the key that selected the written entry (``m = C[k]; m.name = k``).
+    value_is_key: bool = False
 
 
 @dataclass(frozen=True)

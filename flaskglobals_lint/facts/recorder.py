@@ -151,7 +151,8 @@ class Recorder:
                       key: Optional[str] = None, constant_value: bool = False,
                       computed_value: bool = False, place: Optional[cst.BaseExpression] = None,
                       extra_key: Optional[cst.BaseExpression] = None, value_text: str = "",
-                      fresh_container: bool = False, made_by: tuple[int, ...] = ()) -> None:
+                      fresh_container: bool = False, made_by: tuple[int, ...] = (),
+                      value_is_key: bool = False) -> None:
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
@@ -161,6 +162,7 @@ class Recorder:
             value=value or ExprInfo(), key=key, constant_value=constant_value,
             computed_value=computed_value, key_taint=self.key_taint(place, extra_key),
             value_text=value_text, fresh_container=fresh_container, made_by=made_by,
+            on_failure=fn.handlers > 0, value_is_key=value_is_key,
         ))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:

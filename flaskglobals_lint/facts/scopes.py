@@ -68,6 +68,8 @@ class RawAccess:
     value_text: str = ""
     fresh_container: bool = False
     made_by: tuple[int, ...] = ()
+    on_failure: bool = False
+    value_is_key: bool = False
 
 
 @dataclass
@@ -114,6 +116,8 @@ class FunctionScope:
     local_defs: dict[str, str] = field(default_factory=dict)
     locks: list[LockUse] = field(default_factory=list)
     acquisitions: int = 0
+    # ``except`` blocks the walk is in
+    handlers: int = 0
     index: int = 0
     awaits: list[tuple[int, int]] = field(default_factory=list)
     test_reads: list[TestRead] = field(default_factory=list)
@@ -254,7 +258,8 @@ class Resolver:
                 read_modify_write=raw.augmented or self.reads_itself(scope, raw),
                 taint=raw.value.taint, constant_value=raw.constant_value,
                 computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
-                fresh_container=raw.fresh_container, made_by=raw.made_by,
+                fresh_container=raw.fresh_container, made_by=raw.made_by, on_failure=raw.on_failure,
+                value_is_key=raw.value_is_key,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
             )
             facts.accesses.append(access)

@@ -187,15 +187,7 @@ class Analysis:
         self._benign_states: set[str] = set()
         self._idempotent: set[int] = set()
         for key, writes in self.by_state().items():
-            memo = [_memo_write(w) for w in writes]
-            # A cache that is also evicted from (``CACHE.clear()``, ``del CACHE[k]``) stays a cache when
-            # its readers take each entry once (``hit = CACHE.get(k)``): the next request recomputes
-            # what is missing.  After ``if k not in CACHE``, ``CACHE[k]`` can raise KeyError.
-            evicted = not all(memo)
-            if (any(memo) and all(m or _eviction(w) for m, w in zip(memo, writes))
-                    and (not evicted or all(properties.memo_taken(w.function, w.access)
-                                            for m, w in zip(memo, writes) if m))) \
-                    or all(_lazy_write(w) for w in writes):
+            if _benign_state(writes):
                 self._benign_states.add(key)
             self._idempotent.update(self._same_value_writes(key, writes))
         # id(unlocked write) -> a locked write of the same state
@@ -236,7 +228,11 @@ class Analysis:
             # An item is read by its key: a copy of the whole (``dict(os.environ)``) forwards it,
             # it does not act on it.
             readers = self.readers.get(key, {}).get(key_text(slot_key) if slot_key else None, set())
-            if not readers - writers or all(properties.lazy_guarded(w.function, w.access) for w in same):
+            # Made only on failure (``except KeyringError: USE_KEYRING = False``): a fallback switch.
+            # Readers see the feature on or off, as the code means; other workers meet the failure
+            # themselves.
+            if not readers - writers or all(properties.lazy_guarded(w.function, w.access) for w in same) \
+                    or all(w.access.on_failure for w in same):
                 yield from (id(w) for w in same)
 
     def inconsistent_with(self, write: Write) -> Optional[Write]:
@@ -301,6 +297,19 @@ def _memo_write(write: Write) -> bool:
         a.computed_value or bool(a.value_text))
 
 
+def _benign_state(writes: list[Write]) -> bool:
+    """Every write of the state fills a cache entry after a miss (``_memo_write``), initialises
+    lazily (``_lazy_write``, also an attribute of an entry: ``if m.label is None: m.label = name``),
+    or evicts.  A cache that is also evicted from (``CACHE.clear()``, ``del CACHE[k]``) stays a
+    cache when its readers take each entry once (``hit = CACHE.get(k)``): the next request
+    recomputes what is missing.  After ``if k not in CACHE``, ``CACHE[k]`` can raise KeyError."""
+    memo = [w for w in writes if _memo_write(w)]
+    rest = [w for w in writes if not _memo_write(w) and not _lazy_write(w)]
+    if len(rest) == len(writes) or not all(_eviction(w) for w in rest):
+        return False
+    return not rest or (bool(memo) and all(properties.memo_taken(w.function, w.access) for w in memo))
+
+
 def _eviction(write: Write) -> bool:
     """``del C[k]``, ``C.pop(k, None)``, ``C.clear()``: entries dropped, none changed."""
     a = write.access
@@ -310,4 +319,5 @@ def _eviction(write: Write) -> bool:
 def _lazy_write(write: Write) -> bool:
     a = write.access
     # ``lazy_init`` holds only for a rebind that does not read itself.
-    return properties.lazy_init(write.function, a) and not write.tainted
+    # The entry's own key (``m.label = name``) is the same for every writer of that entry.
+    return properties.lazy_init(write.function, a) and (not write.tainted or a.value_is_key)
