@@ -172,6 +172,9 @@ class Call:
     # Qualname of a function defined in this module that the callee names
     # directly (a nested def called by name), resolved by scope.
     local_function: str = ""
+    # What the arguments fill: the number of positional arguments, then the keyword names, and
+    # ``*`` for a ``*args``/``**kwargs`` that may fill anything.  ``("*",)``: not known.
+    fills: tuple[str, ...] = ("*",)
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ class RawCall:
     args: list[tuple[Optional[RawRef], ExprInfo]]
     kwargs: list[tuple[str, Optional[RawRef], ExprInfo]]
     index: int = 0
+    # See ``Call.fills``.
+    fills: tuple[str, ...] = ("*",)
 
 
 @dataclass
@@ -295,7 +297,7 @@ class Resolver:
                 arg_taint=arg_taint if any(arg_taint) else (),
                 kwargs=tuple((k, self.resolve_ref(scope, r) if r else None, info.taint)
                              for k, r, info in call.kwargs if r or info.taint),
-                local_function=local_function, index=call.index,
+                local_function=local_function, index=call.index, fills=call.fills,
             ))
 
     def resolve_reads(self, scope: FunctionScope) -> tuple[tuple[Ref, str], ...]:

@@ -44,6 +44,8 @@ class Reach:
     arguments: dict[str, list[tuple["Reach", Ref]]] = field(default_factory=dict)
     # The file that holds the entry point.
     origin: str = ""
+    # Parameters some request-time call leaves to their default (all, for an entry point).
+    defaulted: set[str] = field(default_factory=set)
 
     def is_tainted(self, taint: frozenset[str]) -> bool:
         """Whether a value with these sources carries request data in this reach."""
@@ -93,7 +95,7 @@ class Project(Symbols):
         if key in self.reached:
             return None
         reach = Reach(entry.function, context, entry, (f"{fn.name}()",), held=frozenset(),
-                      origin=self.modules[entry.function.module].path)
+                      origin=self.modules[entry.function.module].path, defaulted=set(fn.params))
         if entry.tainted_params:
             # Its parameters are filled from the URL or the payload (all but ``self`` of a method).
             reach.tainted_params = set(fn.params[1:] if fn.class_name and fn.kind == "method" else fn.params)
@@ -132,8 +134,10 @@ class Project(Symbols):
             existing = self.reached[key] = Reach(key[0], key[1], caller.entry, chain, None, tainted,
                                                  origin=caller.origin)
             self.bind_arguments(call, callee, caller, existing)
+            existing.defaulted |= self.defaulted_params(call, callee)
             return True
         self.bind_arguments(call, callee, caller, existing)
+        existing.defaulted |= self.defaulted_params(call, callee)
         if tainted <= existing.tainted_params:
             return False
         existing.tainted_params |= tainted
@@ -182,6 +186,14 @@ class Project(Symbols):
         """The parameters a call's arguments fill (without ``self``/``cls``)."""
         params = list(callee.params)
         return params[1:] if callee.kind in ("method", "classmethod") else params
+
+    def defaulted_params(self, call: Call, callee: FunctionFacts) -> set[str]:
+        """The parameters ``call`` leaves to their default (all of them when it passes ``*args``)."""
+        params = self.parameters(callee)
+        if "*" in call.fills or not call.fills[0].isdigit():
+            return set(params)
+        named = set(call.fills[1:])
+        return {p for p in params[int(call.fills[0]):] if p not in named}
 
     def bind_arguments(self, call: Call, callee: FunctionFacts, caller: Reach, reach: Reach) -> None:
         params = self.parameters(callee)

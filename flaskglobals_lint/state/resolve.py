@@ -204,6 +204,8 @@ class StateModel:
             return self.operation(state, path, kind, module)
         if root.kind == "param":
             for name, span in fn.mutable_defaults:
+                if name == root.name and name not in reach.defaulted:
+                    return None  # every request-time call passes its own: the default is never used
                 if name == root.name:
                     state = SharedState(
                         key=f"{module}.{fn.qualname}:{name}", name=f"default of {name}", kind="container",
