@@ -111,7 +111,7 @@ class Access:
     key_taint: frozenset[str] = frozenset()
     # Index of the statement that writes (statements are numbered in walk order).
     index: int = 0
-    # For ``item`` writes: the key as written (``C[k]``: ``k``).
+    # For ``item`` writes, ``setdefault`` and ``add``: the key as written (``C[k]``, ``S.add(k)``: ``k``).
     key: str | None = None
     # For each local name the stored value reads that was computed from shared
     # state: the statement index where it was last computed and the references

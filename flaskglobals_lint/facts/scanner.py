@@ -351,7 +351,7 @@ class Scanner(Reader):
                     info.refs += sub.refs
                     info.taint |= sub.taint
                 walker.note_fill(receiver, values)
-                key = walker.code(node.args[0].value) if method == "setdefault" and node.args else None
+                key = walker.code(node.args[0].value) if method in ("setdefault", "add") and node.args else None
                 texts = [walker.value_text(v) or (walker.value_text(v, stored=False) and walker.code(v))
                          for v in values]
                 value_text = ", ".join(texts) if values and all(texts) and method in stdlib.IDEMPOTENT_METHODS else ""

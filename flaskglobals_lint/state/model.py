@@ -293,8 +293,10 @@ def _memo_write(write: Write) -> bool:
     # Computed from the key (``render(slug)``, ``(now, fetch(k))``) or the same every time: racing
     # requests store equivalent values.  A fresh container (``= []``) is not (what others add to it
     # is lost), nor a value made earlier (``key = make_secret()``: each worker would keep its own).
+    # ``if k not in DONE: ...; DONE.add(k)``: the member is the key itself; one the request chose
+    # (``if name in USERNAMES: return "taken"``) is a claim two requests can both win.
     return properties.memoizing(write.function, a) and not a.read_modify_write and not write.random_value and (
-        a.computed_value or bool(a.value_text))
+        a.computed_value or bool(a.value_text) or (a.kind == "method" and not write.tainted))
 
 
 def _benign_state(writes: list[Write]) -> bool:

@@ -45,8 +45,9 @@ def rechecked_under_lock(fn: FunctionFacts, access: Access) -> bool:
 
 
 def memoizing(fn: FunctionFacts, access: Access) -> bool:
-    """``C[k] = v`` after a miss check of the same key: ``k in C`` / ``C.get(k)``."""
-    if access.kind != "item" or access.key is None:
+    """``C[k] = v`` (or ``S.add(k)``) after a miss check of the same key: ``k in C`` / ``C.get(k)``."""
+    if access.kind not in ("item", "method") or access.key is None or (
+            access.kind == "method" and access.detail != "add"):
         return False
     return any(t.key == access.key and t.ref == access.target for t in earlier_tests(fn, access))
 
