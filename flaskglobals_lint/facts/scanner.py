@@ -312,7 +312,8 @@ class Scanner(Reader):
                 self.test_read(target.comparator, self.walker.code(left))
             left = target.comparator
 
-    def test_read(self, node: cst.BaseExpression, key: Optional[str], *, taken: bool = False) -> None:
+    def test_read(self, node: cst.BaseExpression, key: Optional[str], *, taken: bool = False,
+                  at: Optional[cst.CSTNode] = None) -> None:
         fn = self.walker.fn
         if fn is None or self.walker.statement is None:
             return
@@ -322,7 +323,7 @@ class Scanner(Reader):
         if key is None and isinstance(node, cst.Name) and node.value in fn.alias_keys and ref[1][-1:] == ("[]",):
             # ``hit = C.get(k)`` then ``if hit``: a test of C at key k
             ref, key, taken = (ref[0], ref[1][:-1]), fn.alias_keys[node.value], True
-        fn.test_reads.append(TestRead(ref, key, tuple(fn.locks), fn.index, self.walker.span(node), taken))
+        fn.test_reads.append(TestRead(ref, key, tuple(fn.locks), fn.index, self.walker.span(at or node), taken))
 
     def visit_Await(self, node: cst.Await) -> None:
         super().visit_Await(node)
@@ -368,6 +369,11 @@ class Scanner(Reader):
                 self.test_read(func.value, walker.code(node.args[0].value), taken=True)
             if method == "get" and node.args:
                 self.keyed_read(func.value, node.args[0].value, ".get")
+        elif isinstance(func, cst.Name) and func.value == "hasattr" and self.test and len(node.args) == 2:
+            attr = string_value(node.args[1].value)
+            if attr and attr.isidentifier():
+                # ``if not hasattr(cls, "_x")``: a test of ``cls._x``
+                self.test_read(cst.Attribute(node.args[0].value, cst.Name(attr)), None, at=node)
         walker.record_call(node)
         return True
 
