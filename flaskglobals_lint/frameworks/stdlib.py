@@ -172,6 +172,10 @@ PER_INSTANCE_DEFAULT_PACKAGES = frozenset({
     "beanie", "mongoengine",
 })
 
+# Form libraries whose class attributes made by a call (``name = StringField(...)``) are templates:
+# each form instance binds its own copy of the field.  Other class attributes stay shared.
+DECLARATIVE_FIELD_PACKAGES = frozenset({"wtforms", "flask_wtf"})
+
 # Process-wide state of the standard library.
 PROCESS_STATE = {"os.environ": "the process environment"}
 

@@ -293,8 +293,9 @@ class StateModel:
                 return None
             full = f"{full}{rest.pop(0)}"
 
-    def class_level(self, sym: ClassSym, rest: tuple[str, ...], kind: str,
-                    module: str) -> Optional[tuple[SharedState, Operation]]:
+    def class_level(self, sym: ClassSym, rest: tuple[str, ...], kind: str, module: str,
+                    through_self: bool = False) -> Optional[tuple[SharedState, Operation]]:
+        """The class attribute a write through the class (or, ``through_self``, an instance) changes."""
         project = self.project
         cls = project.klass(sym)
         assert cls is not None
@@ -306,8 +307,12 @@ class StateModel:
         attr_kind = self.kinds.binding_kind(owner.module, binding) if binding else "other"
         if attr_kind in ("lock", "function", "class"):
             return None
-        if any(base.split(".")[0] in stdlib.PER_INSTANCE_DEFAULT_PACKAGES for base in project.external_bases(sym)):
+        packages = {base.split(".")[0] for base in project.external_bases(sym)}
+        if packages & stdlib.PER_INSTANCE_DEFAULT_PACKAGES:
             return None  # a model field: each instance gets its own copy of the default
+        if packages & stdlib.DECLARATIVE_FIELD_PACKAGES and binding is not None and binding.kind == "call" \
+                and through_self:
+            return None  # ``self.urls`` of a form: the field this instance bound, not the class template
         view = self.entries.is_view_class(sym)
         state = SharedState(
             f"{owner.module}.{owner.qualname}.{attr}", f"{owner_facts.name}.{attr}", attr_kind, "class",
@@ -334,7 +339,7 @@ class StateModel:
         if root.kind == "cls" or (class_attr is not None and instance_ctor is None
                                   and not (access.kind == "attr" and len(path) == 1)):
             if class_attr is not None or root.kind == "cls":
-                result = self.class_level(cls, path, access.kind, module)
+                result = self.class_level(cls, path, access.kind, module, through_self=root.kind == "self")
                 if result is not None:
                     return result
         if root.kind != "self" or context.shared_self is None:
