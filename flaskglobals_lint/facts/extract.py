@@ -91,10 +91,14 @@ class Walker(Binder):
         if isinstance(node.iter, cst.Call) and isinstance(node.iter.func, cst.Attribute) \
                 and node.iter.func.attr.value in ("values", "items") and self.fn is not None:
             iter_ref = self.raw_ref(node.iter.func.value)
+        # ``for item in parts[t]``, ``parts`` computed here: each element is computed too
+        computed_from = values.made_by(self, node.iter) if self.computed(node.iter) else None
         for target in targets_of(node.target):
             element = (iter_ref[0], iter_ref[1] + ("[]",)) if iter_ref is not None else None
             self.bind_target(target, element if isinstance(node.target, cst.Name) or
                              isinstance(node.iter, cst.Call) else None, info)
+            if computed_from is not None and isinstance(target, cst.Name) and self.fn is not None:
+                self.fn.computed[target.value] = computed_from
         self.walk_block(node.body, body_of(twin))
         if node.orelse is not None:
             self.walk_block(node.orelse.body, body_of(twin, "orelse"))

@@ -156,6 +156,8 @@ class Recorder:
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
+        if ref[1] or kind != "rebind":
+            fn.deterministic.pop(ref[0], None)  # ``parts = dict(); parts[k] = v``: no longer as made
         fn.accesses.append(RawAccess(
             kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
             locks=tuple(fn.locks), index=fn.index, augmented=augmented,

@@ -140,6 +140,19 @@ def is_computed(value: Optional[cst.BaseExpression], computed_locals: AbstractSe
         value = value.expression
     if isinstance(value, cst.Name):
         return value.value in computed_locals
+    if isinstance(value, (cst.Subscript, cst.Attribute)):
+        # ``parts[t]``: an element of a value computed here
+        base: cst.BaseExpression = value
+        while isinstance(base, (cst.Subscript, cst.Attribute)):
+            base = base.value
+        return isinstance(base, cst.Name) and base.value in computed_locals
+    if isinstance(value, (cst.BooleanOperation, cst.BinaryOperation)):
+        # ``settings.get(k) or []``, ``missing + parts[t]``
+        sides = (value.left, value.right)
+        computed = [is_computed(side, computed_locals, plain_locals) for side in sides]
+        return any(computed) and all(c or is_plain(side, plain_locals) or (isinstance(side, (cst.List, cst.Dict))
+                                                                         and not side.elements)
+                                     for c, side in zip(computed, sides))
     if isinstance(value, cst.Tuple):
         # ``(now, render(k))``, ``(now, status, details)``: a snapshot of computed parts
         parts = [el.value for el in value.elements]
@@ -154,7 +167,8 @@ def is_computed(value: Optional[cst.BaseExpression], computed_locals: AbstractSe
     name = dotted(value.func)
     if not name and isinstance(value.func, cst.Attribute):
         name = (value.func.attr.value,)
-    return bool(name) and name[-1] not in _NOT_COMPUTING and name[-1] not in stdlib.RANDOM_CALLS
+    # ``handlers[t](x)``: a call of something unnamed still computes
+    return not name or (name[-1] not in _NOT_COMPUTING and name[-1] not in stdlib.RANDOM_CALLS)
 
 
 def is_plain(value: cst.BaseExpression, plain_locals: AbstractSet[str] = frozenset()) -> bool:
@@ -165,13 +179,15 @@ def is_plain(value: cst.BaseExpression, plain_locals: AbstractSet[str] = frozens
 
 
 def is_empty_container(value: Optional[cst.BaseExpression]) -> bool:
-    """``{}``, ``[]``, ``set()``, ``dict()``: a container the function is about to fill."""
-    if isinstance(value, (cst.List, cst.Set)):
+    """``{}``, ``[]``, ``set()``, ``defaultdict(list)``: a container the function is about to fill."""
+    if isinstance(value, (cst.List, cst.Set, cst.Dict)):
         return not value.elements
-    if isinstance(value, cst.Dict):
-        return not value.elements
-    return (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and not value.args
-            and value.func.value in ("dict", "list", "set", "OrderedDict", "defaultdict"))
+    if not isinstance(value, cst.Call):
+        return False
+    name = dotted(value.func)[-1:]
+    if name == ("defaultdict",):
+        return len(value.args) <= 1 and all(a.keyword is None and not a.star for a in value.args)
+    return not value.args and name in (("dict",), ("list",), ("set",), ("OrderedDict",))
 
 
 def call_name(node: cst.Call) -> Optional[str]:

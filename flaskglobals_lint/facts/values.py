@@ -119,11 +119,23 @@ def note_fill(rec: "Recorder", ref: Optional["RawRef"], stored: Optional[Sequenc
     fn = rec.fn
     if fn is None or ref is None or ref[0] not in fn.computed:
         return
-    deterministic = fn.deterministic.keys()
-    if stored is not None and all(rec.computed(v) or is_plain(v, deterministic) for v in stored):
+    if stored is not None and all(_made_here(rec, v) for v in stored):
         fn.computed[ref[0]] += tuple(i for v in stored for i in made_by(rec, v))
     else:
         del fn.computed[ref[0]]  # ``news[k] = request.form[k]``: what it holds is not computed
+
+
+def _made_here(rec: "Recorder", value: cst.BaseExpression) -> bool:
+    """Computed, plain (``is_plain``), or a literal container of such (``{"title": gettext("X")}``)."""
+    fn = rec.fn
+    if rec.computed(value) or is_plain(value, fn.deterministic.keys() if fn is not None else frozenset()):
+        return True
+    if isinstance(value, (cst.List, cst.Tuple, cst.Set)):
+        return all(isinstance(el, cst.Element) and _made_here(rec, el.value) for el in value.elements)
+    if isinstance(value, cst.Dict):
+        return all(isinstance(el, cst.DictElement) and _made_here(rec, el.key) and _made_here(rec, el.value)
+                   for el in value.elements)
+    return False
 
 
 def key_taint(rec: "Recorder", place: Optional[cst.BaseExpression],
