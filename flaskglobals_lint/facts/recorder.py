@@ -16,7 +16,7 @@ from ..frameworks import stdlib
 from .model import AccessKind, Import, LockUse, ModuleFacts, Ref, Registration, Root, Span
 from .positions import Positions
 from . import values
-from .scanner import Reader, Scanner, call_name, dotted, is_computed, string_list, string_value
+from .scanner import Reader, Scanner, call_fills, call_name, dotted, is_computed, string_list, string_value
 from .scopes import ExprInfo, FunctionScope, RawAccess, RawCall, RawRef, Scope
 
 
@@ -198,22 +198,15 @@ class Recorder:
             return
         args: list[tuple[Optional[RawRef], ExprInfo]] = []
         kwargs: list[tuple[str, Optional[RawRef], ExprInfo]] = []
-        positional = 0
-        fills: list[str] = []
         for arg in node.args:
             info = self.scan_quiet(arg.value)
             ref = self.raw_ref(arg.value) if isinstance(arg.value, (cst.Name, cst.Attribute, cst.Subscript)) else None
             if arg.keyword is not None:
                 kwargs.append((arg.keyword.value, ref, info))
-                fills.append(arg.keyword.value)
             elif not arg.star:
                 args.append((ref, info))
-                positional += 1
-            else:
-                fills.append("*")
         span = self.span(self.statement) if self.statement is not None else self.span(node)
-        fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs, fn.index,
-                                (str(positional), *fills)))
+        fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs, fn.index, call_fills(node)))
 
     def scan_quiet(self, node: cst.CSTNode) -> ExprInfo:
         """Names and references read, without recording calls or writes again."""

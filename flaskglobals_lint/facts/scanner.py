@@ -190,6 +190,14 @@ def is_empty_container(value: Optional[cst.BaseExpression]) -> bool:
     return not value.args and name in (("dict",), ("list",), ("set",), ("OrderedDict",))
 
 
+def call_fills(node: cst.Call) -> tuple[str, ...]:
+    """What the arguments fill (``Call.fills``): the positional count, keyword names, ``*``."""
+    positional = sum(1 for arg in node.args if arg.keyword is None and not arg.star)
+    named = [arg.keyword.value if arg.keyword is not None else "*" for arg in node.args
+             if arg.keyword is not None or arg.star]
+    return (str(positional), *named)
+
+
 def call_name(node: cst.Call) -> Optional[str]:
     """``threading.Lock(...)`` -> ``Lock``; ``FileLock(...)`` -> ``FileLock``."""
     func = node.func

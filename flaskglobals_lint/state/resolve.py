@@ -288,7 +288,7 @@ class StateModel:
                 return None
             if full in fm.APP_PROXIES:
                 app = SharedState(f"{module}:current_app", "current_app", "app", "module", "", 0)
-                return self.app_config(app, tuple(rest), access, access.kind)
+                return app_config(app, tuple(rest))
             if not rest or not rest[0].startswith("."):
                 return None
             full = f"{full}{rest.pop(0)}"
@@ -379,18 +379,19 @@ class StateModel:
                 return state, "client"
             return None
         if state.kind == "app":
-            return self.app_config(state, rest, None, kind)
+            return app_config(state, rest)
         if state.kind == "scalar" and kind == "attr":
             return None
         return None
 
-    def app_config(self, state: SharedState, rest: tuple[str, ...], access: Optional[Access],
-                   kind: str = "") -> Optional[tuple[SharedState, Operation]]:
-        attrs = [p[1:] for p in rest if p.startswith(".")]
-        if not attrs or attrs[0] not in fm.APP_CONFIG_ATTRS:
-            return None
-        name = f"{state.name}.{attrs[0]}"
-        return SharedState(f"{state.key}.{attrs[0]}", name, "app", "module", state.path, state.line), "config"
+
+def app_config(state: SharedState, rest: tuple[str, ...]) -> Optional[tuple[SharedState, Operation]]:
+    """``app.config[...]`` (and the app's other configuration attributes) below the app object."""
+    attrs = [p[1:] for p in rest if p.startswith(".")]
+    if not attrs or attrs[0] not in fm.APP_CONFIG_ATTRS:
+        return None
+    name = f"{state.name}.{attrs[0]}"
+    return SharedState(f"{state.key}.{attrs[0]}", name, "app", "module", state.path, state.line), "config"
 
 
 def random_result(project: Project, module: str, fn: FunctionFacts, made_by: tuple[int, ...], context: Context,
