@@ -291,8 +291,9 @@ def _literal_key(key: Optional[str]) -> bool:
 def _memo_write(write: Write) -> bool:
     a = write.access
     # Computed from the key (``render(slug)``, ``(now, fetch(k))``) or the same every time: racing
-    # requests store equivalent values.  A fresh container (``= []``) is not (what others add to it
-    # is lost), nor a value made earlier (``key = make_secret()``: each worker would keep its own).
+    # requests store equivalent values, also when built in locals first.  A fresh container (``= []``)
+    # is not (what others add to it is lost), nor a random value (``key = make_secret()``: racing
+    # requests, and each worker, would keep their own; see ``Write.random_value``).
     # ``if k not in DONE: ...; DONE.add(k)``: the member is the key itself; one the request chose
     # (``if name in USERNAMES: return "taken"``) is a claim two requests can both win.
     return properties.memoizing(write.function, a) and not a.read_modify_write and not write.random_value and (
