@@ -104,10 +104,9 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     served = deployment(paths, settings)
     diagnostics = lint_facts(facts, settings, served.processes, served.reason, reported, stdlib_copies(everything),
                              served.cooperative, served.server)
-    processes, reason = served.processes, served.reason
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
-    return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason, sum(full),
-                      cache.hits if cache is not None else 0, warnings)
+    return LintResult(diagnostics, len([s for s in sources if not s.problem]), served.processes, served.reason,
+                      sum(full), cache.hits if cache is not None else 0, warnings)
 
 
 def unreadable(source: SourceFile, reason: str) -> ModuleFacts:

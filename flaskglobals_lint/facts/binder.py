@@ -39,7 +39,7 @@ class Binder(Recorder):
                 op = "+=" if augmented else "="
                 self.record_access("rebind", (name, ()), "=", f"{name} {op} ...", info,
                                    augmented=augmented, constant_value=constant, computed_value=self.computed(value),
-                                   made_by=values.made_by(self, value),
+                                   made_by=self.made_by(value),
                                    value_text="" if augmented else self.value_text(value))
                 return
             self.bind_target(target, self.alias_of(value) if not augmented else None, info,
@@ -58,7 +58,7 @@ class Binder(Recorder):
                             and fn.alias_keys.get(target.value.value) == value.value)
             self.record_access("attr", ref, target.attr.value, f"{self.short(target)} {op} ...", info,
                                augmented=augmented, constant_value=constant, place=target,
-                               computed_value=self.computed(value), made_by=values.made_by(self, value),
+                               computed_value=self.computed(value), made_by=self.made_by(value),
                                value_text="" if augmented else self.value_text(value),
                                value_is_key=key_of_entry and not augmented)
         elif isinstance(target, cst.Subscript):
@@ -69,11 +69,12 @@ class Binder(Recorder):
                 self.scan(key_node.value)
                 key = self.code(key_node.value)
             op = "+=" if augmented else "="
-            values.note_fill(self, self.raw_ref(target.value), [value] if value is not None else None)
-            self.record_access("item", self.raw_ref(target.value), "[]", f"{self.short(target)} {op} ...",
+            container = self.raw_ref(target.value)
+            self.note_fill(container, [value] if value is not None else None)
+            self.record_access("item", container, "[]", f"{self.short(target)} {op} ...",
                                info, augmented=augmented, key=key, constant_value=constant,
                                # ``REGISTRY[key] = self``: the object being set up, made by its constructor
-                               made_by=values.made_by(self, value),
+                               made_by=self.made_by(value),
                                computed_value=self.computed(value) or (fn is not None and isinstance(value, cst.Name)
                                                                      and value.value == fn.self_name != ""),
                                place=target, value_text="" if augmented else self.value_text(value),
@@ -153,7 +154,7 @@ class Binder(Recorder):
         """What the local is now bound to: a same-every-time value, the requester's connection id."""
         if not augmented:
             if value is not None and (self.computed(value) or is_empty_container(value)):
-                fn.computed[name] = values.made_by(self, value)
+                fn.computed[name] = self.made_by(value)
             else:
                 fn.computed.pop(name, None)
             if values.is_random(self, value):

@@ -92,7 +92,7 @@ class Walker(Binder):
                 and node.iter.func.attr.value in ("values", "items") and self.fn is not None:
             iter_ref = self.raw_ref(node.iter.func.value)
         # ``for item in parts[t]``, ``parts`` computed here: each element is computed too
-        computed_from = values.made_by(self, node.iter) if self.computed(node.iter) else None
+        computed_from = self.made_by(node.iter) if self.computed(node.iter) else None
         for target in targets_of(node.target):
             element = (iter_ref[0], iter_ref[1] + ("[]",)) if iter_ref is not None else None
             self.bind_target(target, element if isinstance(node.target, cst.Name) or
@@ -250,10 +250,10 @@ class Walker(Binder):
             if made_name and self.qualified(made_name) in stdlib.GREENLET_SERVERS:
                 self.facts.serves = f"{'.'.join(made_name)}()"
             made = made.func.value if isinstance(made.func, cst.Attribute) else made.func
-        name = dotted(value.func)
-        qual = self.qualified(name)
         if self.fn is not None or self.facts.cooperative:
             return
+        name = dotted(value.func)
+        qual = self.qualified(name)
         if qual in stdlib.MONKEY_PATCHES:
             self.facts.cooperative = f"{'.'.join(name)}()"
         elif qual == "flask_socketio.SocketIO":

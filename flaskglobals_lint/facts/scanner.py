@@ -164,11 +164,9 @@ def is_computed(value: Optional[cst.BaseExpression], computed_locals: AbstractSe
         return is_computed(value.value, computed_locals, plain_locals)
     if not isinstance(value, cst.Call):
         return False
-    name = dotted(value.func)
-    if not name and isinstance(value.func, cst.Attribute):
-        name = (value.func.attr.value,)
+    name = call_name(value)
     # ``handlers[t](x)``: a call of something unnamed still computes
-    return not name or (name[-1] not in _NOT_COMPUTING and name[-1] not in stdlib.RANDOM_CALLS)
+    return name is None or (name not in _NOT_COMPUTING and name not in stdlib.RANDOM_CALLS)
 
 
 def is_plain(value: cst.BaseExpression, plain_locals: AbstractSet[str] = frozenset()) -> bool:

@@ -9,7 +9,7 @@ import libcst as cst
 from ..frameworks import flask as fm
 from ..frameworks import stdlib
 from .model import TIMESTAMP
-from .scanner import dotted, is_plain
+from .scanner import call_name, dotted, is_plain
 
 if TYPE_CHECKING:
     from .recorder import Recorder
@@ -105,8 +105,7 @@ def is_random(rec: "Recorder", node: Optional[cst.BaseExpression]) -> bool:
     fn = rec.fn
     for sub in expressions(node) if node is not None else ():
         if isinstance(sub, cst.Call):
-            name = dotted(sub.func) or ((sub.func.attr.value,) if isinstance(sub.func, cst.Attribute) else ())
-            if name and name[-1] in stdlib.RANDOM_CALLS:
+            if call_name(sub) in stdlib.RANDOM_CALLS:
                 return True
         elif isinstance(sub, cst.Name) and fn is not None and sub.value in fn.random_locals:
             return True

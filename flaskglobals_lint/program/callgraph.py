@@ -190,7 +190,7 @@ class Project(Symbols):
     def defaulted_params(self, call: Call, callee: FunctionFacts) -> set[str]:
         """The parameters ``call`` leaves to their default (all of them when it passes ``*args``)."""
         params = self.parameters(callee)
-        if "*" in call.fills or not call.fills[0].isdigit():
+        if "*" in call.fills:
             return set(params)
         named = set(call.fills[1:])
         return {p for p in params[int(call.fills[0]):] if p not in named}

@@ -306,8 +306,9 @@ def _benign_state(writes: list[Write]) -> bool:
     or evicts.  A cache that is also evicted from (``CACHE.clear()``, ``del CACHE[k]``) stays a
     cache when its readers take each entry once (``hit = CACHE.get(k)``): the next request
     recomputes what is missing.  After ``if k not in CACHE``, ``CACHE[k]`` can raise KeyError."""
-    memo = [w for w in writes if _memo_write(w)]
-    rest = [w for w in writes if not _memo_write(w) and not _lazy_write(w)]
+    memo_flags = [_memo_write(w) for w in writes]
+    memo = [w for w, m in zip(writes, memo_flags) if m]
+    rest = [w for w, m in zip(writes, memo_flags) if not m and not _lazy_write(w)]
     if len(rest) == len(writes) or not all(_eviction(w) for w in rest):
         return False
     return not rest or (bool(memo) and all(properties.memo_taken(w.function, w.access) for w in memo))

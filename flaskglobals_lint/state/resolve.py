@@ -404,8 +404,7 @@ def random_result(project: Project, module: str, fn: FunctionFacts, made_by: tup
         if call.index not in made_by:
             continue
         for _, key, callee_context in project.callees_of_call(call, module, context):
-            callee = project.modules[key.module].functions.get(key.qualname) \
-                if key.module in project.modules else None
+            callee = project.function(key)
             if callee is not None and (callee.returns_random or random_result(
                     project, key.module, callee, callee.returns_made_by, callee_context, depth + 1)):
                 return True
