@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Sequence, Tuple
 
 from ..settings import DEFAULT_EXCLUDES, Settings
 from .imports import PROJECT_MARKERS
@@ -69,6 +69,10 @@ COOPERATIVE_WORKERS = ("gevent", "eventlet")
 _COMMAND_PUNCTUATION = str.maketrans({'"': " ", "'": " ", ",": " ", "[": " ", "]": " "})
 
 
+# A deployment file as read: its path, where it is (as reasons name it), its text.
+_Text = Tuple[Path, str, str]
+
+
 def detect_worker_processes(files: Sequence[Path], root: Path | None = None) -> tuple[int, str] | None:
     """The largest number of worker processes (> 1) the deployment files configure, and where.
 
@@ -76,8 +80,12 @@ def detect_worker_processes(files: Sequence[Path], root: Path | None = None) -> 
     ``"gunicorn.conf.py: workers = 4"``; its path is relative to ``root``
     when given, else the file name.
     """
+    return _largest_count(_texts(files, root))
+
+
+def _largest_count(texts: Sequence[_Text]) -> tuple[int, str] | None:
     best: tuple[int, str] | None = None
-    for path, where, text in _texts(files, root):
+    for path, where, text in texts:
         for count, evidence in _worker_counts(path.name, text):
             if count > 1 and (best is None or count > best[0]):
                 best = (count, f"{where}: {evidence}")
@@ -86,8 +94,12 @@ def detect_worker_processes(files: Sequence[Path], root: Path | None = None) -> 
 
 def detect_worker_classes(files: Sequence[Path], root: Path | None = None) -> list[tuple[str, str]]:
     """The gunicorn worker classes the deployment files configure: (class, where and evidence)."""
+    return _worker_classes(_texts(files, root))
+
+
+def _worker_classes(texts: Sequence[_Text]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
-    for path, where, text in _texts(files, root):
+    for path, where, text in texts:
         if path.name.endswith(".py"):
             found += [(m["name"], f"{where}: {_squeeze(m.group(0))}") for m in _PY_WORKER_CLASS.finditer(text)]
             continue
@@ -105,7 +117,11 @@ _ANY_SERVER_COMMAND = re.compile(r"\b(?:gunicorn|hypercorn|uwsgi|uvicorn|waitres
 def detect_server(files: Sequence[Path], root: Path | None = None) -> str:
     """Where a deployment file serves the app through a server such as gunicorn or uWSGI (the
     file and its evidence), or '' when none does: then the app may serve itself."""
-    for path, where, text in _texts(files, root):
+    return _server(_texts(files, root))
+
+
+def _server(texts: Sequence[_Text]) -> str:
+    for path, where, text in texts:
         if path.name.endswith(".py") or path.name.endswith(".ini"):
             return where  # a gunicorn.conf.py or uwsgi.ini configures that server
         for line in _logical_lines(text):
@@ -115,12 +131,14 @@ def detect_server(files: Sequence[Path], root: Path | None = None) -> str:
     return ""
 
 
-def _texts(files: Sequence[Path], root: Path | None) -> Iterator[tuple[Path, str, str]]:
-    """Each readable deployment file: its path, where it is (as reasons name it), its text."""
+def _texts(files: Sequence[Path], root: Path | None) -> list[_Text]:
+    """Each readable deployment file, read once: its path, where it is (as reasons name it), its text."""
+    out: list[_Text] = []
     for path in files:
         text = read_text(path, DEPLOYMENT_FILE_BYTES)
         if text is not None:
-            yield path, _where(path, root), text
+            out.append((path, _where(path, root), text))
+    return out
 
 
 def is_cooperative(worker_class: str) -> bool:
@@ -210,14 +228,10 @@ def deployment_folders(paths: Sequence[str | Path], settings: Settings) -> dict[
     return folders
 
 
-def worker_processes(paths: Sequence[str | Path], settings: Settings,
-                     files: Sequence[Path] | None = None) -> tuple[int, str]:
-    """The number of worker processes the app runs under: configured, or found in deployment files
-    (``files``: those already found for ``paths``)."""
-    if settings.processes is not None:
-        return settings.processes, "processes setting"
-    found = detect_worker_processes(_deployment_files(paths, settings) if files is None else files, Path.cwd())
-    return found if found else (1, "")
+def worker_processes(paths: Sequence[str | Path], settings: Settings) -> tuple[int, str]:
+    """The number of worker processes the app runs under: configured, or found in deployment files."""
+    found = deployment(paths, settings)
+    return found.processes, found.reason
 
 
 @dataclass(frozen=True)
@@ -235,11 +249,14 @@ class Deployment:
 
 def deployment(paths: Sequence[str | Path], settings: Settings) -> Deployment:
     """How the app is served, from one look at its deployment files."""
-    files = _deployment_files(paths, settings)
-    processes, reason = worker_processes(paths, settings, files)
-    classes = detect_worker_classes(files, Path.cwd())
+    texts = _texts(_deployment_files(paths, settings), Path.cwd())
+    if settings.processes is not None:
+        processes, reason = settings.processes, "processes setting"
+    else:
+        processes, reason = _largest_count(texts) or (1, "")
+    classes = _worker_classes(texts)
     cooperative = classes[0][1] if classes and all(is_cooperative(name) for name, _ in classes) else ""
-    return Deployment(processes, reason, cooperative, detect_server(files, Path.cwd()))
+    return Deployment(processes, reason, cooperative, _server(texts))
 
 
 def _deployment_files(paths: Sequence[str | Path], settings: Settings) -> list[Path]:
