@@ -40,7 +40,9 @@ class Binder(Recorder):
                 self.record_access("rebind", (name, ()), "=", f"{name} {op} ...", info,
                                    augmented=augmented, constant_value=constant, computed_value=self.computed(value),
                                    made_by=self.made_by(value),
-                                   value_text="" if augmented else self.value_text(value))
+                                   value_text="" if augmented else self.value_text(value),
+                                   filters_itself=not augmented and values.filters_itself(self, target, value),
+                                   stored=value)
                 return
             self.bind_target(target, self.alias_of(value) if not augmented else None, info,
                              augmented=augmented, value=value)
@@ -60,7 +62,9 @@ class Binder(Recorder):
                                augmented=augmented, constant_value=constant, place=target,
                                computed_value=self.computed(value), made_by=self.made_by(value),
                                value_text="" if augmented else self.value_text(value),
-                               value_is_key=key_of_entry and not augmented)
+                               value_is_key=key_of_entry and not augmented,
+                               filters_itself=not augmented and values.filters_itself(self, target, value),
+                               stored=value)
         elif isinstance(target, cst.Subscript):
             self.scan(target.value)
             key_node = target.slice[0].slice if len(target.slice) == 1 else None
@@ -78,7 +82,7 @@ class Binder(Recorder):
                                computed_value=self.computed(value) or (fn is not None and isinstance(value, cst.Name)
                                                                      and value.value == fn.self_name != ""),
                                place=target, value_text="" if augmented else self.value_text(value),
-                               fresh_container=value is not None and classify_value(value)[0] == "container")
+                               empty_container=is_empty_container(value), stored=value)
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, None, info)
 
@@ -157,6 +161,11 @@ class Binder(Recorder):
                 fn.computed[name] = self.made_by(value)
             else:
                 fn.computed.pop(name, None)
+            source = values.filtered_source(self, value)
+            if source:
+                fn.filters[name] = source
+            else:
+                fn.filters.pop(name, None)
             if values.is_random(self, value):
                 fn.random_locals.add(name)
             else:
@@ -175,7 +184,8 @@ class Binder(Recorder):
         kind, ctor, container = classify_value(value)
         existing = self.facts.bindings.get(name)
         if existing is None or (existing.kind in ("scalar", "other") and kind in ("container", "call")):
-            self.facts.bindings[name] = Binding(name, kind, self.span(target), ctor, container)
+            self.facts.bindings[name] = Binding(name, kind, self.span(target), ctor, container,
+                                                placeholder=isinstance(value, cst.Name) and value.value == "None")
 
     def bind_class_attr(self, scope: ClassScope, name: str, value: Optional[cst.BaseExpression],
                         target: cst.CSTNode) -> None:

@@ -125,8 +125,8 @@ class Access:
     # The stored value's code when it is the same on every call (literals, module-level
     # names, calls of functions on them; see ``Recorder.value_text``), else ''.
     value_text: str = ""
-    # The value is a new mutable container (``[]``, ``{}``, a comprehension).
-    fresh_container: bool = False
+    # The value is a new empty container (``[]``, ``dict()``, ``defaultdict(list)``).
+    empty_container: bool = False
     # Statements (indices) whose calls made the stored value: this one, and where the locals it
     # reads were computed (``v = make(k); C[k] = v``).  What a random helper returns is found
     # through them (``FunctionFacts.returns_random``).
@@ -135,6 +135,10 @@ class Access:
     on_failure: bool = False
     # The value stored is the key that selected the written entry (``m = C[k]; m.name = k``).
     value_is_key: bool = False
+    # The stored value's code (``messages.append(msg)``: ``msg``), when short; else ''.
+    stored: str = ""
+    # The value keeps some of the target's own elements, unchanged (``X = [e for e in X if ok(e)]``).
+    filters_itself: bool = False
 
 
 @dataclass(frozen=True)
@@ -216,6 +220,8 @@ class Binding:
     span: Span
     ctor: tuple[str, ...] = ()
     container: str = ""
+    # Bound to ``None`` at module level: a placeholder for a value set later (``logger = None``).
+    placeholder: bool = False
 
 
 @dataclass(frozen=True)
@@ -251,6 +257,9 @@ class FunctionFacts:
     # statements ``returns_made_by`` made (see ``Access.made_by``).
     returns_random: bool = False
     returns_made_by: tuple[int, ...] = ()
+    # The code of each argument the function sends to every connected client
+    # (``emit("log", CHATLOG, broadcast=True)``): data made public by the function itself.
+    published: tuple[str, ...] = ()
     # Reads of shared state made in conditions, in walk order.
     tests: tuple[Test, ...] = ()
     # ``await`` expressions: (statement index, line), in walk order.

@@ -151,20 +151,23 @@ class Recorder:
                       key: Optional[str] = None, constant_value: bool = False,
                       computed_value: bool = False, place: Optional[cst.BaseExpression] = None,
                       extra_key: Optional[cst.BaseExpression] = None, value_text: str = "",
-                      fresh_container: bool = False, made_by: tuple[int, ...] = (),
-                      value_is_key: bool = False) -> None:
+                      empty_container: bool = False, made_by: tuple[int, ...] = (),
+                      value_is_key: bool = False, filters_itself: bool = False,
+                      stored: Optional[cst.BaseExpression] = None) -> None:
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
         if ref[1] or kind != "rebind":
             fn.deterministic.pop(ref[0], None)  # ``parts = dict(); parts[k] = v``: no longer as made
+            fn.filters.pop(ref[0], None)
         fn.accesses.append(RawAccess(
             kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
             locks=tuple(fn.locks), index=fn.index, augmented=augmented,
             value=value or ExprInfo(), key=key, constant_value=constant_value,
             computed_value=computed_value, key_taint=self.key_taint(place, extra_key),
-            value_text=value_text, fresh_container=fresh_container, made_by=made_by,
-            on_failure=fn.handlers > 0, value_is_key=value_is_key,
+            value_text=value_text, empty_container=empty_container, made_by=made_by,
+            on_failure=fn.handlers > 0, value_is_key=value_is_key, filters_itself=filters_itself,
+            stored=values.stored_code(self, stored),
         ))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
@@ -205,6 +208,7 @@ class Recorder:
                 kwargs.append((arg.keyword.value, ref, info))
             elif not arg.star:
                 args.append((ref, info))
+        fn.facts.published += values.broadcast(self, callee, node)
         span = self.span(self.statement) if self.statement is not None else self.span(node)
         fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs, fn.index, call_fills(node)))
 

@@ -386,7 +386,8 @@ class Scanner(Reader):
                                      key=key, constant_value=bool(values) and all(is_constant(v) for v in values),
                                      place=func.value,
                                      extra_key=node.args[0].value if method in ("setdefault", "pop") and node.args
-                                     else None, value_text=value_text)
+                                     else None, value_text=value_text,
+                                     stored=values[0] if len(values) == 1 else None)
             if self.test and method == "get" and node.args:
                 self.test_read(func.value, walker.code(node.args[0].value), taken=True)
             if method == "get" and node.args:

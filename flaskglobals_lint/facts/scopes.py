@@ -66,10 +66,12 @@ class RawAccess:
     computed_value: bool = False
     key_taint: frozenset[str] = NO_TAINT
     value_text: str = ""
-    fresh_container: bool = False
+    empty_container: bool = False
     made_by: tuple[int, ...] = ()
     on_failure: bool = False
     value_is_key: bool = False
+    filters_itself: bool = False
+    stored: str = ""
 
 
 @dataclass
@@ -106,6 +108,8 @@ class FunctionScope:
     # container the function filled only with such values (``news = {}; news[k] = parse(k)``), each
     # with the statements whose calls made it (see ``Access.made_by``)
     computed: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # locals bound to a filter of some state (``kept = [e for e in X if ok(e)]``): local -> ``X``'s code
+    filters: dict[str, str] = field(default_factory=dict)
     # locals bound to a value a random call made (``key = token_hex()``)
     random_locals: set[str] = field(default_factory=set)
     # locals bound to the requester's own connection id (``sid = request.sid``)
@@ -260,8 +264,8 @@ class Resolver:
                 read_modify_write=raw.augmented or self.reads_itself(scope, raw),
                 taint=raw.value.taint, constant_value=raw.constant_value,
                 computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
-                fresh_container=raw.fresh_container, made_by=raw.made_by, on_failure=raw.on_failure,
-                value_is_key=raw.value_is_key,
+                empty_container=raw.empty_container, made_by=raw.made_by, on_failure=raw.on_failure,
+                value_is_key=raw.value_is_key, filters_itself=raw.filters_itself, stored=raw.stored,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
             )
             facts.accesses.append(access)

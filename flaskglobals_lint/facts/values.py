@@ -160,3 +160,45 @@ def key_taint(rec: "Recorder", place: Optional[cst.BaseExpression],
     for key in keys:
         out |= {"connection"} if is_connection_id(rec, key) else rec.scan_quiet(key).taint
     return frozenset(out)
+
+
+def filtered_source(rec: "Recorder", value: Optional[cst.BaseExpression]) -> str:
+    """``[e for e in X if ok(e)]`` (or a local bound to one): the code of ``X``, whose own elements
+    the value keeps as they are (a filter, or a copy); else ''."""
+    if isinstance(value, cst.Name) and rec.fn is not None:
+        return rec.fn.filters.get(value.value, "")
+    if not isinstance(value, cst.ListComp) or value.for_in.inner_for_in is not None \
+            or value.for_in.asynchronous is not None:
+        return ""
+    clause = value.for_in
+    if isinstance(value.elt, cst.Name) and isinstance(clause.target, cst.Name) \
+            and value.elt.value == clause.target.value:
+        return rec.code(clause.iter)
+    return ""
+
+
+def filters_itself(rec: "Recorder", target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> bool:
+    """``X = [e for e in X if ok(e)]``: the new value keeps some of the target's own elements as they
+    are, so storing it twice gives what storing it once does."""
+    source = filtered_source(rec, value)
+    return bool(source) and source == rec.code(target)
+
+
+def broadcast(rec: "Recorder", callee: "RawRef", node: cst.Call) -> tuple[str, ...]:
+    """``emit("log", CHATLOG, broadcast=True)``: the code of the arguments sent to every client
+    (``FunctionFacts.published``); else ()."""
+    if (callee[1][-1][1:] if callee[1] else callee[0]) not in fm.BROADCAST_CALLS or not any(
+            arg.keyword is not None and arg.keyword.value == "broadcast" and isinstance(arg.value, cst.Name)
+            and arg.value.value == "True" for arg in node.args):
+        return ()
+    return tuple(" ".join(rec.code(arg.value).split()) for arg in node.args if arg.keyword is None and not arg.star)
+
+
+# ``Access.stored`` keeps a stored value's code up to this length: enough to name it.
+STORED_CODE_LIMIT = 80
+
+
+def stored_code(rec: "Recorder", stored: Optional[cst.BaseExpression]) -> str:
+    """The stored value's code on one line (``Access.stored``), '' when none or too long."""
+    code = " ".join(rec.code(stored).split()) if stored is not None else ""
+    return code if len(code) <= STORED_CODE_LIMIT else ""

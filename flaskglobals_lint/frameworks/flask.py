@@ -26,6 +26,9 @@ SOCKETIO_DECORATORS = frozenset({"on", "event", "on_error", "on_error_default"})
 SOCKETIO_CONSTRUCTORS = frozenset({"flask_socketio.SocketIO"})
 # What the SocketIO object is called when it is passed around as a parameter.
 SOCKETIO_NAMES = frozenset({"socketio", "socket_io", "sio"})
+# Flask-SocketIO's ``emit(event, data, broadcast=True)`` / ``send(data, broadcast=True)``: the data
+# goes to every connected client.
+BROADCAST_CALLS = frozenset({"emit", "send"})
 
 # Calls that register request-time code: method -> (positional index, keyword) of the target.
 REGISTRATIONS: dict[str, tuple[int, str]] = {

@@ -45,6 +45,8 @@ class SharedState:
     view_class: bool = False
     # For instances of project classes: the class, as "module:qualname".
     of_class: str = ""
+    # A module global bound to ``None`` where it is defined (``Binding.placeholder``).
+    placeholder: bool = False
 
     @property
     def defined_at(self) -> str:
@@ -101,8 +103,12 @@ class Write:
         if not self.tainted or a.augmented or a.read_modify_write:
             return False
         # A call's result (``Thread(...)``, ``lookup(id)``) is not the request's data; a value
-        # filed under the requester's own key (``drafts[author].append(text)``) is not shared.
-        return not a.computed_value and not self.keyed_by_request
+        # filed under the requester's own key (``drafts[author].append(text)``) is not shared; one
+        # the function itself sends to every client (``emit(..., msg, broadcast=True)``, or the
+        # whole state) is public by design.
+        published = self.function.published
+        public = bool(a.stored) and a.stored in published or a.target.text() in published
+        return not a.computed_value and not self.keyed_by_request and not public
 
     def lock_names(self) -> str:
         """The locks held, as the code names them: ``'_lock'`` or ``'_lock', 'other'``."""
@@ -167,10 +173,14 @@ class Analysis:
 
     def benign(self, write: Write) -> bool:
         """Idempotent memoization, lazy initialisation, or a write every request makes with the same
-        value (reported only in strict mode)."""
+        value (reported only in strict mode); or a fill of an entry whose lazy creation is reported
+        (one finding per problem: ``if k not in C: C[k] = []; C[k].append(x)`` is one check-then-act)."""
+        if id(write) in self._folded:
+            return True
         if self.strict:
             return False
-        return write.state.key in self._benign_states or id(write) in self._idempotent
+        return write.state.key in self._benign_states or id(write) in self._idempotent \
+            or id(write) in self._lazy_entries
 
     def switch_point(self, write: Write) -> Optional[Call]:
         """Under cooperative workers: the call between the read and the write where another request
@@ -190,14 +200,18 @@ class Analysis:
             if _benign_state(writes):
                 self._benign_states.add(key)
             self._idempotent.update(self._same_value_writes(key, writes))
+        self._folded: set[int] = set()
+        self._lazy_entries: set[int] = set()
+        self._fold_lazy_entries()
         # id(unlocked write) -> a locked write of the same state
         self._inconsistent_writes: dict[int, Write] = {}
         for key, writes in self.by_state().items():
             if key in self._benign_states and not self.strict:
                 continue
             locked = [w for w in writes if w.protected and w.operation != "config"]
+            # An empty entry created lazily still replaces one filled under the lock meanwhile.
             unlocked = [w for w in writes if not w.protected and w.operation not in ("config", "proxy")
-                        and self.interleaves(w) and not self.benign(w)]
+                        and self.interleaves(w) and (id(w) in self._lazy_entries or not self.benign(w))]
             if locked and unlocked:
                 for w in unlocked:
                     self._inconsistent_writes[id(w)] = locked[0]
@@ -213,6 +227,26 @@ class Analysis:
                 for w in locked:
                     if main not in w.locks:
                         self._inconsistent_writes[id(w)] = anchor
+
+    def _fold_lazy_entries(self) -> None:
+        """``if k not in C: C[k] = []``.  Alone, racing requests replace one empty container with
+        another: nothing is lost, as with ``setdefault`` (unless a fill under a lock lands in the
+        window: FGL009 still reports the unlocked creation then).  When the function then fills the entry
+        (``C[k].append(x)``), the loser's fill is lost: the creation is reported, and the fills are
+        part of that finding, not findings of their own."""
+        by_access: dict[tuple[FunctionKey, int], list[Write]] = defaultdict(list)
+        for w in self.writes:
+            by_access[(w.reach.key, id(w.access))].append(w)
+        for w in self.writes:
+            if not properties.lazy_entry(w.function, w.access):
+                continue
+            fills = properties.fills_of_entry(w.function, w.access)
+            if not fills and not w.keyed_by_request:
+                # (a key the request chose is a claim: ``if name in rooms: return 409``)
+                self._lazy_entries.add(id(w))
+            elif not w.protected:
+                self._folded.update(id(f) for access in fills for f in by_access[(w.reach.key, id(access))]
+                                    if f.locks == w.locks)
 
     def _same_value_writes(self, key: str, writes: list[Write]) -> Iterator[int]:
         """Ids of writes to places every request stores the same value in, that no other request-time
@@ -231,8 +265,10 @@ class Analysis:
             # Made only on failure (``except KeyringError: USE_KEYRING = False``): a fallback switch.
             # Readers see the feature on or off, as the code means; other workers meet the failure
             # themselves.
+            # A placeholder (``logger = None``) every request fills with the same value: readers see it
+            # unset or set, as they would with one thread.
             if not readers - writers or all(properties.lazy_guarded(w.function, w.access) for w in same) \
-                    or all(w.access.on_failure for w in same):
+                    or all(w.access.on_failure for w in same) or (same[0].state.placeholder and not slot_key):
                 yield from (id(w) for w in same)
 
     def inconsistent_with(self, write: Write) -> Optional[Write]:
@@ -274,7 +310,7 @@ def _same_value_write(write: Write) -> bool:
     fixed = "[]" not in a.target.path and (_literal_key(a.key) if a.kind == "item"
                                            else a.key is None or _literal_key(a.key))
     reads_itself = (any(properties.related(ref, a.target) for _, refs in a.derived_from for ref in refs)
-                    or re.search(rf"\b{re.escape(a.target.text())}\b", a.value_text) is not None)
+                    or re.search(rf"(?<![\w.]){re.escape(a.target.text())}\b", a.value_text) is not None)
     return (bool(a.value_text) and fixed and not a.read_modify_write and not a.augmented and not write.tainted
             and not reads_itself)
 
@@ -301,11 +337,18 @@ def _memo_write(write: Write) -> bool:
 
 
 def _benign_state(writes: list[Write]) -> bool:
-    """Every write of the state fills a cache entry after a miss (``_memo_write``), initialises
-    lazily (``_lazy_write``, also an attribute of an entry: ``if m.label is None: m.label = name``),
-    or evicts.  A cache that is also evicted from (``CACHE.clear()``, ``del CACHE[k]``) stays a
-    cache when its readers take each entry once (``hit = CACHE.get(k)``): the next request
-    recomputes what is missing.  After ``if k not in CACHE``, ``CACHE[k]`` can raise KeyError."""
+    """The state is only ever filtered by one statement, or every write of it fills a cache entry
+    after a miss (``_memo_write``), initialises lazily (``_lazy_write``, also an attribute of an
+    entry: ``if m.label is None: m.label = name``), or evicts.  A cache that is also evicted from
+    (``CACHE.clear()``, ``del CACHE[k]``) stays a cache when its readers take each entry once
+    (``hit = CACHE.get(k)``): the next request recomputes what is missing.  After
+    ``if k not in CACHE``, ``CACHE[k]`` can raise KeyError."""
+    if all(w.access.filters_itself and not w.access.taint for w in writes) \
+            and len({(w.module.path, w.access.span) for w in writes}) == 1:
+        # One statement that keeps some of the state's own elements by a rule no request chooses
+        # (``X = [e for e in X if valid(e)]``): racing requests store the same list; a second
+        # filter, or one by a request's value, could drop what the other kept.
+        return True
     memo_flags = [_memo_write(w) for w in writes]
     memo = [w for w, m in zip(writes, memo_flags) if m]
     rest = [w for w, m in zip(writes, memo_flags) if not m and not _lazy_write(w)]

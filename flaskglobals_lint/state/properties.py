@@ -52,6 +52,19 @@ def memoizing(fn: FunctionFacts, access: Access) -> bool:
     return any(t.key == access.key and t.ref == access.target for t in earlier_tests(fn, access))
 
 
+def lazy_entry(fn: FunctionFacts, access: Access) -> bool:
+    """``if k not in C: C[k] = []``: an empty container created after a miss check of its key."""
+    return access.kind == "item" and access.empty_container and memoizing(fn, access)
+
+
+def fills_of_entry(fn: FunctionFacts, access: Access) -> list[Access]:
+    """The later writes of this function that change the entry ``access`` stores
+    (``C[k] = []`` then ``C[k].append(x)``)."""
+    entry = access.target.path + ("[]",)
+    return [b for b in fn.accesses if b.index > access.index and b.target.root == access.target.root
+            and b.target.path[:len(entry)] == entry]
+
+
 def memo_taken(fn: FunctionFacts, access: Access) -> bool:
     """The miss check before this memoizing write took the entry's value once (``hit = C.get(k)``),
     so the function never indexes an entry another request may have dropped meanwhile."""

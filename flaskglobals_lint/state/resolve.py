@@ -238,7 +238,7 @@ class StateModel:
             binding = facts.bindings.get(root.name)
             kind = self.kinds.binding_kind(module, binding) if binding else "scalar"
             state = SharedState(f"{module}.{root.name}", root.name, kind, "module", facts.path,
-                                binding.span.line if binding else 0)
+                                binding.span.line if binding else 0, placeholder=bool(binding and binding.placeholder))
             return state, "rebind"
         sym = project.resolve_name(module, root.name)
         if isinstance(sym, ExternalSym):
@@ -256,7 +256,8 @@ class StateModel:
             if kind in ("lock", "manager", "function"):
                 return None
             state = SharedState(f"{sym.module}.{sym.name}", sym.name, kind, "module", mod.path,
-                                binding.span.line, of_class=self.kinds.class_key(sym.module, binding))
+                                binding.span.line, of_class=self.kinds.class_key(sym.module, binding),
+                                placeholder=binding.placeholder)
             if not rest and access.kind == "attr":
                 # ``settings.MODE = ...`` on a project module: a global rebind from outside.
                 return state, "rebind"
