@@ -179,6 +179,9 @@ class Call:
     # What the arguments fill: the number of positional arguments, then the keyword names, and
     # ``*`` for a ``*args``/``**kwargs`` that may fill anything.  ``("*",)``: not known.
     fills: tuple[str, ...] = ("*",)
+    # What the arguments read of the object whose method is called (``c.set(c.total + 1)``:
+    # ``c.total``).
+    reads_receiver: tuple[Ref, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -269,11 +269,16 @@ class Resolver:
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
             )
             facts.accesses.append(access)
+        # Tests matter only relative to this function's writes, and to the objects whose methods
+        # it calls (``if CACHE.is_valid(): ...; CACHE.store(v)``: ``resolve.refreshed_after_test``).
+        receivers = {(c.callee[0], c.callee[1][:-1]) for c in scope.calls if c.callee[1]}
+        facts.tests = tuple(
+            Test(ref, t.key, t.index, t.span, locks(t.locks), t.taken)
+            for t in scope.test_reads
+            if (facts.accesses or any(t.ref[0] == name and t.ref[1][:len(path)] == path for name, path in receivers))
+            and (ref := self.resolve_ref(scope, t.ref)) is not None)
         if facts.accesses:
-            # Tests and awaits matter only relative to this function's writes.
-            facts.tests = tuple(
-                Test(ref, t.key, t.index, t.span, locks(t.locks), t.taken)
-                for t in scope.test_reads if (ref := self.resolve_ref(scope, t.ref)) is not None)
+            # Awaits matter only relative to this function's writes.
             facts.awaits = tuple(scope.awaits)
         facts.reads = self.resolve_reads(scope)
         for call in scope.calls:
@@ -293,6 +298,10 @@ class Resolver:
             if callee is None:
                 callee = Ref(Root("local", call.callee[0]), call.callee[1])
             args = tuple(self.resolve_ref(scope, r) if r else None for r, _ in call.args)
+            # What the arguments read of the receiver itself (``c.set(c.total + 1)``).
+            own = tuple(ref for info in [i for _, i in call.args] + [i for _, _, i in call.kwargs]
+                        for raw in info.refs if call.callee[1] and raw[0] == call.callee[0]
+                        and (ref := self.resolve_ref(scope, raw)) is not None)
             arg_taint = tuple(info.taint for _, info in call.args)
             facts.calls.append(Call(
                 callee=callee, span=call.span, locks=locks(call.locks),
@@ -301,7 +310,7 @@ class Resolver:
                 arg_taint=arg_taint if any(arg_taint) else (),
                 kwargs=tuple((k, self.resolve_ref(scope, r) if r else None, info.taint)
                              for k, r, info in call.kwargs if r or info.taint),
-                local_function=local_function, index=call.index, fills=call.fills,
+                local_function=local_function, index=call.index, fills=call.fills, reads_receiver=own,
             ))
 
     def resolve_reads(self, scope: FunctionScope) -> tuple[tuple[Ref, str], ...]:

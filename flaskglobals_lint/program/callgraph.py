@@ -60,6 +60,7 @@ class Project(Symbols):
         super().__init__(modules, outside, pinned)
         self.reached: dict[tuple[FunctionKey, Context], Reach] = {}
         self.entries: list[EntryPoint] = []
+        self._callers: Optional[dict[tuple[FunctionKey, Context], list[tuple[Reach, Call]]]] = None
 
     # -------------------------------------------------------- reachability
     def walk(self, entries: Sequence[EntryPoint]) -> None:
@@ -74,6 +75,7 @@ class Project(Symbols):
         self.roots: list[tuple[FunctionKey, Context]] = []
         seen_edges: set[tuple[int, tuple[FunctionKey, Context]]] = set()
         self.entries = list(entries)
+        self._callers = None
         for entry in self.entries:
             root = self.add_root(entry)
             if root is not None:
@@ -82,6 +84,15 @@ class Project(Symbols):
         while queue and steps < 200_000:
             steps += 1
             queue.extend(self.visit(queue.popleft(), seen_edges))
+
+    def callers(self, key: tuple[FunctionKey, Context]) -> list[tuple[Reach, Call]]:
+        """The request-time functions that call ``key`` (after ``walk``), each with its call."""
+        if self._callers is None:
+            self._callers = {}
+            for caller, calls in self.edges.items():
+                for call, callee in calls:
+                    self._callers.setdefault(callee, []).append((self.reached[caller], call))
+        return self._callers.get(key, [])
 
     def add_root(self, entry: EntryPoint) -> Optional[tuple[FunctionKey, Context]]:
         """Record the entry's function as reached from itself; None if unknown or already a root."""

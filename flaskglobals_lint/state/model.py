@@ -90,6 +90,9 @@ class Write:
     # A memoizing write of a value a project function returns at random (``key = new_secret()``):
     # racing requests, and each worker, keep a different one.
     random_value: bool = False
+    # A method's blind store that every caller makes after testing the object: a cache refresh
+    # (see ``resolve.refreshed_after_test``).
+    refreshes: bool = False
 
     @property
     def protected(self) -> bool:
@@ -367,4 +370,4 @@ def _lazy_write(write: Write) -> bool:
     a = write.access
     # ``lazy_init`` holds only for a rebind that does not read itself.
     # The entry's own key (``m.label = name``) is the same for every writer of that entry.
-    return properties.lazy_init(write.function, a) and (not write.tainted or a.value_is_key)
+    return write.refreshes or properties.lazy_init(write.function, a) and (not write.tainted or a.value_is_key)

@@ -165,21 +165,20 @@ class StateModel:
             # ``config.setdefault("X", {})``: an atomic get-or-create of a value that is the same every
             # time (not ``time.time()``, which each worker would stamp differently).
             return None
-        locks = set(reach.held or ())
-        fresh = False
+        locks, fresh = set(reach.held or ()), False
         for use in access.locks:
             held, made_per_call = self.locks.judge_lock(module_key, fn, use)
             if held is not None:
                 locks.add(held.identity)
-            elif made_per_call:
-                fresh = True
+            fresh = fresh or (held is None and made_per_call)
         return Write(access, module, fn, reach, state, operation, frozenset(locks), fresh,
                      reach.is_tainted(access.taint), reach.is_tainted(access.key_taint),
                      held=tuple(self.locks.held_locks.get(lock) or HeldLock(lock, short_lock_name(lock))
                                 for lock in sorted(locks)),
                      # asked of memoizing writes only: what makes a memo
                      random_value=properties.memoizing(fn, access)
-                     and random_result(self.project, module_key, fn, access.made_by, reach.context))
+                     and random_result(self.project, module_key, fn, access.made_by, reach.context),
+                     refreshes=refreshed_after_test(self.project, fn, access, reach))
 
     def resolve(self, module: str, fn: FunctionFacts, access: Access, reach: Reach,
                 depth: int = 0) -> Optional[tuple[SharedState, Operation]]:
@@ -410,6 +409,29 @@ def random_result(project: Project, module: str, fn: FunctionFacts, made_by: tup
                     project, key.module, callee, callee.returns_made_by, callee_context, depth + 1)):
                 return True
     return False
+
+
+def refreshed_after_test(project: Project, fn: FunctionFacts, access: Access, reach: Reach) -> bool:
+    """``if CACHE.is_valid(now): return CACHE.value`` ... ``CACHE.store(now, fetch())``, where
+    ``store`` sets ``self.fetched_at = fetched_at``: a method's blind store of values no request
+    chose, called by every request-time caller only after it tested the object.  The write refreshes
+    a cache after a miss; racing callers store equivalent values."""
+    path = access.target.path
+    if access.kind != "attr" or access.target.root.kind != "self" or len(path) != 1 \
+            or access.read_modify_write or reach.is_tainted(access.taint) \
+            or properties.read_at(fn, access) is not None:
+        return False
+    callers = project.callers((reach.key, reach.context))
+    for caller, call in callers:
+        caller_fn = project.function(caller.key)
+        obj = Ref(call.callee.root, call.callee.path[:-1])
+        if caller_fn is None or not call.callee.path or call.callee.path[-1] != "." + fn.name \
+                or any(ref is not None and properties.related(ref, obj) for ref in call.args + call.reads_receiver) \
+                or any(caller.is_tainted(taint) for taint in call.arg_taint) \
+                or not any(properties.related(t.ref, obj) and t.index <= call.index for t in caller_fn.tests):
+            # (not from the object itself either: ``c.set(c.total + 1)`` is a read-modify-write)
+            return False
+    return bool(callers)
 
 
 def analyse(project: Project, entries: FrameworkAdapter, settings: object, processes: int = 1,
