@@ -7,7 +7,7 @@ the code spells it; ``scopes.Resolver`` classifies the names later.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterable, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 import libcst as cst
 
@@ -147,13 +147,11 @@ class Recorder:
 
     # ------------------------------------------------------------- recording
     def record_access(self, kind: AccessKind, ref: Optional[RawRef], detail: str, text: str,
-                      value: Optional[ExprInfo] = None, *, augmented: bool = False,
-                      key: Optional[str] = None, constant_value: bool = False,
-                      computed_value: bool = False, place: Optional[cst.BaseExpression] = None,
-                      extra_key: Optional[cst.BaseExpression] = None, value_text: str = "",
-                      empty_container: bool = False, made_by: tuple[int, ...] = (),
-                      value_is_key: bool = False, filters_itself: bool = False,
-                      stored: Optional[cst.BaseExpression] = None) -> None:
+                      value: Optional[ExprInfo] = None, *, place: Optional[cst.BaseExpression] = None,
+                      extra_key: Optional[cst.BaseExpression] = None, stored: Optional[cst.BaseExpression] = None,
+                      **flags: Any) -> None:
+        """One write.  ``flags``: the ``RawAccess`` fields that describe it as the caller saw it
+        (``augmented``, ``key``, ``computed_value``, ``value_text``, ``forgiving``...)."""
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
@@ -162,13 +160,9 @@ class Recorder:
             fn.filters.pop(ref[0], None)
         fn.accesses.append(RawAccess(
             kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
-            locks=tuple(fn.locks), index=fn.index, augmented=augmented,
-            value=value or ExprInfo(), key=key, constant_value=constant_value,
-            computed_value=computed_value, key_taint=self.key_taint(place, extra_key),
-            value_text=value_text, empty_container=empty_container, made_by=made_by,
-            on_failure=fn.handlers > 0, value_is_key=value_is_key, filters_itself=filters_itself,
-            stored=values.stored_code(self, stored),
-        ))
+            locks=tuple(fn.locks), index=fn.index, value=value or ExprInfo(),
+            key_taint=self.key_taint(place, extra_key), on_failure=fn.handlers > 0,
+            stored=values.stored_code(self, stored), **flags))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
         return values.key_taint(self, place, extra)
