@@ -82,7 +82,8 @@ class Binder(Recorder):
                                computed_value=self.computed(value) or (fn is not None and isinstance(value, cst.Name)
                                                                      and value.value == fn.self_name != ""),
                                place=target, value_text="" if augmented else self.value_text(value),
-                               empty_container=is_empty_container(value), stored=value)
+                               empty_container=is_empty_container(value), stored=value,
+                               settles=not augmented and values.settles(self, target, key, value))
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, None, info)
 

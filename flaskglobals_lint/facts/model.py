@@ -137,6 +137,9 @@ class Access:
     value_is_key: bool = False
     # The stored value's code (``messages.append(msg)``: ``msg``), when short; else ''.
     stored: str = ""
+    # The same value on every call, from constants and other literal keys of the same entry, at a
+    # place named by literal keys (``conf["total"] = len(conf.get("items"))``; ``values.settles``).
+    settles: bool = False
     # The value keeps some of the target's own elements, unchanged (``X = [e for e in X if ok(e)]``).
     filters_itself: bool = False
 

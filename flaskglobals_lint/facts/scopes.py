@@ -72,6 +72,7 @@ class RawAccess:
     value_is_key: bool = False
     filters_itself: bool = False
     stored: str = ""
+    settles: bool = False
 
 
 @dataclass
@@ -266,6 +267,7 @@ class Resolver:
                 computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
                 empty_container=raw.empty_container, made_by=raw.made_by, on_failure=raw.on_failure,
                 value_is_key=raw.value_is_key, filters_itself=raw.filters_itself, stored=raw.stored,
+                settles=raw.settles,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
             )
             facts.accesses.append(access)

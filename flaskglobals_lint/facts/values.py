@@ -202,3 +202,52 @@ def stored_code(rec: "Recorder", stored: Optional[cst.BaseExpression]) -> str:
     """The stored value's code on one line (``Access.stored``), '' when none or too long."""
     code = " ".join(rec.code(stored).split()) if stored is not None else ""
     return code if len(code) <= STORED_CODE_LIMIT else ""
+
+
+def _literal(code: Optional[str]) -> bool:
+    return code is not None and code[:1] in ("'", '"') or bool(code and code.isdigit())
+
+
+def settles(rec: "Recorder", target: cst.Subscript, key: Optional[str], value: Optional[cst.BaseExpression]) -> bool:
+    """``conf = app.config.get("TYPES", {...}); conf["total"] = len(conf.get("items"))``: a value the
+    same on every call, built from constants and other literal keys of the same entry, stored at a
+    literal key of an entry the code names by literal keys.  Each request stores what the last
+    one stored (``Access.settles``)."""
+    fn = rec.fn
+    if fn is None or value is None or not _literal(key) or not value_text(rec, value):
+        return False
+    node: cst.BaseExpression = target.value
+    while not isinstance(node, cst.Name):
+        if isinstance(node, cst.Attribute):
+            node = node.value
+        elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) \
+                and _literal(rec.code(node.slice[0].slice.value)):
+            node = node.value
+        else:
+            return False
+    if node.value in fn.aliases and not _literal(fn.alias_keys.get(node.value)):
+        return False  # an element a loop or a request picked
+    container = rec.raw_ref(target.value)
+    if container is None:
+        return False
+    # Every read of the entry is one of another literal key (``conf.get("items")``, ``conf["items"]``).
+    keyed = 0
+    for sub in expressions(value):
+        read: Optional[tuple[cst.BaseExpression, cst.BaseExpression]] = None
+        if isinstance(sub, cst.Call) and isinstance(sub.func, cst.Attribute) and sub.func.attr.value == "get" \
+                and sub.args:
+            read = (sub.func.value, sub.args[0].value)
+        elif isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
+            read = (sub.value, sub.slice[0].slice.value)
+        if read is not None and rec.raw_ref(read[0]) == container:
+            if not _literal(rec.code(read[1])) or rec.code(read[1]) == key:
+                return False  # a key chosen at run time, or the place it writes
+            keyed += 1
+    info = rec.scan_quiet(value)
+    for name in info.names:
+        if name in fn.aliases and fn.aliases[name] != container and fn.aliases[name][0] == container[0]:
+            return False  # a part of the state under another name (``n = stock["n"]; stock["n"] = n - 1``)
+        if name not in fn.aliases and any(ref[0] == container[0] for ref in fn.derived.get(name, ([], 0))[0]):
+            return False  # a local computed from the state
+    own = [ref for ref in info.refs if ref[0] == container[0] and ref[1][:len(container[1])] == container[1]]
+    return len(own) <= keyed and all(ref[1] in (container[1] + (".get",), container[1] + ("[]",)) for ref in own)

@@ -310,6 +310,8 @@ def _same_value_write(write: Write) -> bool:
     """A store of a value that is the same on every call (``os.environ["TERM"] = "xterm"``) in a place
     the code names exactly (not an element a loop or a request picked)."""
     a = write.access
+    if a.settles:
+        return not write.tainted
     fixed = "[]" not in a.target.path and (_literal_key(a.key) if a.kind == "item"
                                            else a.key is None or _literal_key(a.key))
     reads_itself = (any(properties.related(ref, a.target) for _, refs in a.derived_from for ref in refs)
