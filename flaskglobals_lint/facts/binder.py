@@ -15,7 +15,7 @@ from ..frameworks import stdlib
 from .model import Binding, Import
 from . import values
 from .recorder import Recorder
-from .scanner import classify_value, dotted, is_constant, is_empty_container
+from .scanner import classify_value, dotted, element_read, is_constant, is_empty_container
 from .scopes import NO_TAINT, ClassScope, ExprInfo, FunctionScope, RawRef
 
 
@@ -89,12 +89,8 @@ class Binder(Recorder):
 
     def element_key(self, value: Optional[cst.BaseExpression]) -> str:
         """``C[k]`` / ``C.get(k)`` -> the code of ``k``; else ''."""
-        if isinstance(value, cst.Subscript) and len(value.slice) == 1 and isinstance(value.slice[0].slice, cst.Index):
-            return self.code(value.slice[0].slice.value)
-        if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get" \
-                and value.args:
-            return self.code(value.args[0].value)
-        return ""
+        read = element_read(value)
+        return self.code(read[1]) if read is not None else ""
 
     def alias_of(self, value: Optional[cst.BaseExpression]) -> Optional[RawRef]:
         if isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)):

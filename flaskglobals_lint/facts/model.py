@@ -8,7 +8,7 @@ code spells them (``Ref``); what they denote across modules is decided later by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Optional
 
 # The kinds each fact can be of; ``codec`` accepts no other value in a cache entry.
 RootKind = Literal["global", "closure", "self", "cls", "param", "new", "raw", "local"]
@@ -18,6 +18,11 @@ FunctionKind = Literal["function", "method", "classmethod", "staticmethod"]
 
 # ``Access.value_text`` of ``time.time()``, ``datetime.now()``: the current time.
 TIMESTAMP = "<the current time>"
+
+
+def literal_key(key: Optional[str]) -> bool:
+    """A key as written (``Access.key``) that is a literal: ``'TERM'``, ``"TERM"``, ``3``."""
+    return key is not None and (key[:1] in ("'", '"') or key.isdigit())
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,10 @@ class Recorder:
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
+    def one_line(self, node: cst.CSTNode) -> str:
+        """The node's code with its whitespace runs (newlines too) as single spaces."""
+        return " ".join(self.code(node).split())
+
     def qualname(self, name: str) -> str:
         for scope in reversed(self.scopes):
             if scope is not None:
@@ -151,7 +155,7 @@ class Recorder:
                       extra_key: Optional[cst.BaseExpression] = None, stored: Optional[cst.BaseExpression] = None,
                       **flags: Any) -> None:
         """One write.  ``flags``: the ``RawAccess`` fields that describe it as the caller saw it
-        (``augmented``, ``key``, ``computed_value``, ``value_text``, ``forgiving``...)."""
+        (``augmented``, ``key``, ``computed_value``, ``value_text``, ``settles``...)."""
         fn = self.fn
         if fn is None or ref is None or self.statement is None:
             return
@@ -297,7 +301,7 @@ class Recorder:
         named = [a.value for a in node.args if a.keyword is not None and a.keyword.value in keywords]
         for value in (positional or named)[:1]:
             text = string_value(value)
-            return text if text is not None else " ".join(self.code(value).split())
+            return text if text is not None else self.one_line(value)
         return ""
 
     def acquire(self, fn: FunctionScope, seen: LockUse, span: Span) -> None:
@@ -312,5 +316,5 @@ class Recorder:
             fn.facts.fresh_locks.append(use)
 
     def short(self, node: cst.CSTNode) -> str:
-        text = " ".join(self.code(node).split())
+        text = self.one_line(node)
         return text if len(text) <= 60 else text[:57] + "..."

@@ -188,6 +188,16 @@ def is_empty_container(value: Optional[cst.BaseExpression]) -> bool:
     return not value.args and name in (("dict",), ("list",), ("set",), ("OrderedDict",))
 
 
+def element_read(node: Optional[cst.BaseExpression]) -> Optional[tuple[cst.BaseExpression, cst.BaseExpression]]:
+    """``C[k]`` / ``C.get(k)`` -> (``C``, ``k``); else None."""
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        return node.value, node.slice[0].slice.value
+    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get" \
+            and node.args:
+        return node.func.value, node.args[0].value
+    return None
+
+
 def call_fills(node: cst.Call) -> tuple[str, ...]:
     """What the arguments fill (``Call.fills``): the positional count, keyword names, ``*``."""
     positional = sum(1 for arg in node.args if arg.keyword is None and not arg.star)

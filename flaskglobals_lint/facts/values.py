@@ -8,8 +8,8 @@ import libcst as cst
 
 from ..frameworks import flask as fm
 from ..frameworks import stdlib
-from .model import TIMESTAMP
-from .scanner import call_name, dotted, is_plain
+from .model import TIMESTAMP, literal_key
+from .scanner import call_name, dotted, element_read, is_plain
 
 if TYPE_CHECKING:
     from .recorder import Recorder
@@ -56,7 +56,7 @@ def value_text(rec: "Recorder", node: Optional[cst.BaseExpression], *, stored: b
                 return ""  # ``make()``: nothing says it gives the same value twice
         elif isinstance(sub, (cst.Lambda, cst.Await, cst.Yield, cst.NamedExpr)):
             return ""
-    code = " ".join(rec.code(node).split())
+    code = rec.one_line(node)
     return code if not texts else f"{code} where {'; '.join(texts)}"
 
 def is_connection_id(rec: "Recorder", node: cst.BaseExpression) -> bool:
@@ -191,7 +191,7 @@ def broadcast(rec: "Recorder", callee: "RawRef", node: cst.Call) -> tuple[str, .
             arg.keyword is not None and arg.keyword.value == "broadcast" and isinstance(arg.value, cst.Name)
             and arg.value.value == "True" for arg in node.args):
         return ()
-    return tuple(" ".join(rec.code(arg.value).split()) for arg in node.args if arg.keyword is None and not arg.star)
+    return tuple(rec.one_line(arg.value) for arg in node.args if arg.keyword is None and not arg.star)
 
 
 # ``Access.stored`` keeps a stored value's code up to this length: enough to name it.
@@ -200,12 +200,8 @@ STORED_CODE_LIMIT = 80
 
 def stored_code(rec: "Recorder", stored: Optional[cst.BaseExpression]) -> str:
     """The stored value's code on one line (``Access.stored``), '' when none or too long."""
-    code = " ".join(rec.code(stored).split()) if stored is not None else ""
+    code = rec.one_line(stored) if stored is not None else ""
     return code if len(code) <= STORED_CODE_LIMIT else ""
-
-
-def _literal(code: Optional[str]) -> bool:
-    return code is not None and code[:1] in ("'", '"') or bool(code and code.isdigit())
 
 
 def settles(rec: "Recorder", target: cst.Subscript, key: Optional[str], value: Optional[cst.BaseExpression]) -> bool:
@@ -214,18 +210,18 @@ def settles(rec: "Recorder", target: cst.Subscript, key: Optional[str], value: O
     literal key of an entry the code names by literal keys.  Each request stores what the last
     one stored (``Access.settles``)."""
     fn = rec.fn
-    if fn is None or value is None or not _literal(key) or not value_text(rec, value):
+    if fn is None or value is None or not literal_key(key) or not value_text(rec, value):
         return False
     node: cst.BaseExpression = target.value
     while not isinstance(node, cst.Name):
         if isinstance(node, cst.Attribute):
             node = node.value
         elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index) \
-                and _literal(rec.code(node.slice[0].slice.value)):
+                and literal_key(rec.code(node.slice[0].slice.value)):
             node = node.value
         else:
             return False
-    if node.value in fn.aliases and not _literal(fn.alias_keys.get(node.value)):
+    if node.value in fn.aliases and not literal_key(fn.alias_keys.get(node.value)):
         return False  # an element a loop or a request picked
     container = rec.raw_ref(target.value)
     if container is None:
@@ -233,14 +229,9 @@ def settles(rec: "Recorder", target: cst.Subscript, key: Optional[str], value: O
     # Every read of the entry is one of another literal key (``conf.get("items")``, ``conf["items"]``).
     keyed = 0
     for sub in expressions(value):
-        read: Optional[tuple[cst.BaseExpression, cst.BaseExpression]] = None
-        if isinstance(sub, cst.Call) and isinstance(sub.func, cst.Attribute) and sub.func.attr.value == "get" \
-                and sub.args:
-            read = (sub.func.value, sub.args[0].value)
-        elif isinstance(sub, cst.Subscript) and len(sub.slice) == 1 and isinstance(sub.slice[0].slice, cst.Index):
-            read = (sub.value, sub.slice[0].slice.value)
+        read = element_read(sub) if isinstance(sub, cst.BaseExpression) else None
         if read is not None and rec.raw_ref(read[0]) == container:
-            if not _literal(rec.code(read[1])) or rec.code(read[1]) == key:
+            if not literal_key(rec.code(read[1])) or rec.code(read[1]) == key:
                 return False  # a key chosen at run time, or the place it writes
             keyed += 1
     info = rec.scan_quiet(value)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal, Optional
 
-from ..facts.model import Access, Call, FunctionFacts, LockUse, ModuleFacts, Span
+from ..facts.model import Access, Call, FunctionFacts, LockUse, ModuleFacts, Span, literal_key
 from ..frameworks.stdlib import LockScope, LockType
 from ..program.callgraph import Project, Reach
 from ..program.symbols import FunctionKey
@@ -312,8 +312,8 @@ def _same_value_write(write: Write) -> bool:
     a = write.access
     if a.settles:
         return not write.tainted
-    fixed = "[]" not in a.target.path and (_literal_key(a.key) if a.kind == "item"
-                                           else a.key is None or _literal_key(a.key))
+    fixed = "[]" not in a.target.path and (literal_key(a.key) if a.kind == "item"
+                                           else a.key is None or literal_key(a.key))
     reads_itself = (any(properties.related(ref, a.target) for _, refs in a.derived_from for ref in refs)
                     or re.search(rf"(?<![\w.]){re.escape(a.target.text())}\b", a.value_text) is not None)
     return (bool(a.value_text) and fixed and not a.read_modify_write and not a.augmented and not write.tainted
@@ -323,10 +323,6 @@ def _same_value_write(write: Write) -> bool:
 def key_text(key: str) -> str:
     """``'TERM'`` and ``"TERM"`` are the same key."""
     return key[1:-1] if len(key) >= 2 and key[0] in "'\"" and key[-1] == key[0] else key
-
-
-def _literal_key(key: Optional[str]) -> bool:
-    return key is not None and (key[:1] in ("'", '"') or key.isdigit())
 
 
 def _memo_write(write: Write) -> bool:
