@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import textwrap
+from typing import Optional
 
 from flaskglobals_lint.facts import module_facts
 from flaskglobals_lint.facts.model import Access, FunctionFacts
+from flaskglobals_lint.program.callgraph import Context, Project
 from flaskglobals_lint.state import properties
+from flaskglobals_lint.state.yields import YieldPoints
 
 HEADER = "import asyncio\nimport threading\nfrom flask import Flask\napp = Flask(__name__)\nlock = threading.Lock()\n"
 
@@ -177,8 +180,16 @@ def test_related() -> None:
     assert not properties.related(type(ref)(type(ref.root)("global", "other"), ()), ref)
 
 
+def yield_point(source: str, function: str, line: int) -> tuple[Optional[tuple[int, str]], FunctionFacts, Access]:
+    """The write's yield point, with project functions followed through ``YieldPoints``."""
+    facts = module_facts(HEADER + textwrap.dedent(source), "app.py", "app")
+    fn, write = write_in(source, function, line)
+    points = YieldPoints(Project([facts]))
+    return properties.yield_point(fn, write, lambda call: points.may_yield(call, "app", Context())), fn, write
+
+
 def test_yield_point_is_the_call_between_the_read_and_the_write() -> None:
-    fn, write = write_in('''\
+    call, fn, write = yield_point('''\
         import requests
         BALANCE = {"total": 0}
         def deposit():
@@ -188,12 +199,11 @@ def test_yield_point_is_the_call_between_the_read_and_the_write() -> None:
             BALANCE["total"] = total + n
         ''', "deposit", 7)
     assert properties.read_at(fn, write) is not None
-    call = properties.yield_point(fn, write)
-    assert call is not None and call.callee.root.name == "requests" and call.span.line == header_line(5)
+    assert call == (header_line(5), "requests[...].json")
 
 
 def test_a_blind_write_and_a_window_of_builtins_have_no_yield_point() -> None:
-    fn, blind = write_in('''\
+    source = '''\
         import requests
         LOG = []
         HITS = {"n": 0}
@@ -201,10 +211,60 @@ def test_a_blind_write_and_a_window_of_builtins_have_no_yield_point() -> None:
             requests.get("http://127.0.0.1:9/")
             LOG.append(x)
             HITS["n"] = len(str(HITS["n"])) + 1
-        ''', "hit", 6)
-    assert properties.read_at(fn, blind) is None and properties.yield_point(fn, blind) is None
-    rmw = next(a for a in fn.accesses if a.span.line == header_line(7))
-    assert properties.read_at(fn, rmw) is not None and properties.yield_point(fn, rmw) is None
+        '''
+    blind_call, fn, blind = yield_point(source, "hit", 6)
+    assert properties.read_at(fn, blind) is None and blind_call is None
+    rmw_call, fn, rmw = yield_point(source, "hit", 7)
+    assert properties.read_at(fn, rmw) is not None and rmw_call is None
+
+
+def test_a_project_function_yields_only_through_its_own_calls() -> None:
+    source = '''\
+        import time
+        GAMES = {}
+        class Game:
+            def __init__(self, name):
+                self.name = name.strip()
+        def slow(name):
+            time.sleep(0.1)
+            return name
+        def fact(n):
+            return 1 if n < 2 else n * fact(n - 1)
+        def join(code):
+            game = GAMES.get(code)
+            if game is None:
+                game = Game(code)
+                GAMES[code] = game
+            return game
+        def count(code):
+            if code not in GAMES:
+                GAMES[code] = fact(len(code))
+        def join_slowly(code):
+            if code not in GAMES:
+                GAMES[code] = slow(code)
+        def load(code):
+            with open(code) as f:
+                return f.read()
+        def join_from_file(code):
+            if code not in GAMES:
+                GAMES[code] = load(code)
+        def join_from_own_file(code, f):
+            if code not in GAMES:
+                GAMES[code] = f.read()
+        def touch(code):
+            open(code, "a").close()
+            return len(code)
+        def join_touched(code):
+            if code not in GAMES:
+                GAMES[code] = touch(code)
+        '''
+    assert yield_point(source, "join", 15)[0] is None
+    assert yield_point(source, "count", 19)[0] is None
+    assert yield_point(source, "join_slowly", 22)[0] == (header_line(22), "slow")
+    # Calls into no project function count by name: ``open()``, ``f.read()`` may block.
+    assert yield_point(source, "join_from_file", 28)[0] == (header_line(28), "load")
+    assert yield_point(source, "join_from_own_file", 31)[0] == (header_line(31), "f.read")
+    assert yield_point(source, "join_touched", 37)[0] == (header_line(37), "touch")
 
 
 def test_lazy_guarded_needs_a_test_of_the_same_key() -> None:

@@ -257,6 +257,10 @@ class FunctionFacts:
     decorators: tuple[Decorator, ...] = ()
     accesses: list[Access] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
+    # The calls not in ``calls`` (a builtin, a local's method, a call's result) that may block: by
+    # a name not in ``stdlib.NON_YIELDING_CALLS`` (``open``, ``conn.recv``).  (Statement index,
+    # line, last name called or ''.)
+    other_calls: tuple[tuple[int, int, str], ...] = ()
     # Locks constructed here and used right away (``with threading.Lock():``).
     fresh_locks: list[LockUse] = field(default_factory=list)
     bindings: dict[str, Binding] = field(default_factory=dict)

@@ -196,6 +196,8 @@ class Recorder:
             return
         callee = self.raw_ref(node.func) if isinstance(node.func, (cst.Name, cst.Attribute)) else None
         if callee is None:
+            name = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
+            fn.other_calls.append((fn.index, self.span(node).line, name))
             return
         args: list[tuple[Optional[RawRef], ExprInfo]] = []
         kwargs: list[tuple[str, Optional[RawRef], ExprInfo]] = []

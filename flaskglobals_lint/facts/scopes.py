@@ -12,6 +12,7 @@ import builtins
 from dataclasses import dataclass, field, replace
 from typing import Optional, TypeVar, Union
 
+from ..frameworks import stdlib
 from .model import (
     Access, AccessKind, Call, ClassFacts, FunctionFacts, LockUse, ModuleFacts, Ref, Root, Span, Test,
 )
@@ -131,6 +132,8 @@ class FunctionScope:
     reads: list[tuple[RawRef, str]] = field(default_factory=list)
     accesses: list[RawAccess] = field(default_factory=list)
     calls: list[RawCall] = field(default_factory=list)
+    # Calls with no callee to name (``f()()``): see ``FunctionFacts.other_calls``.
+    other_calls: list[tuple[int, int, str]] = field(default_factory=list)
     self_name: str = ""
     cls_name: str = ""
 
@@ -176,7 +179,7 @@ class Resolver:
             if not facts.nested:
                 facts.bindings = {}
             if not (facts.accesses or facts.calls or facts.fresh_locks or facts.nested or facts.decorators
-                    or facts.mutable_defaults or facts.self_attrs):
+                    or facts.mutable_defaults or facts.self_attrs or facts.other_calls):
                 del self.facts.functions[qualname]
 
     def is_builtin(self, name: str) -> bool:
@@ -283,6 +286,7 @@ class Resolver:
             # Awaits matter only relative to this function's writes.
             facts.awaits = tuple(scope.awaits)
         facts.reads = self.resolve_reads(scope)
+        other_calls = list(scope.other_calls)
         for call in scope.calls:
             local_function = ""
             if not call.callee[1] and call.callee[0] in scope.local_defs:
@@ -291,11 +295,14 @@ class Resolver:
                 local_function = self.closure_function(scope, call.callee[0])
             callee = self.resolve_ref(scope, call.callee)
             if callee is not None and callee.root.kind == "global" and self.is_builtin(callee.root.name):
-                continue  # ``len(x)``, ``str(y)``: nothing of the project runs
+                # ``len(x)``, ``str(y)``: nothing of the project runs
+                other_calls.append((call.index, call.span.line, callee.root.name))
+                continue
             if callee is None and len(call.callee[1]) == 1 and scope.local_ctors.get(call.callee[0]):
                 # ``svc = Service(); svc.run()``: a method of an object made here.
                 callee = Ref(Root("new", ".".join(scope.local_ctors[call.callee[0]])), call.callee[1])
             if callee is None and not local_function:
+                other_calls.append((call.index, call.span.line, (call.callee[1] or (call.callee[0],))[-1].lstrip(".")))
                 continue
             if callee is None:
                 callee = Ref(Root("local", call.callee[0]), call.callee[1])
@@ -314,6 +321,7 @@ class Resolver:
                              for k, r, info in call.kwargs if r or info.taint),
                 local_function=local_function, index=call.index, fills=call.fills, reads_receiver=own,
             ))
+        facts.other_calls = tuple(call for call in other_calls if call[2] not in stdlib.NON_YIELDING_CALLS)
 
     def resolve_reads(self, scope: FunctionScope) -> tuple[tuple[Ref, str], ...]:
         """The function's reads of module, class and instance state, each once (``FunctionFacts.reads``)."""

@@ -239,7 +239,7 @@ NON_YIELDING_CALLS = frozenset({
     "add", "update", "setdefault", "clear", "copy", "index", "count", "strip", "lstrip", "rstrip", "lower",
     "upper", "title", "split", "rsplit", "join", "startswith", "endswith", "replace", "encode", "decode",
     "dumps", "loads", "uuid4", "uuid1", "time", "monotonic", "now", "utcnow", "isoformat", "jsonify",
-    "deepcopy", "choice", "randint", "random", "shuffle", "sample", "token_hex", "token_urlsafe",
+    "deepcopy", "choice", "randint", "random", "shuffle", "sample", "token_hex", "token_urlsafe", "print",
 })
 
 # Calls (by the last name, on a module or class: ``time.time()``) that give the current time.

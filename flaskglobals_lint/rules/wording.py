@@ -23,10 +23,12 @@ def workers_note(analysis: Analysis, write: Write | None = None) -> str:
     """What worker processes, and cooperative workers, make of the write."""
     switch = ""
     if write is not None and analysis.cooperative:
-        call = analysis.switch_point(write)
-        if call is not None:
+        point = analysis.switch_point(write)
+        if point is not None:
+            line, called = point
+            what = f"{called}()" if called else "a call"
             switch = (f"; on cooperative workers ({analysis.cooperative}) another request runs while "
-                      f"{call.callee.text()}() at line {call.span.line} waits, between the read and the write")
+                      f"{what} at line {line} waits, between the read and the write")
     if analysis.processes > 1:
         reason = f" ({analysis.processes_reason})" if analysis.processes_reason else ""
         return f"{switch}; this app runs {analysis.processes} worker processes{reason}, {WORKERS}"

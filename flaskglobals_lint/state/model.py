@@ -10,11 +10,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal, Optional
 
-from ..facts.model import Access, Call, FunctionFacts, LockUse, ModuleFacts, Span, literal_key
+from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span, literal_key
 from ..frameworks.stdlib import LockScope, LockType
 from ..program.callgraph import Project, Reach
 from ..program.symbols import FunctionKey
 from . import properties
+from .yields import YieldPoints
 
 # What a binding makes, as the state model tells it: the kinds of state and of what is not state
 # (``lock``, ``manager``, ``function``), which resolution leaves out of module and class state.
@@ -166,6 +167,7 @@ class Analysis:
     # functions that read it (for states written with same-every-time values only; see
     # ``StateModel.readers``).
     readers: dict[str, dict[Optional[str], set[FunctionKey]]] = field(default_factory=dict)
+    _yield_points: Optional[YieldPoints] = field(default=None, repr=False)
 
     # -------------------------------------------------------- state groups
     def by_state(self) -> dict[str, list[Write]]:
@@ -185,10 +187,14 @@ class Analysis:
         return write.state.key in self._benign_states or id(write) in self._idempotent \
             or id(write) in self._lazy_entries
 
-    def switch_point(self, write: Write) -> Optional[Call]:
+    def switch_point(self, write: Write) -> Optional[tuple[int, str]]:
         """Under cooperative workers: the call between the read and the write where another request
-        can run (None: the decision and the write cannot be interleaved)."""
-        return properties.yield_point(write.function, write.access)
+        can run, as its line and what it calls (None: the decision and the write cannot be interleaved)."""
+        if self._yield_points is None:
+            self._yield_points = YieldPoints(self.project)
+        points = self._yield_points
+        return properties.yield_point(write.function, write.access,
+                                      lambda call: points.may_yield(call, write.module.module, write.reach.context))
 
     def interleaves(self, write: Write) -> bool:
         """Whether another request can run between what the write read and the write.  Always, under

@@ -8,10 +8,9 @@ gone stale across an await — is computed here, from those facts alone.
 """
 from __future__ import annotations
 
-from typing import Optional
+from typing import Callable, Optional
 
 from ..facts.model import Access, Call, FunctionFacts, Ref, Span, Test
-from ..frameworks import stdlib
 
 
 def related(a: Ref, b: Ref) -> bool:
@@ -109,19 +108,19 @@ def read_at(fn: FunctionFacts, access: Access) -> Optional[int]:
     return None
 
 
-def yield_point(fn: FunctionFacts, access: Access) -> Optional[Call]:
-    """A call between the read of the written state and the write that may let another greenlet run
-    (I/O, a sleep, an emit, a project function): where a cooperative worker can switch requests."""
+def yield_point(fn: FunctionFacts, access: Access,
+                may_yield: Callable[[Call], bool]) -> Optional[tuple[int, str]]:
+    """The first call between the read of the written state and the write that may let another
+    greenlet run (``may_yield``: I/O, a sleep, an emit, a project function that does; or one of
+    ``FunctionFacts.other_calls``), as its line and what it calls: where a
+    cooperative worker can switch requests."""
     start = read_at(fn, access)
     if start is None:
         return None
-    for call in fn.calls:
-        if start <= call.index <= access.index and call.callee.path[-1:] != (".acquire",):
-            name = (call.callee.path[-1][1:] if call.callee.path and call.callee.path[-1].startswith(".")
-                    else call.callee.root.name)
-            if name not in stdlib.NON_YIELDING_CALLS:
-                return call
-    return None
+    points = [(call.index, call.span.line, call.callee.text()) for call in fn.calls
+              if start <= call.index <= access.index and may_yield(call)]
+    points += [(index, line, name) for index, line, name in fn.other_calls if start <= index <= access.index]
+    return min(points)[1:] if points else None
 
 
 def lazy_guarded(fn: FunctionFacts, access: Access) -> bool:

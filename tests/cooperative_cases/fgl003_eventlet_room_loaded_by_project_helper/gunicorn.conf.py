@@ -1,0 +1,2 @@
+worker_class = "eventlet"
+workers = 1
