@@ -240,8 +240,8 @@ class Walker(Binder):
         self.scan(value)
 
     def note_cooperative(self, value: cst.BaseExpression) -> None:
-        """At import time: a monkey-patch or a Socket.IO server on greenlets (``ModuleFacts.cooperative``);
-        anywhere: the app's own greenlet server (``ModuleFacts.serves``)."""
+        """At import time: a monkey-patch; anywhere: a Socket.IO server on greenlets
+        (``ModuleFacts.cooperative``) and the app's own greenlet server (``ModuleFacts.serves``)."""
         if not isinstance(value, cst.Call):
             return
         made: cst.BaseExpression = value  # ``WSGIServer(...).serve_forever()``: the server made first
@@ -250,18 +250,21 @@ class Walker(Binder):
             if made_name and self.qualified(made_name) in stdlib.GREENLET_SERVERS:
                 self.facts.serves = f"{'.'.join(made_name)}()"
             made = made.func.value if isinstance(made.func, cst.Attribute) else made.func
-        if self.fn is not None or self.facts.cooperative:
+        if self.facts.cooperative:
             return
         name = dotted(value.func)
         qual = self.qualified(name)
-        if qual in stdlib.MONKEY_PATCHES:
+        if qual in stdlib.MONKEY_PATCHES and self.fn is None:
             self.facts.cooperative = f"{'.'.join(name)}()"
-        elif qual == "flask_socketio.SocketIO":
+        elif qual == "flask_socketio.SocketIO" or name and name[-1] == "init_app" and len(name) > 1:
+            # The Socket.IO server's mode, also where an app factory sets it up
+            # (``socketio.init_app(app, async_mode="gevent")`` in ``create_app()``).
             for arg in value.args:
                 if arg.keyword is not None and arg.keyword.value == "async_mode":
                     mode = string_value(arg.value)
                     if mode in stdlib.COOPERATIVE_ASYNC_MODES:
-                        self.facts.cooperative = f"SocketIO(async_mode={mode!r})"
+                        server = "SocketIO" if qual == "flask_socketio.SocketIO" else ".".join(name)
+                        self.facts.cooperative = f"{server}(async_mode={mode!r})"
 
     def walk_assign(self, node: cst.Assign) -> None:
         self.note_cooperative(node.value)
