@@ -46,3 +46,16 @@ def test_imports_are_read_from_text_relative_and_absolute() -> None:
     text = "from .drafts import DRAFTS, save_draft\nimport os.path as p\nfrom .. import (a,\n  b)\n"
     assert imported_modules(text, "blog.views", False) == {
         "blog.drafts", "blog.drafts.DRAFTS", "blog.drafts.save_draft", "os", "os.path", "a", "b"}
+
+
+NAMESPACE_CASE = Path(__file__).parent / "cases" / "fgl003_namespace_package_import"
+
+
+@pytest.mark.parametrize("changed", ["app.py", "stock_models/stock_manager.py"])
+def test_a_namespace_package_links_the_changed_file_to_the_rest(
+        changed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ``stock_models/`` has no ``__init__.py``: the view imports ``stock_models.stock_manager``.
+    shutil.copytree(NAMESPACE_CASE, tmp_path / "proj")
+    (tmp_path / "proj" / "pyproject.toml").write_text("[project]\nname = 'stock'\n")
+    monkeypatch.chdir(tmp_path / "proj")
+    assert found([changed]) == [("stock_models/stock_manager.py", 6, "FGL003")]

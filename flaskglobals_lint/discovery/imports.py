@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Sequence, TypeVar
 
 from ..settings import Settings
-from .sources import SourceFile, discover, read_text
+from .sources import SourceFile, discover, import_index, read_text
 
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 _FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.MULTILINE)
@@ -58,26 +58,27 @@ def context_files(given: Sequence[SourceFile], settings: Settings, cwd: Path | N
     """
     cwd = (cwd or Path.cwd()).absolute()
     given_paths = {os.path.realpath(s.path) for s in given}
-    index: dict[str, SourceFile] = {}
+    found: list[SourceFile] = []
     for root in sorted({project_root(s.path) for s in given}):
-        for source in discover([root], settings, cwd):
-            index.setdefault(source.module, source)
+        found += discover([root], settings, cwd)
+    index = import_index(found)
+    # Each file once, by its module name; an import by a longer name leads to the same file.
+    files = {source.module: source for source in index.values()}
     imports: dict[str, set[str]] = {}
-    for name, source in index.items():
+    for name, source in files.items():
         text = read_text(source.path)
         if text is None:
             continue
-        imports[name] = {m for m in imported_modules(text, name, source.is_package) if m in index}
+        imports[name] = {index[m].module for m in imported_modules(text, name, source.is_package) if m in index}
     importers: dict[str, set[str]] = {}
     for name, targets in imports.items():
         for target in targets:
             importers.setdefault(target, set()).add(name)
-    start = [s.module for s in given if s.module in index]
+    start = [s.module for s in given if s.module in files]
     forward = closure(start, imports)
     backward = closure(start, importers)
     wanted = forward | backward | {m for name in backward for m in imports.get(name, ())}
-    return [index[m] for m in sorted(wanted)
-            if os.path.realpath(index[m].path) not in given_paths]
+    return [files[m] for m in sorted(wanted) if os.path.realpath(files[m].path) not in given_paths]
 
 
 Node = TypeVar("Node", str, int)

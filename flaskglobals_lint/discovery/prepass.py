@@ -7,7 +7,7 @@ from typing import Sequence
 from ..frameworks.flask import prepass_pattern
 from ..frameworks.stdlib import STDLIB_MODULES
 from .imports import closure, imported_modules
-from .sources import SourceFile
+from .sources import SourceFile, import_index
 
 
 # Above this many standard-library names side by side, a folder is a copy of the standard library.
@@ -44,11 +44,13 @@ def select_for_analysis(sources: Sequence[SourceFile], contents: Sequence[bytes 
     """
     pattern = prepass_pattern(extra_names)
     outside = stdlib_copies(sources)
-    index = {source.module: i for i, source in enumerate(sources) if source.module.split(".", 1)[0] not in outside}
+    index = import_index([s for s in sources if s.module.split(".", 1)[0] not in outside])
+    position = {id(source): i for i, source in enumerate(sources)}
+    index_at = {name: position[id(source)] for name, source in index.items()}
     imports: list[set[int]] = []
     for source, data in zip(sources, contents):
         text = data.decode("utf-8", "replace") if data is not None else ""
-        imports.append({index[m] for m in imported_modules(text, source.module, source.is_package) if m in index})
+        imports.append({index_at[m] for m in imported_modules(text, source.module, source.is_package) if m in index_at})
     importers: dict[int, set[int]] = {}
     for i, targets in enumerate(imports):
         for target in targets:

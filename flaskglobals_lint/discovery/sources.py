@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterator, Sequence
 
 from ..safe_io import ReadRefused, read_bounded
@@ -188,3 +188,43 @@ def _display(path: Path, cwd: Path) -> str:
         except ValueError:
             continue
     return path.as_posix()
+
+
+# How many folders above a module's package chain may prefix its name.
+ALIAS_DEPTH = 4
+
+
+def import_names(path: str, module: str, is_package: bool) -> list[str]:
+    """The other names a module can be imported by: each run root (the folder of the script,
+    ``src/``, a folder on ``sys.path``) may be any folder above its package chain, so a module
+    ``model_manager`` in ``app/manager/`` (no ``__init__.py``: a namespace package) is also
+    ``manager.model_manager`` and ``app.manager.model_manager``.  ``path`` is the display path
+    (``SourceFile.display``, ``ModuleFacts.path``)."""
+    parts = PurePosixPath(path.replace("\\", "/")).with_suffix("").parts
+    if is_package:
+        parts = parts[:-1]
+    chain = module.split(".")
+    if tuple(parts[-len(chain):]) != tuple(chain):
+        return []
+    prefix = parts[:-len(chain)]
+    names = []
+    for depth in range(1, min(len(prefix), ALIAS_DEPTH) + 1):
+        folders = prefix[-depth:]
+        if not all(folder.isidentifier() for folder in folders):
+            break
+        names.append(".".join((*folders, *chain)))
+    return names
+
+
+def import_index(sources: Sequence[SourceFile]) -> dict[str, SourceFile]:
+    """Import name -> file: each file by its module name (the first of a name wins), and by the
+    longer names of ``import_names`` that no module has and only one file can have."""
+    index: dict[str, SourceFile] = {}
+    for source in sources:
+        index.setdefault(source.module, source)
+    claims: dict[str, list[SourceFile]] = {}
+    for source in sources:
+        for name in import_names(source.display, source.module, source.is_package):
+            claims.setdefault(name, []).append(source)
+    index.update({name: found[0] for name, found in claims.items() if len(found) == 1 and name not in index})
+    return index

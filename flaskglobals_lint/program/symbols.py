@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Literal, Optional, Union
 
+from ..discovery.sources import import_names
 from ..facts.model import Binding, ClassFacts, FunctionFacts, Import, ModuleFacts
 
 
@@ -86,6 +87,7 @@ class Symbols:
                 unique = f"{name}@{facts.path}"
                 self.modules[unique] = facts
         self._by_path = {m.path: key for key, m in self.modules.items()}
+        self.aliases = import_aliases(self.modules)
 
     # -------------------------------------------------------------- lookup
     def module_key(self, facts: ModuleFacts) -> str:
@@ -100,10 +102,11 @@ class Symbols:
         return module.classes.get(sym.qualname) if module else None
 
     def resolve_module(self, name: str) -> Optional[str]:
-        """The project module called ``name`` (a copy of the standard library is not the project)."""
+        """The project module called ``name`` (a copy of the standard library is not the project),
+        also by a longer name through folders without ``__init__.py`` (``import_names``)."""
         if name.split(".", 1)[0] in self.outside:
             return None
-        return name if name in self.modules else None
+        return name if name in self.modules else self.aliases.get(name)
 
     # ---------------------------------------------------------- resolution
     def resolve_name(self, module: str, name: str, _depth: int = 0) -> Optional[Symbol]:
@@ -113,8 +116,9 @@ class Symbols:
         binding = facts.bindings.get(name)
         imp = facts.imports.get(name)
         # Imported and bound too: a binding whose value says nothing (kind "other": ``x = y.z``,
-        # a loop variable) leaves the import in charge.
-        if binding is not None and (imp is None or binding.kind not in ("other",)):
+        # a loop variable), or ``None`` (the fallback of ``try: import x / except ImportError:
+        # x = None``), leaves the import in charge.
+        if binding is not None and (imp is None or binding.kind != "other" and not binding.placeholder):
             return self.symbol_of_binding(module, name, binding)
         if imp is not None:
             return self.resolve_import(imp, _depth + 1)
@@ -145,6 +149,11 @@ class Symbols:
         project = self.resolve_module(module)
         if project is not None:
             facts = self.modules[project]
+            imp = facts.imports.get(name)
+            if imp is not None and imp.name == name and self.resolve_module(imp.module) == project \
+                    and self.resolve_module(f"{project}.{name}"):
+                # ``from . import x`` in the package's own ``__init__``: the submodule itself.
+                return ModuleSym(self.resolve_module(f"{project}.{name}") or "")
             if name in facts.bindings or name in facts.imports:
                 return self.resolve_name(project, name, _depth)
             if self.resolve_module(f"{project}.{name}"):
@@ -238,3 +247,12 @@ class Symbols:
                     return fn.self_attrs[name]
         return None
 
+
+def import_aliases(modules: dict[str, ModuleFacts]) -> dict[str, str]:
+    """Longer import name -> module, for the names only one module can have."""
+    claims: dict[str, set[str]] = {}
+    for key, facts in modules.items():
+        for name in import_names(facts.path, facts.module, facts.is_package):
+            if name not in modules:
+                claims.setdefault(name, set()).add(key)
+    return {name: next(iter(keys)) for name, keys in claims.items() if len(keys) == 1}

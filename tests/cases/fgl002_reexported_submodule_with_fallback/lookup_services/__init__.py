@@ -1,0 +1,4 @@
+try:
+    from . import authors
+except ImportError:
+    authors = None
