@@ -9,6 +9,11 @@ Precision counts ``real`` judgments only: ``false`` and ``debatable`` are not
 real.  Findings without a judgment are listed, to be judged and added;
 judgments that match no finding any more are listed too (a fixed false alarm,
 or a lost true one).
+
+Judgments with the verdict ``missed`` are real hazards a reader found that the
+tool did not report when the app was judged (code ''): the recall set.  A miss
+counts as found when the tool now reports any finding judged real at its path
+and line; the others are listed.
 """
 from __future__ import annotations
 
@@ -35,6 +40,9 @@ class AppResult:
     # Findings judged false or debatable that the tool still reports: (path, line, code, family).
     remaining: list[tuple[str, int, str, str]] = field(default_factory=list)
     skipped: str = ""
+    # Recorded misses (path, line, family), and those the tool now reports.
+    misses: list[tuple[str, int, str]] = field(default_factory=list)
+    misses_found: list[tuple[str, int, str]] = field(default_factory=list)
 
     @property
     def judged(self) -> int:
@@ -52,6 +60,15 @@ def load_judgments(data: Path, name: str) -> dict[tuple[str, int, str], dict[str
             if entry.get("verdict") in VERDICTS:
                 out[(str(entry["path"]), int(entry["line"]), str(entry["code"]))] = entry
     return out
+
+
+def load_misses(data: Path, name: str) -> list[tuple[str, int, str]]:
+    path = data / "judgments" / f"{name}.jsonl"
+    if not path.exists():
+        return []
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(str(e["path"]), int(e["line"]), str(e.get("family", "?")))
+            for e in entries if e.get("verdict") == "missed"]
 
 
 def lint(clone: Path) -> list[tuple[str, int, str]]:
@@ -89,6 +106,10 @@ def measure(name: str, app: dict[str, object], apps_dir: Path, data: Path) -> Ap
             result.false_families[str(entry.get("family", "?"))] += 1
             result.remaining.append((*finding, str(entry.get("family", "?"))))
     present = set(found)
+    real_at = {(path, line) for path, line, code in found
+               if str(judgments.get((path, line, code), {}).get("verdict")) == "real"}
+    result.misses = load_misses(data, name)
+    result.misses_found = [m for m in result.misses if m[:2] in real_at]
     result.vanished = [(*key, str(entry["verdict"])) for key, entry in judgments.items() if key not in present]
     return result
 
@@ -125,12 +146,18 @@ def main() -> int:
         total.update(counts)
         print(f"{size_class:<7} precision {precision(counts['real'], sum(counts[v] for v in VERDICTS))}")
     print(f"overall precision {precision(total['real'], sum(total[v] for v in VERDICTS))}")
+    misses = sum(len(r.misses) for r in results if not r.skipped)
+    found = sum(len(r.misses_found) for r in results if not r.skipped)
+    print(f"recorded misses now found {found}/{misses}")
     for r in results:
         for path, line, code in r.unjudged:
             print(f"to judge: {r.name} {path}:{line} {code}")
         for path, line, code, verdict in r.vanished:
             if verdict == "real":
                 print(f"lost real finding: {r.name} {path}:{line} {code}")
+        for miss in r.misses:
+            if miss not in r.misses_found:
+                print(f"still missed: {r.name} {miss[0]}:{miss[1]} ({miss[2]})")
         if args.list:
             for path, line, code, family in r.remaining:
                 print(f"not real: {r.name} {path}:{line} {code} ({family})")

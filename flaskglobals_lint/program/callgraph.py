@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
 from ..facts.model import Call, Decorator, FunctionFacts, LockUse, ModuleFacts, Ref, Root
+from .instances import SharedInstances
 from .symbols import BindingSym, ClassSym, EntryPoint, FunctionKey, FunctionSym, Symbol, Symbols
 
 
@@ -61,6 +62,7 @@ class Project(Symbols):
         self.reached: dict[tuple[FunctionKey, Context], Reach] = {}
         self.entries: list[EntryPoint] = []
         self._callers: Optional[dict[tuple[FunctionKey, Context], list[tuple[Reach, Call]]]] = None
+        self.instances = SharedInstances(self)
 
     # -------------------------------------------------------- reachability
     def walk(self, entries: Sequence[EntryPoint]) -> None:
@@ -245,22 +247,32 @@ class Project(Symbols):
             yield call, FunctionKey(module, call.local_function), Context()
             return
         root, path = call.callee.root, call.callee.path
+        found: Optional[tuple[FunctionKey, Context]] = None
         if root.kind == "global":
-            yield from self.callees_of_global(call, module, global_names(root, path))
-            return
-        method = method_step(path)
-        found = self.method_of_root(module, root, method, context) if method is not None else None
+            names = global_names(root, path)
+            if names:
+                sym, rest = self.resolve_dotted(module, names)
+                found = self.target_of_symbol(sym, rest)
+        else:
+            method = method_step(path)
+            found = self.method_of_root(module, root, method, context) if method is not None else None
         if found is not None:
             yield call, found[0], found[1]
+        elif len(path) >= 2 and path[-1].startswith("."):
+            yield from self.method_of_shared_receiver(call, module, context)
 
-    def callees_of_global(self, call: Call, module: str,
-                          names: tuple[str, ...]) -> Iterator[tuple[Call, FunctionKey, Context]]:
-        if not names:
-            return
-        sym, rest = self.resolve_dotted(module, names)
-        found = self.target_of_symbol(sym, rest)
-        if found is not None:
-            yield call, found[0], found[1]
+    def method_of_shared_receiver(self, call: Call, module: str,
+                                  context: Context) -> Iterator[tuple[Call, FunctionKey, Context]]:
+        """``games[code].submit()``, ``BaseCamera.event.wait()``, ``self.engine.run()`` on a shared
+        ``self``: the method runs with ``self`` bound to that shared object (``SharedInstances``)."""
+        origin = context.shared_self
+        shared_self = (origin.description, origin.module, origin.line) \
+            if origin is not None and origin.kind == "instance" else None
+        root, path = call.callee.root, call.callee.path
+        for obj in self.instances.receivers(module, root, path[:-1], shared_self):
+            target = self.find_method(obj.cls, path[-1][1:])
+            if target is not None:
+                yield call, target, Context(InstanceOrigin(obj.description, obj.module, obj.line))
 
     def target_of_symbol(self, sym: Optional[Symbol],
                          rest: tuple[str, ...]) -> Optional[tuple[FunctionKey, Context]]:
