@@ -166,7 +166,7 @@ class Recorder:
             kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
             locks=tuple(fn.locks), index=fn.index, value=value or ExprInfo(),
             key_taint=self.key_taint(place, extra_key), on_failure=fn.handlers > 0,
-            stored=values.stored_code(self, stored), made_with=values.made_with(self, stored), **flags))
+            stored=values.stored_code(self, stored), **flags))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
         return values.key_taint(self, place, extra)

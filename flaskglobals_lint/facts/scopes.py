@@ -74,7 +74,6 @@ class RawAccess:
     filters_itself: bool = False
     stored: str = ""
     settles: bool = False
-    made_with: tuple[str, ...] = ()
 
 
 @dataclass
@@ -271,7 +270,7 @@ class Resolver:
                 computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
                 empty_container=raw.empty_container, made_by=raw.made_by, on_failure=raw.on_failure,
                 value_is_key=raw.value_is_key, filters_itself=raw.filters_itself, stored=raw.stored,
-                settles=raw.settles, made_with=raw.made_with,
+                settles=raw.settles,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
             )
             facts.accesses.append(access)

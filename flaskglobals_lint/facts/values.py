@@ -204,17 +204,6 @@ def stored_code(rec: "Recorder", stored: Optional[cst.BaseExpression]) -> str:
     return code if len(code) <= STORED_CODE_LIMIT else ""
 
 
-def made_with(rec: "Recorder", stored: Optional[cst.BaseExpression]) -> tuple[str, ...]:
-    """The callee of the call that made the stored value (``Access.made_with``): ``Game(...)``,
-    or a local bound to one (``game = Game()``)."""
-    fn = rec.fn
-    if isinstance(stored, cst.Call):
-        return dotted(stored.func)
-    if isinstance(stored, cst.Name) and fn is not None and stored.value not in fn.global_names:
-        return fn.local_ctors.get(stored.value, ())
-    return ()
-
-
 def settles(rec: "Recorder", target: cst.Subscript, key: Optional[str], value: Optional[cst.BaseExpression]) -> bool:
     """``conf = app.config.get("TYPES", {...}); conf["total"] = len(conf.get("items"))``: a value the
     same on every call, built from constants and other literal keys of the same entry, stored at a

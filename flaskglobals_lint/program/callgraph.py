@@ -263,8 +263,8 @@ class Project(Symbols):
 
     def method_of_shared_receiver(self, call: Call, module: str,
                                   context: Context) -> Iterator[tuple[Call, FunctionKey, Context]]:
-        """``games[code].submit()``, ``BaseCamera.event.wait()``, ``self.engine.run()`` on a shared
-        ``self``: the method runs with ``self`` bound to that shared object (``SharedInstances``)."""
+        """``BaseCamera.event.wait()``, ``self.engine.run()`` on a shared ``self``: the method runs
+        with ``self`` bound to that shared object (``SharedInstances``)."""
         origin = context.shared_self
         shared_self = (origin.description, origin.module, origin.line) \
             if origin is not None and origin.kind == "instance" else None

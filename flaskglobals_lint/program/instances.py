@@ -1,9 +1,12 @@
-"""Which project objects an expression may denote when it is not a module-level name: an element
-of a shared container, an instance held in a class attribute, or one held by a shared object.
+"""Which project objects an expression may denote when it is not a module-level name: an instance
+held in a class attribute, or one held by a shared object.
 
 The call graph asks this for a method call whose receiver it cannot name statically
-(``games[code].submit()``, ``BaseCamera.event.wait()``, ``self.event.wait()``); the answer is the
-class whose method runs and the shared object ``self`` is bound to there.
+(``BaseCamera.event.wait()``, ``self.event.wait()``); the answer is the class whose method runs and
+the shared object ``self`` is bound to there.
+
+Elements of shared containers (``games[code].submit()``) are not followed: on the judged apps most
+writes made through them are protocol steps one client drives (see bench/realworld/README.md).
 """
 from __future__ import annotations
 
@@ -11,11 +14,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..facts.model import Root
-from .symbols import BindingSym, ClassSym, Symbols
-
-# Accesses that put one value into a container (the value's constructor is ``Access.made_with``).
-_INSERTS = frozenset({"append", "add", "insert", "setdefault", "appendleft"})
-
+from .symbols import ClassSym, Symbols
 
 @dataclass(frozen=True)
 class SharedObject:
@@ -30,34 +29,6 @@ class SharedObject:
 class SharedInstances:
     def __init__(self, symbols: Symbols) -> None:
         self.symbols = symbols
-        self._elements: Optional[dict[tuple[str, str], list[ClassSym]]] = None
-
-    def element_classes(self, sym: BindingSym) -> list[ClassSym]:
-        """The project classes of the objects any function puts into the module-level container
-        ``sym`` (``games[k] = Game()``, ``rooms.append(room)`` with ``room = Room()``)."""
-        if self._elements is None:
-            self._elements = self._index_elements()
-        return self._elements.get((sym.module, sym.name), [])
-
-    def _index_elements(self) -> dict[tuple[str, str], list[ClassSym]]:
-        symbols = self.symbols
-        out: dict[tuple[str, str], list[ClassSym]] = {}
-        for module, facts in symbols.modules.items():
-            for fn in facts.functions.values():
-                for access in fn.accesses:
-                    if not access.made_with or access.target.root.kind != "global" or not (
-                            access.kind == "item" or access.kind == "method" and access.detail in _INSERTS):
-                        continue
-                    path = access.target.path
-                    if not all(step.startswith(".") for step in path):
-                        continue
-                    sym, rest = symbols.resolve_dotted(module, (access.target.root.name,) + tuple(p[1:] for p in path))
-                    cls = symbols.class_of_ctor(module, access.made_with)
-                    if isinstance(sym, BindingSym) and not rest and cls is not None:
-                        found = out.setdefault((sym.module, sym.name), [])
-                        if cls not in found:
-                            found.append(cls)
-        return out
 
     def receivers(self, module: str, root: Root, path: tuple[str, ...],
                   shared_self: Optional[tuple[str, str, int]] = None) -> list[SharedObject]:
@@ -65,13 +36,6 @@ class SharedInstances:
 
         ``shared_self``: the object ``self`` is bound to (description, module, line), if shared."""
         symbols = self.symbols
-        if root.kind == "global" and path and path[-1] == "[]" and all(p.startswith(".") for p in path[:-1]):
-            # ``games[code].submit()`` (also through ``game = games.get(code)``).
-            sym, rest = symbols.resolve_dotted(module, (root.name,) + tuple(p[1:] for p in path[:-1]))
-            if not isinstance(sym, BindingSym) or rest or symbols.binding(sym).kind != "container":
-                return []
-            line = symbols.binding(sym).span.line
-            return [SharedObject(cls, f"{sym.name}[...]", sym.module, line) for cls in self.element_classes(sym)]
         if len(path) != 1 or not path[0].startswith("."):
             return []
         attr = path[0][1:]

@@ -336,6 +336,10 @@ class StateModel:
         attr = path[0][1:]
         instance_ctor = project.instance_attr_ctor(cls, attr)
         class_attr = project.class_attr(cls, attr)
+        if access.kind == "method" and len(path) == 1:
+            held = project.class_of_ctor(module, instance_ctor or (class_attr[1].ctor if class_attr else ()))
+            if held is not None and project.find_method(held, access.detail) is not None:
+                return None  # ``self.index.insert(x)`` on a project object: its method, followed by the call graph
         if root.kind == "cls" or (class_attr is not None and instance_ctor is None
                                   and not (access.kind == "attr" and len(path) == 1)):
             if class_attr is not None or root.kind == "cls":
