@@ -95,6 +95,11 @@ class Binder(Recorder):
     def alias_of(self, value: Optional[cst.BaseExpression]) -> Optional[RawRef]:
         if isinstance(value, (cst.Name, cst.Attribute, cst.Subscript)):
             return self.raw_ref(value)
+        found_in = values.element_found_in(value)
+        if isinstance(found_in, (cst.Name, cst.Attribute)):
+            # ``task = next(t for t in tasks if t["id"] == tid)``: one of ``tasks``' own elements
+            ref = self.raw_ref(found_in)
+            return (ref[0], ref[1] + ("[]",)) if ref is not None else None
         if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) \
                 and value.func.attr.value in stdlib.ELEMENT_METHODS:
             return self.raw_ref(value)
@@ -119,6 +124,12 @@ class Binder(Recorder):
             return
         fn.local_names.add(name)
         self.note_value(fn, name, value, augmented)
+        kept = values.kept_from(value) if isinstance(value, cst.ListComp) and not augmented else None
+        kept_ref = self.raw_ref(kept) if isinstance(kept, (cst.Name, cst.Attribute)) else None
+        if kept_ref is not None and kept_ref[0] != name:
+            fn.element_aliases[name] = kept_ref
+        elif not augmented:
+            fn.element_aliases.pop(name, None)
         if alias is not None and alias[0] != name:
             fn.aliases[name] = alias
             fn.alias_key_taint[name] = self.key_taint(value, None) if value is not None else NO_TAINT

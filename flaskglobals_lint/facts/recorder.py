@@ -103,7 +103,8 @@ class Recorder:
 
     # ----------------------------------------------------------- references
     def raw_ref(self, node: cst.BaseExpression) -> Optional[RawRef]:
-        """The place an expression denotes, after local alias substitution."""
+        """The place an expression denotes, after local alias substitution (``task[0]`` of
+        ``task = [t for t in tasks if ...]`` is an element of ``tasks``)."""
         steps: list[str] = []
         while True:
             if isinstance(node, cst.Attribute):
@@ -122,12 +123,11 @@ class Recorder:
                 break
         if not isinstance(node, cst.Name):
             return None
-        path = tuple(reversed(steps))
-        fn = self.fn
-        name = node.value
-        if fn is not None and name in fn.aliases and name not in fn.global_names:
-            base_root, base_path = fn.aliases[name]
-            return base_root, base_path + path
+        path, fn, name = tuple(reversed(steps)), self.fn, node.value
+        alias = fn and name not in fn.global_names and (
+            fn.aliases.get(name) or path[:1] == ("[]",) and fn.element_aliases.get(name))
+        if alias:
+            return alias[0], alias[1] + path
         return name, path
 
     # --------------------------------------------------------------- scanning

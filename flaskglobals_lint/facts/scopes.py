@@ -119,6 +119,9 @@ class FunctionScope:
     # local name -> (references it was computed from, statement index)
     derived: dict[str, tuple[list[RawRef], int]] = field(default_factory=dict)
     local_ctors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Locals bound to a filter of a container's own elements (``task = [t for t in tasks if ...]``):
+    # a subscript of the local (``task[0]``) is an element of the container.
+    element_aliases: dict[str, RawRef] = field(default_factory=dict)
     # local name -> the argument naming the lock it was bound to (``lock = FileLock(path)``)
     lock_names: dict[str, str] = field(default_factory=dict)
     local_defs: dict[str, str] = field(default_factory=dict)

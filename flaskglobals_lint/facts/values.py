@@ -162,19 +162,34 @@ def key_taint(rec: "Recorder", place: Optional[cst.BaseExpression],
     return frozenset(out)
 
 
-def filtered_source(rec: "Recorder", value: Optional[cst.BaseExpression]) -> str:
-    """``[e for e in X if ok(e)]`` (or a local bound to one): the code of ``X``, whose own elements
-    the value keeps as they are (a filter, or a copy); else ''."""
-    if isinstance(value, cst.Name) and rec.fn is not None:
-        return rec.fn.filters.get(value.value, "")
-    if not isinstance(value, cst.ListComp) or value.for_in.inner_for_in is not None \
+def kept_from(value: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
+    """``[e for e in X if ok(e)]`` or ``(e for e in X if ok(e))``: ``X``, whose own elements the
+    value keeps as they are (a filter, or a copy); else None."""
+    if not isinstance(value, (cst.ListComp, cst.GeneratorExp)) or value.for_in.inner_for_in is not None \
             or value.for_in.asynchronous is not None:
-        return ""
+        return None
     clause = value.for_in
     if isinstance(value.elt, cst.Name) and isinstance(clause.target, cst.Name) \
             and value.elt.value == clause.target.value:
-        return rec.code(clause.iter)
-    return ""
+        return clause.iter
+    return None
+
+
+def element_found_in(value: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
+    """``next(e for e in X if ok(e))`` (with or without a default): ``X``, one of whose own
+    elements the value is; else None."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "next" \
+            and 1 <= len(value.args) <= 2:
+        return kept_from(value.args[0].value)
+    return None
+
+
+def filtered_source(rec: "Recorder", value: Optional[cst.BaseExpression]) -> str:
+    """``[e for e in X if ok(e)]`` (or a local bound to one): the code of ``X``; else ''."""
+    if isinstance(value, cst.Name) and rec.fn is not None:
+        return rec.fn.filters.get(value.value, "")
+    source = kept_from(value) if isinstance(value, cst.ListComp) else None
+    return rec.code(source) if source is not None else ""
 
 
 def filters_itself(rec: "Recorder", target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> bool:

@@ -212,6 +212,7 @@ class Analysis:
         self._folded: set[int] = set()
         self._lazy_entries: set[int] = set()
         self._fold_lazy_entries()
+        self._folded.update(_later_field_writes(self.writes))
         # id(unlocked write) -> a locked write of the same state
         self._inconsistent_writes: dict[int, Write] = {}
         for key, writes in self.by_state().items():
@@ -362,6 +363,22 @@ def _benign_state(writes: list[Write]) -> bool:
     if len(rest) == len(writes) or not all(_eviction(w) for w in rest):
         return False
     return not rest or (bool(memo) and all(properties.memo_taken(w.function, w.access) for w in memo))
+
+
+def _later_field_writes(writes: list[Write]) -> Iterator[int]:
+    """``task[0]["title"] = ...; task[0]["done"] = ...``: one function updating one element of shared
+    state (a place below a subscript) field by field, at literal keys, under the same locks and in
+    the same way (each from the request, or each from itself), is one torn update, reported at its
+    first write; ids of the others.  (Two settings of ``app.config`` are two changes.)"""
+    groups: dict[tuple[object, ...], list[Write]] = defaultdict(list)
+    for w in writes:
+        a = w.access
+        if a.kind == "item" and "[]" in a.target.path and literal_key(a.key):
+            groups[(w.reach.key, w.reach.context, w.state.key, a.target, w.locks, w.tainted,
+                    a.read_modify_write)].append(w)
+    for group in groups.values():
+        first = min(group, key=lambda w: (w.access.index, w.access.span.line))
+        yield from (id(w) for w in group if w is not first)
 
 
 def _eviction(write: Write) -> bool:

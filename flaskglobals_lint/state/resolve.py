@@ -328,18 +328,15 @@ class StateModel:
 
     def resolve_self(self, module: str, fn: FunctionFacts, access: Access,
                      context: Context) -> Optional[tuple[SharedState, Operation]]:
-        project = self.project
-        root, path = access.target.root, access.target.path
+        project, root, path = self.project, access.target.root, access.target.path
         if not fn.class_name or not path or not path[0].startswith("."):
             return None
-        cls = ClassSym(module, fn.class_name)
-        attr = path[0][1:]
-        instance_ctor = project.instance_attr_ctor(cls, attr)
-        class_attr = project.class_attr(cls, attr)
-        if access.kind == "method" and len(path) == 1:
-            held = project.class_of_ctor(module, instance_ctor or (class_attr[1].ctor if class_attr else ()))
-            if held is not None and project.find_method(held, access.detail) is not None:
-                return None  # ``self.index.insert(x)`` on a project object: its method, followed by the call graph
+        cls, attr = ClassSym(module, fn.class_name), path[0][1:]
+        instance_ctor, class_attr = project.instance_attr_ctor(cls, attr), project.class_attr(cls, attr)
+        if access.kind == "method" and len(path) == 1 \
+                and project_method(project, module, instance_ctor or (class_attr[1].ctor if class_attr else ()),
+                                   access.detail):
+            return None  # ``self.index.insert(x)`` on a project object: its method, followed by the call graph
         if root.kind == "cls" or (class_attr is not None and instance_ctor is None
                                   and not (access.kind == "attr" and len(path) == 1)):
             if class_attr is not None or root.kind == "cls":
@@ -387,6 +384,12 @@ class StateModel:
         if state.kind == "scalar" and kind == "attr":
             return None
         return None
+
+
+def project_method(project: Project, module: str, ctor: tuple[str, ...], method: str) -> bool:
+    """Whether objects made by ``ctor`` are of a project class that defines ``method``."""
+    cls = project.class_of_ctor(module, ctor)
+    return cls is not None and project.find_method(cls, method) is not None
 
 
 def app_config(state: SharedState, rest: tuple[str, ...]) -> Optional[tuple[SharedState, Operation]]:
