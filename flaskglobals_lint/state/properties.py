@@ -58,10 +58,11 @@ def lazy_entry(fn: FunctionFacts, access: Access) -> bool:
 
 def fills_of_entry(fn: FunctionFacts, access: Access) -> list[Access]:
     """The later writes of this function that change the entry ``access`` stores
-    (``C[k] = []`` then ``C[k].append(x)``)."""
+    (``C[k] = []`` then ``C[k].append(x)``).  A read-modify-write of the entry's content
+    (``C[k][j] += 1``) loses updates even when the entry exists: a problem of its own."""
     entry = access.target.path + ("[]",)
     return [b for b in fn.accesses if b.index > access.index and b.target.root == access.target.root
-            and b.target.path[:len(entry)] == entry]
+            and b.target.path[:len(entry)] == entry and not b.read_modify_write]
 
 
 def memo_taken(fn: FunctionFacts, access: Access) -> bool:
