@@ -48,6 +48,11 @@ def test_imports_are_read_from_text_relative_and_absolute() -> None:
         "blog.drafts", "blog.drafts.DRAFTS", "blog.drafts.save_draft", "os", "os.path", "a", "b"}
 
 
+def test_a_module_imported_by_its_literal_name_is_an_import() -> None:
+    text = 'import importlib\nplugin = importlib.import_module("report_plugins.daily")\nimport_module(name)\n'
+    assert imported_modules(text, "app", False) == {"importlib", "report_plugins", "report_plugins.daily"}
+
+
 NAMESPACE_CASE = Path(__file__).parent / "cases" / "fgl003_namespace_package_import"
 
 

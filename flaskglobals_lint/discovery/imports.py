@@ -12,6 +12,7 @@ from .sources import SourceFile, discover, import_index, read_text
 PROJECT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 _FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]+)", re.MULTILINE)
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
+_IMPORT_MODULE = re.compile(r"import_module\(\s*[\"']([\w.]+)[\"']\s*\)")
 
 
 def project_root(path: Path) -> Path:
@@ -40,7 +41,7 @@ def imported_modules(text: str, module: str, is_package: bool) -> set[str]:
             name = name.strip().split(" as ")[0].strip()
             if name and name != "*":
                 out.add(f"{base}.{name}" if base else name)
-    for names in _IMPORT.findall(text):
+    for names in _IMPORT.findall(text) + _IMPORT_MODULE.findall(text):
         for name in names.split(","):
             name = name.strip().split(" as ")[0].strip()
             parts = name.split(".")

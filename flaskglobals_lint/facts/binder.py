@@ -15,7 +15,7 @@ from ..frameworks import stdlib
 from .model import Binding, Import
 from . import values
 from .recorder import Recorder
-from .scanner import classify_value, dotted, element_read, is_constant, is_empty_container
+from .scanner import classify_value, dotted, element_read, is_constant, is_empty_container, string_value
 from .scopes import NO_TAINT, ClassScope, ExprInfo, FunctionScope, RawRef
 
 
@@ -29,6 +29,11 @@ class Binder(Recorder):
         constant = value is not None and is_constant(value)
         if isinstance(target, cst.Name):
             name = target.value
+            module = self.imported_module(value) if not augmented else ""
+            if module:
+                # ``stats = importlib.import_module("pkg.stats")``: ``import pkg.stats as stats``
+                self.bind_import(name, Import(module))
+                return
             if fn is None:
                 if isinstance(scope, ClassScope):
                     self.bind_class_attr(scope, name, value, target)
@@ -205,7 +210,6 @@ class Binder(Recorder):
         scope.facts.attrs.setdefault(name, Binding(name, kind, self.span(target), ctor, container))
 
     def walk_import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
-        fn = self.fn
         bound: list[tuple[str, Import]] = []
         if isinstance(node, cst.Import):
             for alias in node.names:
@@ -226,16 +230,28 @@ class Binder(Recorder):
                 local = asname.value if isinstance(asname, cst.Name) else name
                 bound.append((local, Import(module, name)))
         for local, imp in bound:
-            if fn is None:
-                self.facts.imports.setdefault(local, imp)
-            elif local in self.facts.bindings or self.facts.imports.get(local, imp) != imp:
-                fn.local_names.add(local)
-                fn.aliases.pop(local, None)
-            else:
-                # ``from . import rooms`` inside a function names the same
-                # object as at module level: resolve it like a module import.
-                self.facts.imports.setdefault(local, imp)
-                fn.aliases.pop(local, None)
+            self.bind_import(local, imp)
+
+    def bind_import(self, local: str, imp: Import) -> None:
+        fn = self.fn
+        if fn is None:
+            self.facts.imports.setdefault(local, imp)
+        elif local in self.facts.bindings or self.facts.imports.get(local, imp) != imp:
+            fn.local_names.add(local)
+            fn.aliases.pop(local, None)
+        else:
+            # ``from . import rooms`` inside a function names the same
+            # object as at module level: resolve it like a module import.
+            self.facts.imports.setdefault(local, imp)
+            fn.aliases.pop(local, None)
+
+    def imported_module(self, value: Optional[cst.BaseExpression]) -> str:
+        """The module ``importlib.import_module("a.b")`` imports (a literal absolute name), or ''."""
+        if not isinstance(value, cst.Call) or len(value.args) != 1 or value.args[0].keyword is not None \
+                or self.qualified(dotted(value.func)) != "importlib.import_module":
+            return ""
+        name = string_value(value.args[0].value) or ""
+        return name if name and all(part.isidentifier() for part in name.split(".")) else ""
 
     def absolute_module(self, level: int, base: str) -> str:
         if level == 0:

@@ -1,0 +1,5 @@
+SEEN = []
+
+
+def record(kind):
+    SEEN.append(kind)  # expect: FGL002
