@@ -48,7 +48,11 @@ def test_realworld_measure_reports_precision_and_unjudged_findings(tmp_path: Pat
     (data / "judgments" / "someone+app.jsonl").write_text(
         json.dumps({"path": "app.py", "line": 8, "code": "FGL002", "verdict": "real", "family": "x", "note": ""})
         + "\n" + json.dumps({"path": "app.py", "line": 99, "code": "FGL002", "verdict": "false",
-                              "family": "gone", "note": ""}) + "\n")
+                              "family": "gone", "note": ""})
+        # recorded misses: one at the judged-real finding's line (found), one nowhere (still missed)
+        + "\n" + json.dumps({"path": "app.py", "line": 8, "code": "", "verdict": "missed", "family": "m", "note": ""})
+        + "\n" + json.dumps({"path": "app.py", "line": 5, "code": "", "verdict": "missed", "family": "n", "note": ""})
+        + "\n")
     script = Path(__file__).parent.parent / "bench" / "realworld" / "measure.py"
     run = subprocess.run([sys.executable, str(script), "--apps", str(tmp_path / "clones"), "--data", str(data)],
                          capture_output=True, text=True, timeout=120)
@@ -56,4 +60,5 @@ def test_realworld_measure_reports_precision_and_unjudged_findings(tmp_path: Pat
     lines = run.stdout.splitlines()
     assert lines[0].split() == ["someone+app", "small", "1/1", "=", "100%", "unjudged:", "1", "vanished:", "1"]
     assert lines[1:] == ["small   precision 1/1 = 100%", "overall precision 1/1 = 100%",
-                         "to judge: someone+app app.py:9 FGL002"]
+                         "recorded misses now found 1/2",
+                         "to judge: someone+app app.py:9 FGL002", "still missed: someone+app app.py:5 (n)"]
