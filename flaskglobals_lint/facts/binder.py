@@ -153,13 +153,17 @@ class Binder(Recorder):
             fn.derived.pop(name, None)
         if info is not None:
             taint = self.taint_of(info)
+            # What the value is computed from: places, and module-level names read bare (``len(PETS)``).
+            read = info.refs + [(n, ()) for n in sorted(info.names) if n not in fn.local_names
+                                and n not in fn.facts.params and n not in self.facts.imports and n != name]
             if augmented:
                 fn.tainted[name] = fn.tainted.get(name, NO_TAINT) | taint
                 previous = fn.derived.get(name, ([], fn.index))[0]
-                fn.derived[name] = (previous + info.refs, fn.index)
+                fn.derived[name] = (previous + read, fn.index)
             else:
                 fn.tainted[name] = taint
-                fn.derived[name] = (list(info.refs), fn.index)
+                fn.derived[name] = (read, fn.index)
+            fn.derived_where[name] = (self.current_span.line, tuple(use.acquisition for use in fn.locks))
         if value is not None and not augmented:
             kind, ctor, container = classify_value(value)
             fn.local_ctors[name] = ctor if kind == "call" else ()

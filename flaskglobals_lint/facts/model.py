@@ -122,6 +122,9 @@ class Access:
     # state: the statement index where it was last computed and the references
     # it was computed from, in the order the names are read.
     derived_from: tuple[tuple[int, tuple[Ref, ...]], ...] = ()
+    # For each of ``derived_from``: the line it was computed at and the lock acquisitions held there
+    # (``pet = {"id": len(PETS) + 1}`` before ``with lock: PETS.append(pet)``: read outside the lock).
+    derived_where: tuple[tuple[int, tuple[int, ...]], ...] = ()
     # The value is a compile-time constant.
     constant_value: bool = False
     # The value is computed by a call (``render(slug)``), not a literal, a

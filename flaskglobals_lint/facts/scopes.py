@@ -118,6 +118,8 @@ class FunctionScope:
     connection_ids: set[str] = field(default_factory=set)
     # local name -> (references it was computed from, statement index)
     derived: dict[str, tuple[list[RawRef], int]] = field(default_factory=dict)
+    # Where each ``derived`` value was computed: its line and the lock acquisitions held there.
+    derived_where: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     local_ctors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Locals bound to a filter of a container's own elements (``task = [t for t in tasks if ...]``):
     # a subscript of the local (``task[0]``) is an element of the container.
@@ -275,6 +277,7 @@ class Resolver:
                 value_is_key=raw.value_is_key, filters_itself=raw.filters_itself, stored=raw.stored,
                 settles=raw.settles,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
+                derived_where=tuple(where for _, _, where in self.derivations(scope, raw)),
             )
             facts.accesses.append(access)
         # Tests matter only relative to this function's writes, and to the objects whose methods
@@ -353,6 +356,10 @@ class Resolver:
 
     def derived_from(self, scope: FunctionScope, raw: RawAccess) -> tuple[tuple[int, tuple[Ref, ...]], ...]:
         """For each local name the value reads: where it was computed and from which shared state."""
+        return tuple((at, refs) for at, refs, _ in self.derivations(scope, raw))
+
+    def derivations(self, scope: FunctionScope,
+                    raw: RawAccess) -> list[tuple[int, tuple[Ref, ...], tuple[int, tuple[int, ...]]]]:
         out = []
         for name in raw.value.names:
             derived = scope.derived.get(name)
@@ -360,5 +367,5 @@ class Resolver:
                 continue
             refs = tuple(ref for r in derived[0] if (ref := self.resolve_ref(scope, r)) is not None)
             if refs:
-                out.append((derived[1], refs))
-        return tuple(out)
+                out.append((derived[1], refs, scope.derived_where.get(name, (0, ()))))
+        return out

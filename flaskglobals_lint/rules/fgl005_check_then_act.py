@@ -89,9 +89,18 @@ def book(seat, user):
                 continue
             a, fn = write.access, write.function
             outside = properties.check_outside_lock(fn, a)
-            if outside is None or properties.rechecked_under_lock(fn, a):
+            stale = properties.read_outside_lock(fn, a) if outside is None else None
+            if (outside is None or properties.rechecked_under_lock(fn, a)) and stale is None:
                 continue
             if analysis.benign(write) or write.operation == "config" or not analysis.interleaves(write):
+                continue
+            if outside is None:
+                yield write.finding(
+                    self.code,
+                    f"the value stored in shared {where(write)} is computed at line {stale} from it, outside "
+                    f"the lock held for this write ({via(write)}): another request can change it in between, "
+                    f"so the write stores a stale result; compute the value inside the locked block",
+                )
                 continue
             yield write.finding(
                 self.code,

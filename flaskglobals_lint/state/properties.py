@@ -35,6 +35,18 @@ def check_outside_lock(fn: FunctionFacts, access: Access) -> Optional[Span]:
     return None
 
 
+def read_outside_lock(fn: FunctionFacts, access: Access) -> Optional[int]:
+    """Line where the stored value was computed from the same state outside the innermost lock
+    held for this write (``pet = {"id": len(PETS) + 1}`` then ``with lock: PETS.append(pet)``)."""
+    if not access.locks:
+        return None
+    inner = access.locks[-1].acquisition
+    for (_, refs), (line, held) in zip(access.derived_from, access.derived_where):
+        if line and inner not in held and any(related(ref, access.target) for ref in refs):
+            return line
+    return None
+
+
 def rechecked_under_lock(fn: FunctionFacts, access: Access) -> bool:
     """The same state was tested under the (innermost) lock held for this write, before it."""
     if not access.locks:
