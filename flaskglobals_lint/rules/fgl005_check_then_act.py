@@ -14,7 +14,9 @@ class CheckThenAct(Rule):
     A write made under a lock after a test of the same shared state made
     outside that lock acquisition: `if seat in booked: abort(409)` and then
     `with lock: booked[seat] = user`.  Double-checked locking, which repeats
-    the test inside the lock before writing, is accepted.
+    the test inside the lock before writing, is accepted.  The same holds for a
+    value computed from the state outside the lock and stored under it:
+    `pet = {"id": len(pets) + 1}` and then `with lock: pets.append(pet)`.
 
     ## Why it breaks
     Threads: between the test and the lock another request can change the
