@@ -16,9 +16,10 @@ from typing import Optional
 from ..facts.model import Root
 from .symbols import ClassSym, Symbols
 
+
 @dataclass(frozen=True)
 class SharedObject:
-    """A shared object of a project class, as messages name it (``games[...]``), and where it lives."""
+    """A shared object of a project class, as messages name it (``BaseCamera.event``), and where it lives."""
 
     cls: ClassSym
     description: str
