@@ -153,9 +153,7 @@ class Binder(Recorder):
             fn.derived.pop(name, None)
         if info is not None:
             taint = self.taint_of(info)
-            # What the value is computed from: places, and module-level names read bare (``len(PETS)``).
-            read = info.refs + [(n, ()) for n in sorted(info.names) if n not in fn.local_names
-                                and n not in fn.facts.params and n not in self.facts.imports and n != name]
+            read = [ref for ref in values.reads_of(self, info) if ref != (name, ())]
             if augmented:
                 fn.tainted[name] = fn.tainted.get(name, NO_TAINT) | taint
                 previous = fn.derived.get(name, ([], fn.index))[0]

@@ -306,7 +306,9 @@ class Walker(Binder):
 
     def walk_return(self, node: cst.Return) -> None:
         fn = self.fn
-        self.scan(node.value)
+        info = self.scan(node.value)
+        if fn is not None:
+            fn.return_reads += values.reads_of(self, info)
         if fn is not None and isinstance(node.value, cst.Name) and node.value.value in fn.local_defs:
             fn.facts.returns_nested = True
         if fn is not None and node.value is not None:

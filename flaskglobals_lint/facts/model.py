@@ -193,6 +193,8 @@ class Call:
     # What the arguments read of the object whose method is called (``c.set(c.total + 1)``:
     # ``c.total``).
     reads_receiver: tuple[Ref, ...] = ()
+    # Made in a condition (``if not name_free(n):``): the callee's result decides.
+    in_test: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,6 +277,9 @@ class FunctionFacts:
     # statements ``returns_made_by`` made (see ``Access.made_by``).
     returns_random: bool = False
     returns_made_by: tuple[int, ...] = ()
+    # Shared state a return statement reads (``return n not in USERS``: ``USERS``), with what a
+    # returned local was computed from: a predicate's answer depends on it.
+    returns_reads: tuple[Ref, ...] = ()
     # The code of each argument the function sends to every connected client
     # (``emit("log", CHATLOG, broadcast=True)``): data made public by the function itself.
     published: tuple[str, ...] = ()

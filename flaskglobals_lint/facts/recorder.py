@@ -190,7 +190,7 @@ class Recorder:
     def is_connection_id(self, node: cst.BaseExpression) -> bool:
         return values.is_connection_id(self, node)
 
-    def record_call(self, node: cst.Call) -> None:
+    def record_call(self, node: cst.Call, in_test: bool = False) -> None:
         fn = self.fn
         if fn is None:
             return
@@ -210,7 +210,7 @@ class Recorder:
                 args.append((ref, info))
         fn.facts.published += values.broadcast(self, callee, node)
         span = self.span(self.statement) if self.statement is not None else self.span(node)
-        fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs, fn.index, call_fills(node)))
+        fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs, fn.index, call_fills(node), in_test))
 
     def scan_quiet(self, node: cst.CSTNode) -> ExprInfo:
         """Names and references read, without recording calls or writes again."""

@@ -407,6 +407,6 @@ class Scanner(Reader):
             if attr and attr.isidentifier():
                 # ``if not hasattr(cls, "_x")``: a test of ``cls._x``
                 self.test_read(cst.Attribute(node.args[0].value, cst.Name(attr)), None, at=node)
-        walker.record_call(node)
+        walker.record_call(node, in_test=self.test)
         return True
 

@@ -88,6 +88,7 @@ class RawCall:
     index: int = 0
     # See ``Call.fills``.
     fills: tuple[str, ...] = ("*",)
+    in_test: bool = False
 
 
 @dataclass
@@ -118,6 +119,8 @@ class FunctionScope:
     connection_ids: set[str] = field(default_factory=set)
     # local name -> (references it was computed from, statement index)
     derived: dict[str, tuple[list[RawRef], int]] = field(default_factory=dict)
+    # What return statements read (``FunctionFacts.returns_reads``), before resolution.
+    return_reads: list[RawRef] = field(default_factory=list)
     # Where each ``derived`` value was computed: its line and the lock acquisitions held there.
     derived_where: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     local_ctors: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -184,7 +187,7 @@ class Resolver:
             if not facts.nested:
                 facts.bindings = {}
             if not (facts.accesses or facts.calls or facts.fresh_locks or facts.nested or facts.decorators
-                    or facts.mutable_defaults or facts.self_attrs or facts.other_calls):
+                    or facts.mutable_defaults or facts.self_attrs or facts.other_calls or facts.returns_reads):
                 del self.facts.functions[qualname]
 
     def is_builtin(self, name: str) -> bool:
@@ -292,6 +295,9 @@ class Resolver:
             # Awaits matter only relative to this function's writes.
             facts.awaits = tuple(scope.awaits)
         facts.reads = self.resolve_reads(scope)
+        facts.returns_reads = tuple(dict.fromkeys(
+            ref for raw in scope.return_reads if (ref := self.resolve_ref(scope, raw)) is not None
+            and ref.root.kind in ("global", "self", "cls")))
         other_calls = list(scope.other_calls)
         for call in scope.calls:
             local_function = ""
@@ -326,6 +332,7 @@ class Resolver:
                 kwargs=tuple((k, self.resolve_ref(scope, r) if r else None, info.taint)
                              for k, r, info in call.kwargs if r or info.taint),
                 local_function=local_function, index=call.index, fills=call.fills, reads_receiver=own,
+                in_test=call.in_test,
             ))
         facts.other_calls = tuple(call for call in other_calls if call[2] not in stdlib.NON_YIELDING_CALLS)
 

@@ -13,7 +13,7 @@ from .scanner import call_name, dotted, element_read, is_plain
 
 if TYPE_CHECKING:
     from .recorder import Recorder
-    from .scopes import RawRef
+    from .scopes import ExprInfo, RawRef
 
 
 def value_text(rec: "Recorder", node: Optional[cst.BaseExpression], *, stored: bool = True) -> str:
@@ -160,6 +160,17 @@ def key_taint(rec: "Recorder", place: Optional[cst.BaseExpression],
     for key in keys:
         out |= {"connection"} if is_connection_id(rec, key) else rec.scan_quiet(key).taint
     return frozenset(out)
+
+
+def reads_of(rec: "Recorder", info: "ExprInfo") -> list["RawRef"]:
+    """The shared places a value reads: its references, module-level names read bare (``USERS``,
+    not imports), and what the locals it reads were computed from."""
+    fn = rec.fn
+    if fn is None:
+        return []
+    bare = [(n, ()) for n in sorted(info.names)
+            if n not in fn.local_names and n not in fn.facts.params and n not in rec.facts.imports]
+    return info.refs + bare + [ref for n in info.names for ref in fn.derived.get(n, ([], 0))[0]]
 
 
 def kept_from(value: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:

@@ -16,7 +16,10 @@ class CheckThenAct(Rule):
     `with lock: booked[seat] = user`.  Double-checked locking, which repeats
     the test inside the lock before writing, is accepted.  The same holds for a
     value computed from the state outside the lock and stored under it:
-    `pet = {"id": len(pets) + 1}` and then `with lock: pets.append(pet)`.
+    `pet = {"id": len(pets) + 1}` and then `with lock: pets.append(pet)`, and
+    for a test made by a project predicate whose answer reads the state
+    (`if not name_free(name): abort(409)`, where `name_free` returns
+    `name not in users`).
 
     ## Why it breaks
     Threads: between the test and the lock another request can change the
@@ -92,9 +95,20 @@ def book(seat, user):
             a, fn = write.access, write.function
             outside = properties.check_outside_lock(fn, a)
             stale = properties.read_outside_lock(fn, a) if outside is None else None
-            if (outside is None or properties.rechecked_under_lock(fn, a)) and stale is None:
+            helper = write.tested_by if outside is None and stale is None else None
+            if (outside is None or properties.rechecked_under_lock(fn, a)) and stale is None and helper is None:
+                continue
+            if helper is not None and properties.rechecked_under_lock(fn, a):
                 continue
             if analysis.benign(write) or write.operation == "config" or not analysis.interleaves(write):
+                continue
+            if helper is not None:
+                yield write.finding(
+                    self.code,
+                    f"shared {where(write)} is tested at line {helper[0]} by {helper[1]}() outside the lock "
+                    f"held for this write ({via(write)}): another request can change it in between, so the "
+                    f"write acts on a stale decision; make the test and the write one locked block",
+                )
                 continue
             if outside is None:
                 yield write.finding(

@@ -94,6 +94,9 @@ class Write:
     # A method's blind store that every caller makes after testing the object: a cache refresh
     # (see ``resolve.refreshed_after_test``).
     refreshes: bool = False
+    # The write is locked, but the decision was made outside that lock by a project predicate
+    # called in a condition (``if not name_free(n): abort(409)``): its line and name.
+    tested_by: Optional[tuple[int, str]] = None
 
     @property
     def protected(self) -> bool:

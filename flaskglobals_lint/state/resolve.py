@@ -168,8 +168,7 @@ class StateModel:
         locks, fresh = set(reach.held or ()), False
         for use in access.locks:
             held, made_per_call = self.locks.judge_lock(module_key, fn, use)
-            if held is not None:
-                locks.add(held.identity)
+            locks.update([held.identity] if held is not None else [])
             fresh = fresh or (held is None and made_per_call)
         return Write(access, module, fn, reach, state, operation, frozenset(locks), fresh,
                      reach.is_tainted(access.taint), reach.is_tainted(access.key_taint),
@@ -178,7 +177,8 @@ class StateModel:
                      # asked of memoizing writes only: what makes a memo
                      random_value=properties.memoizing(fn, access)
                      and random_result(self.project, module_key, fn, access.made_by, reach.context),
-                     refreshes=refreshed_after_test(self.project, fn, access, reach))
+                     refreshes=refreshed_after_test(self.project, fn, access, reach),
+                     tested_by=helper_test(self, module_key, fn, access, reach, state.key))
 
     def resolve(self, module: str, fn: FunctionFacts, access: Access, reach: Reach,
                 depth: int = 0) -> Optional[tuple[SharedState, Operation]]:
@@ -384,6 +384,29 @@ class StateModel:
         if state.kind == "scalar" and kind == "attr":
             return None
         return None
+
+
+def helper_test(model: "StateModel", module: str, fn: FunctionFacts, access: Access, reach: Reach,
+                state_key: str) -> Optional[tuple[int, str]]:
+    """``if not name_free(n): abort(409)`` before ``with lock: USERS.add(n)``, where ``name_free``
+    returns ``n not in USERS``: a condition outside the write's lock that calls a project predicate
+    whose answer reads the written state.  Its line and the predicate's name."""
+    if not access.locks:
+        return None
+    inner, project = access.locks[-1].acquisition, model.project
+    for call in fn.calls:
+        if not call.in_test or call.index >= access.index or inner in {u.acquisition for u in call.locks}:
+            continue
+        for _, key, context in project.callees_of_call(call, module, reach.context):
+            callee, callee_reach = project.function(key), project.reached.get((key, context))
+            if callee is None or callee_reach is None:
+                continue
+            for ref in callee.returns_reads:
+                probe = Access("attr" if ref.path else "rebind", ref, "", callee.span, "")
+                resolved = model.resolve(key.module, callee, probe, callee_reach)
+                if resolved is not None and resolved[0].key == state_key:
+                    return call.span.line, callee.name
+    return None
 
 
 def project_method(project: Project, module: str, ctor: tuple[str, ...], method: str) -> bool:
