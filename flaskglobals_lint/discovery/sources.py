@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
-from typing import Iterator, Sequence
+from typing import Container, Iterable, Iterator, Sequence, TypeVar
 
 from ..safe_io import ReadRefused, read_bounded
 from ..settings import MAX_FILE_BYTES, Settings, normalize_glob
@@ -190,6 +190,8 @@ def _display(path: Path, cwd: Path) -> str:
     return path.as_posix()
 
 
+Key = TypeVar("Key")
+
 # How many folders above a module's package chain may prefix its name.
 ALIAS_DEPTH = 4
 
@@ -216,15 +218,21 @@ def import_names(path: str, module: str, is_package: bool) -> list[str]:
     return names
 
 
+def unique_import_names(files: Iterable[tuple[Key, str, str, bool]], taken: Container[str]) -> dict[str, Key]:
+    """Longer import name -> the one file that can have it: ``files`` are (key, display path,
+    module, is_package); a name in ``taken`` (a module's own name) or claimed twice is left out."""
+    claims: dict[str, list[Key]] = {}
+    for key, path, module, is_package in files:
+        for name in import_names(path, module, is_package):
+            claims.setdefault(name, []).append(key)
+    return {name: keys[0] for name, keys in claims.items() if len(keys) == 1 and name not in taken}
+
+
 def import_index(sources: Sequence[SourceFile]) -> dict[str, SourceFile]:
     """Import name -> file: each file by its module name (the first of a name wins), and by the
     longer names of ``import_names`` that no module has and only one file can have."""
     index: dict[str, SourceFile] = {}
     for source in sources:
         index.setdefault(source.module, source)
-    claims: dict[str, list[SourceFile]] = {}
-    for source in sources:
-        for name in import_names(source.display, source.module, source.is_package):
-            claims.setdefault(name, []).append(source)
-    index.update({name: found[0] for name, found in claims.items() if len(found) == 1 and name not in index})
+    index.update(unique_import_names(((s, s.display, s.module, s.is_package) for s in sources), index))
     return index

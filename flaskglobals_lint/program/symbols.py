@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator, Literal, Optional, Union
 
-from ..discovery.sources import import_names
+from ..discovery.sources import unique_import_names
 from ..facts.model import Binding, ClassFacts, FunctionFacts, Import, ModuleFacts
 
 
@@ -87,7 +87,9 @@ class Symbols:
                 unique = f"{name}@{facts.path}"
                 self.modules[unique] = facts
         self._by_path = {m.path: key for key, m in self.modules.items()}
-        self.aliases = import_aliases(self.modules)
+        # Longer import names, only one module can have each (``import_names``).
+        self.aliases = unique_import_names(
+            ((key, m.path, m.module, m.is_package) for key, m in self.modules.items()), self.modules)
 
     # -------------------------------------------------------------- lookup
     def module_key(self, facts: ModuleFacts) -> str:
@@ -246,13 +248,3 @@ class Symbols:
                 if fn is not None and name in fn.self_attrs:
                     return fn.self_attrs[name]
         return None
-
-
-def import_aliases(modules: dict[str, ModuleFacts]) -> dict[str, str]:
-    """Longer import name -> module, for the names only one module can have."""
-    claims: dict[str, set[str]] = {}
-    for key, facts in modules.items():
-        for name in import_names(facts.path, facts.module, facts.is_package):
-            if name not in modules:
-                claims.setdefault(name, set()).add(key)
-    return {name: next(iter(keys)) for name, keys in claims.items() if len(keys) == 1}
