@@ -96,21 +96,14 @@ def book(seat, user):
             outside = properties.check_outside_lock(fn, a)
             stale = properties.read_outside_lock(fn, a) if outside is None else None
             helper = write.tested_by if outside is None and stale is None else None
-            if (outside is None or properties.rechecked_under_lock(fn, a)) and stale is None and helper is None:
-                continue
-            if helper is not None and properties.rechecked_under_lock(fn, a):
+            # The test that decided, inline or by a project predicate: (line, " by name_free()").
+            test = (outside.line, "") if outside is not None else \
+                (helper[0], f" by {helper[1]}()") if helper is not None else None
+            if stale is None and (test is None or properties.rechecked_under_lock(fn, a)):
                 continue
             if analysis.benign(write) or write.operation == "config" or not analysis.interleaves(write):
                 continue
-            if helper is not None:
-                yield write.finding(
-                    self.code,
-                    f"shared {where(write)} is tested at line {helper[0]} by {helper[1]}() outside the lock "
-                    f"held for this write ({via(write)}): another request can change it in between, so the "
-                    f"write acts on a stale decision; make the test and the write one locked block",
-                )
-                continue
-            if outside is None:
+            if test is None:
                 yield write.finding(
                     self.code,
                     f"the value stored in shared {where(write)} is computed at line {stale} from it, outside "
@@ -120,7 +113,7 @@ def book(seat, user):
                 continue
             yield write.finding(
                 self.code,
-                f"shared {where(write)} is tested at line {outside.line} outside the lock "
+                f"shared {where(write)} is tested at line {test[0]}{test[1]} outside the lock "
                 f"held for this write ({via(write)}): another request can change it in between, so the "
                 f"write acts on a stale decision; make the test and the write one locked block",
             )
