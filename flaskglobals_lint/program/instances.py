@@ -46,11 +46,12 @@ class SharedInstances:
             return self._class_level(owner, attr) if isinstance(owner, ClassSym) and not rest else []
         if root.kind in ("self", "cls") and root.owner:
             owner = ClassSym(module, root.owner)
-            if symbols.instance_attr_ctor(owner, attr) is None:
+            ctor = symbols.instance_attr_ctor(owner, attr)
+            if ctor is None:
                 return self._class_level(owner, attr)
             if root.kind == "self" and shared_self is not None:
                 # ``self.engine.run()`` on a shared object: the object it holds is shared too.
-                cls = symbols.class_of_ctor(module, symbols.instance_attr_ctor(owner, attr) or ())
+                cls = symbols.class_of_ctor(module, ctor)
                 description, where, line = shared_self
                 return [SharedObject(cls, f"{description}.{attr}", where, line)] if cls is not None else []
         return []
