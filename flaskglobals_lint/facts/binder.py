@@ -138,6 +138,7 @@ class Binder(Recorder):
         if alias is not None and alias[0] != name:
             fn.aliases[name] = alias
             fn.alias_key_taint[name] = self.key_taint(value, None) if value is not None else NO_TAINT
+            fn.alias_entries[name] = values.entry_key(self, value, len(alias[1]))
             key = self.element_key(value)
             if key:
                 fn.alias_keys[name] = key
@@ -147,6 +148,7 @@ class Binder(Recorder):
             fn.aliases.pop(name, None)
             fn.alias_key_taint.pop(name, None)
             fn.alias_keys.pop(name, None)
+            fn.alias_entries.pop(name, None)
         if info is None and not augmented:
             # ``with open(p) as x``, ``except E as x``: a new value that says nothing of the old one.
             fn.tainted.pop(name, None)

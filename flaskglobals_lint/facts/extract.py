@@ -360,5 +360,6 @@ def facts_from_tree(tree: cst.Module, path: str, module: str, is_package: bool, 
         except PositionMismatch:
             continue
         Resolver(facts, walker.function_scopes, walker.star_import).run()
+        facts.filled_keys = tuple(sorted(walker.filled_keys))
         return facts
     raise AssertionError("libcst positions cannot mismatch")  # pragma: no cover

@@ -25,6 +25,11 @@ def literal_key(key: Optional[str]) -> bool:
     return key is not None and (key[:1] in ("'", '"') or key.isdigit())
 
 
+def key_text(key: str) -> str:
+    """``'TERM'`` and ``"TERM"`` are the same key."""
+    return key[1:-1] if len(key) >= 2 and key[0] in "'\"" and key[-1] == key[0] else key
+
+
 @dataclass(frozen=True)
 class Span:
     line: int
@@ -150,6 +155,9 @@ class Access:
     settles: bool = False
     # The value keeps some of the target's own elements, unchanged (``X = [e for e in X if ok(e)]``).
     filters_itself: bool = False
+    # The first entry on the target's path as ``holder[key]`` (``app.config['_cache'].pop(k)``:
+    # ``config[_cache]``; ``*`` for a key that is not a literal), '' when the path has no subscript.
+    entry: str = ""
 
 
 @dataclass(frozen=True)
@@ -329,3 +337,8 @@ class ModuleFacts:
     serves: str = ""
     # False when the pre-pass showed the file cannot matter: only checked for syntax.
     analysed: bool = True
+    # The entries (``Access.entry``) the module puts something in, at module level or in a function:
+    # ``X['k'] = v`` (v not a new empty container), ``X['k'][i] = v``, ``X['k'].append(v)``,
+    # ``X.setdefault('k', v)``; ``X[*]`` when the key is not a literal (``X.update(...)``).  An entry
+    # no module fills stays empty.
+    filled_keys: tuple[str, ...] = ()

@@ -31,7 +31,7 @@ class Recorder:
         self.scopes: list[Scope] = [None]
         self.function_scopes: dict[str, FunctionScope] = {}
         self.statement: Optional[cst.CSTNode] = None
-        self.star_import = False
+        self.star_import, self.filled_keys = False, set[str]()
 
     # ---------------------------------------------------------------- helpers
     @property
@@ -156,7 +156,7 @@ class Recorder:
                       **flags: Any) -> None:
         """One write.  ``flags``: the ``RawAccess`` fields that describe it as the caller saw it
         (``augmented``, ``key``, ``computed_value``, ``value_text``, ``settles``...)."""
-        fn = self.fn
+        fn, entry = self.fn, values.note_filled_key(self, kind, detail, ref, place, flags)
         if fn is None or ref is None or self.statement is None:
             return
         if ref[1] or kind != "rebind":
@@ -166,7 +166,7 @@ class Recorder:
             kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
             locks=tuple(fn.locks), index=fn.index, value=value or ExprInfo(),
             key_taint=self.key_taint(place, extra_key), on_failure=fn.handlers > 0,
-            stored=values.stored_code(self, stored), **flags))
+            stored=values.stored_code(self, stored), entry=entry, **flags))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
         return values.key_taint(self, place, extra)

@@ -74,6 +74,7 @@ class RawAccess:
     filters_itself: bool = False
     stored: str = ""
     settles: bool = False
+    entry: str = ""
 
 
 @dataclass
@@ -104,6 +105,8 @@ class FunctionScope:
     alias_key_taint: dict[str, frozenset[str]] = field(default_factory=dict)
     # alias name -> the key it was taken by (``hit = CACHE.get(k)``: ``k``)
     alias_keys: dict[str, str] = field(default_factory=dict)
+    # Alias -> the entry its path goes through (``values.entry_key``).
+    alias_entries: dict[str, str] = field(default_factory=dict)
     tainted: dict[str, frozenset[str]] = field(default_factory=dict)
     # locals bound to a deterministic value (``venv = os.path.dirname(sys.executable)``), by its text
     deterministic: dict[str, str] = field(default_factory=dict)
@@ -278,7 +281,7 @@ class Resolver:
                 computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
                 empty_container=raw.empty_container, made_by=raw.made_by, on_failure=raw.on_failure,
                 value_is_key=raw.value_is_key, filters_itself=raw.filters_itself, stored=raw.stored,
-                settles=raw.settles,
+                settles=raw.settles, entry=raw.entry,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
                 derived_where=tuple(where for _, _, where in self.derivations(scope, raw)),
             )

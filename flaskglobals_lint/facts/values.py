@@ -2,13 +2,13 @@
 the requester's own connection id.  Read by the binder and the scanner as they record writes."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence
 
 import libcst as cst
 
 from ..frameworks import flask as fm
 from ..frameworks import stdlib
-from .model import TIMESTAMP, literal_key
+from .model import TIMESTAMP, key_text, literal_key
 from .scanner import call_name, dotted, element_read, is_plain
 
 if TYPE_CHECKING:
@@ -268,3 +268,66 @@ def settles(rec: "Recorder", target: cst.Subscript, key: Optional[str], value: O
             return False  # a local computed from the state
     own = [ref for ref in info.refs if ref[0] == container[0] and ref[1][:len(container[1])] == container[1]]
     return len(own) <= keyed and all(ref[1] in (container[1] + (".get",), container[1] + ("[]",)) for ref in own)
+
+
+
+def entry_key(rec: "Recorder", place: Optional[cst.BaseExpression], depth: int) -> str:
+    """The first entry on the path of ``place``'s first ``depth`` steps, as ``holder[key]``: the
+    name or attribute subscripted and the key as written (``app.config['_cache'].pop``:
+    ``config['_cache']``; ``*`` for a key that is not a literal); '' when the path has no subscript.
+    Through a local alias (``c = app.config['H']; c['x'] = 1``), the alias's entry."""
+    steps: list[tuple[str, Optional[cst.BaseExpression]]] = []
+    node = place
+    while True:
+        if isinstance(node, cst.Attribute):
+            steps.append(("." + node.attr.value, None))
+            node = node.value
+        elif isinstance(node, cst.Subscript):
+            index = node.slice[0].slice if len(node.slice) == 1 else None
+            steps.append(("[]", index.value if isinstance(index, cst.Index) else None))
+            node = node.value
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) \
+                and node.func.attr.value in stdlib.ELEMENT_METHODS:
+            steps.append(("[]", node.args[0].value if node.args else None))
+            node = node.func.value
+        else:
+            break
+    if not isinstance(node, cst.Name):
+        return "*" if depth else ""
+    fn, name = rec.fn, node.value
+    if fn is not None and name not in fn.global_names:
+        if name in fn.element_aliases:
+            return "*"
+        alias = fn.aliases.get(name)
+        if alias is not None:
+            if "[]" in alias[1]:
+                return fn.alias_entries.get(name, "*")
+            depth -= len(alias[1])
+    if len(steps) not in (depth, depth + 1):
+        return "*" if depth else ""
+    path = list(reversed(steps[len(steps) - depth:])) if depth else []
+    for i, (step, key) in enumerate(path):
+        if step == "[]":
+            holder = path[i - 1][0][1:] if i else name
+            text = rec.code(key) if key is not None else ""
+            return f"{holder}[{key_text(text) if literal_key(text) else '*'}]"
+    return ""
+
+
+def note_filled_key(rec: "Recorder", kind: str, detail: str, ref: Optional["RawRef"],
+                    place: Optional[cst.BaseExpression], flags: dict[str, Any]) -> str:
+    """Record the entry a write puts something in (``ModuleFacts.filled_keys``): one below it, or
+    the entry itself (``X['k'] = v``, ``X.setdefault('k', v)``); return the write's ``entry_key``."""
+    entry = entry_key(rec, place, len(ref[1])) if ref is not None else ""
+    key = flags.get("key")
+    if kind not in ("item", "method") or kind == "method" and detail in stdlib.REMOVING_METHODS:
+        return entry
+    if entry:
+        rec.filled_keys.add(entry)
+    elif kind == "item" and not flags.get("empty_container") or detail in ("setdefault", "update"):
+        target = place.value if kind == "item" and isinstance(place, cst.Subscript) else place
+        holder = target.attr.value if isinstance(target, cst.Attribute) else \
+            target.value if isinstance(target, cst.Name) else "*"
+        known = literal_key(key) and detail != "update"
+        rec.filled_keys.add(f"{holder}[{key_text(key or '') if known else '*'}]")
+    return entry

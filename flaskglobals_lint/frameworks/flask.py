@@ -75,6 +75,13 @@ APP_CONSTRUCTORS = frozenset({"flask.Flask", "quart.Quart", "connexion.App", "co
 APP_PROXIES = frozenset({"flask.current_app", "quart.current_app"})
 APP_CONFIG_ATTRS = frozenset({"config", "secret_key", "debug", "testing", "permanent_session_lifetime"})
 
+
+def loadable_config_key(key: str) -> bool:
+    """Whether Flask's loaders (``from_object``, ``from_pyfile``, ``from_mapping``, ``from_envvar``,
+    ``from_prefixed_env``) can put this key in ``app.config``: they take only uppercase keys, so
+    ``app.config["_cache"]`` holds only what the code itself stores there."""
+    return key.isupper()
+
 # Objects from these packages have ``route``/``get``/``on`` decorators that are not Flask's.
 # Quart is left out on purpose: it runs every request on one event loop, so the
 # thread races these rules describe do not happen there.

@@ -186,6 +186,10 @@ MUTATING_METHODS = frozenset({
     "difference_update", "intersection_update", "symmetric_difference_update", "move_to_end",
     "subtract", "fromlist", "frombytes",
 })
+# Mutating methods that only take elements out.
+REMOVING_METHODS = frozenset({
+    "pop", "remove", "clear", "discard", "popitem", "popleft", "difference_update", "intersection_update",
+})
 # Methods that read one element: their result is that element (an alias).
 ELEMENT_METHODS = frozenset({"get", "setdefault", "pop"})
 

@@ -10,8 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal, Optional
 
-from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span, literal_key
-from ..frameworks.stdlib import LockScope, LockType
+from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span, key_text, literal_key
+from ..frameworks import flask as fm
+from ..frameworks.stdlib import REMOVING_METHODS, LockScope, LockType
 from ..program.callgraph import Project, Reach
 from ..program.symbols import FunctionKey
 from . import properties
@@ -188,7 +189,7 @@ class Analysis:
         if self.strict:
             return False
         return write.state.key in self._benign_states or id(write) in self._idempotent \
-            or id(write) in self._lazy_entries
+            or id(write) in self._lazy_entries or id(write) in self._empty_removals
 
     def switch_point(self, write: Write) -> Optional[tuple[int, str]]:
         """Under cooperative workers: the call between the read and the write where another request
@@ -212,6 +213,8 @@ class Analysis:
             if _benign_state(writes):
                 self._benign_states.add(key)
             self._idempotent.update(self._same_value_writes(key, writes))
+        filled = {entry for module in self.project.modules.values() for entry in module.filled_keys}
+        self._empty_removals = {id(w) for w in self.writes if _removes_from_empty(w, filled)}
         self._folded: set[int] = set()
         self._lazy_entries: set[int] = set()
         self._fold_lazy_entries()
@@ -330,11 +333,6 @@ def _same_value_write(write: Write) -> bool:
             and not reads_itself)
 
 
-def key_text(key: str) -> str:
-    """``'TERM'`` and ``"TERM"`` are the same key."""
-    return key[1:-1] if len(key) >= 2 and key[0] in "'\"" and key[-1] == key[0] else key
-
-
 def _memo_write(write: Write) -> bool:
     a = write.access
     # Computed from the key (``render(slug)``, ``(now, fetch(k))``) or the same every time: racing
@@ -382,6 +380,19 @@ def _later_field_writes(writes: list[Write]) -> Iterator[int]:
     for group in groups.values():
         first = min(group, key=lambda w: (w.access.index, w.access.span.line))
         yield from (id(w) for w in group if w is not first)
+
+
+def _removes_from_empty(write: Write, filled: set[str]) -> bool:
+    """``app.config["_cache"].pop(k, None)`` where no code of the project puts anything in
+    ``app.config["_cache"]`` (``ModuleFacts.filled_keys``), and no config file can: the entry is
+    always empty, so the removal changes nothing another request could see."""
+    a = write.access
+    if write.operation != "config" or not (a.kind == "del" or a.kind == "method" and a.detail in REMOVING_METHODS):
+        return False
+    holder, _, key = a.entry.partition("[")
+    key = key[:-1]
+    return bool(key) and key != "*" and not fm.loadable_config_key(key) \
+        and a.entry not in filled and f"{holder}[*]" not in filled
 
 
 def _eviction(write: Write) -> bool:

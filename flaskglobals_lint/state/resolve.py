@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from ..facts.model import TIMESTAMP, Access, AccessKind, Binding, FunctionFacts, ModuleFacts, Ref
+from ..facts.model import TIMESTAMP, Access, AccessKind, Binding, FunctionFacts, ModuleFacts, Ref, key_text
 from ..frameworks import stdlib
 from ..frameworks import flask as fm
 from ..frameworks.adapter import FrameworkAdapter
@@ -13,7 +13,7 @@ from ..program.callgraph import Context, Project, Reach
 from ..program.symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, ModuleSym
 from . import properties
 from .locks import LockJudge, local_ctor
-from .model import Analysis, BindingKind, HeldLock, Operation, SharedState, Write, key_text, short_lock_name
+from .model import Analysis, BindingKind, HeldLock, Operation, SharedState, Write, short_lock_name
 
 # How many returned calls deep a random value is followed (``new_secret()`` -> ``token(32)`` -> ...).
 RANDOM_DEPTH = 4
