@@ -24,7 +24,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("facts",),
     ("program",),
     # The framework adapters (one interface, a registry) over the linked program.
-    ("frameworks.flask_entries", "frameworks.adapter", "frameworks.flask_sock", "frameworks.registry"),
+    ("frameworks.flask_entries", "frameworks.adapter", "frameworks.flask_sock", "frameworks.flask_appbuilder",
+     "frameworks.registry"),
     ("state",),
     ("rules",),
     ("report",),

@@ -47,6 +47,7 @@ class Binder(Recorder):
                                    made_by=self.made_by(value),
                                    value_text="" if augmented else self.value_text(value),
                                    filters_itself=not augmented and values.filters_itself(self, target, value),
+                                   defaults=not augmented and values.defaults_itself(self, target, value),
                                    stored=value)
                 return
             self.bind_target(target, self.alias_of(value) if not augmented else None, info,
@@ -68,6 +69,7 @@ class Binder(Recorder):
                                computed_value=self.computed(value), made_by=self.made_by(value),
                                value_text="" if augmented else self.value_text(value),
                                value_is_key=key_of_entry and not augmented,
+                               defaults=not augmented and values.defaults_itself(self, target, value),
                                filters_itself=not augmented and values.filters_itself(self, target, value),
                                stored=value)
         elif isinstance(target, cst.Subscript):
@@ -211,7 +213,8 @@ class Binder(Recorder):
         if name == "init_every_request" and isinstance(value, cst.Name):
             scope.facts.init_every_request = value.value == "True"
         kind, ctor, container = classify_value(value)
-        scope.facts.attrs.setdefault(name, Binding(name, kind, self.span(target), ctor, container))
+        scope.facts.attrs.setdefault(name, Binding(name, kind, self.span(target), ctor, container,
+                                                   placeholder=isinstance(value, cst.Name) and value.value == "None"))
 
     def walk_import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
         bound: list[tuple[str, Import]] = []

@@ -158,6 +158,8 @@ class Access:
     # The first entry on the target's path as ``holder[key]`` (``app.config['_cache'].pop(k)``:
     # ``config[_cache]``; ``*`` for a key that is not a literal), '' when the path has no subscript.
     entry: str = ""
+    # ``x = x or []``: the place keeps its value or gets a constant default (``values.defaults_itself``).
+    defaults: bool = False
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,7 @@ class Binding:
     span: Span
     ctor: tuple[str, ...] = ()
     container: str = ""
-    # Bound to ``None`` at module level: a placeholder for a value set later (``logger = None``).
+    # Bound to ``None`` at module or class level: a placeholder for a value set later (``logger = None``).
     placeholder: bool = False
 
 

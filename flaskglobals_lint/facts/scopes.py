@@ -75,6 +75,7 @@ class RawAccess:
     stored: str = ""
     settles: bool = False
     entry: str = ""
+    defaults: bool = False
 
 
 @dataclass
@@ -281,7 +282,7 @@ class Resolver:
                 computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
                 empty_container=raw.empty_container, made_by=raw.made_by, on_failure=raw.on_failure,
                 value_is_key=raw.value_is_key, filters_itself=raw.filters_itself, stored=raw.stored,
-                settles=raw.settles, entry=raw.entry,
+                settles=raw.settles, entry=raw.entry, defaults=raw.defaults,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
                 derived_where=tuple(where for _, _, where in self.derivations(scope, raw)),
             )

@@ -9,7 +9,7 @@ import libcst as cst
 from ..frameworks import flask as fm
 from ..frameworks import stdlib
 from .model import TIMESTAMP, key_text, literal_key
-from .scanner import call_name, dotted, element_read, is_plain
+from .scanner import call_name, dotted, element_read, is_constant, is_empty_container, is_plain
 
 if TYPE_CHECKING:
     from .recorder import Recorder
@@ -201,6 +201,14 @@ def filtered_source(rec: "Recorder", value: Optional[cst.BaseExpression]) -> str
         return rec.fn.filters.get(value.value, "")
     source = kept_from(value) if isinstance(value, cst.ListComp) else None
     return rec.code(source) if source is not None else ""
+
+
+def defaults_itself(rec: "Recorder", target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> bool:
+    """``x = x or []``, ``self.cols = self.cols or ()``: the place keeps its value, or gets a
+    constant or a new empty container when it has none (a lazy initialisation written inline)."""
+    return isinstance(value, cst.BooleanOperation) and isinstance(value.operator, cst.Or) \
+        and rec.code(value.left) == rec.code(target) \
+        and (is_constant(value.right) or is_empty_container(value.right))
 
 
 def filters_itself(rec: "Recorder", target: cst.BaseExpression, value: Optional[cst.BaseExpression]) -> bool:

@@ -9,11 +9,12 @@ from typing import Sequence
 
 from ..program.symbols import Symbols
 from .adapter import AdapterFactory, EntryPoints
+from .flask_appbuilder import FlaskAppBuilderAdapter
 from .flask_entries import FlaskAdapter
 from .flask_sock import FlaskSockAdapter
 
 # First claim wins: Flask-Sock before Flask, whose ``@X.route`` would otherwise take ``@sock.route``.
-ADAPTERS: tuple[AdapterFactory, ...] = (FlaskSockAdapter, FlaskAdapter)
+ADAPTERS: tuple[AdapterFactory, ...] = (FlaskSockAdapter, FlaskAppBuilderAdapter, FlaskAdapter)
 
 
 def entry_points(symbols: Symbols, entry_point_decorators: Sequence[str] = ()) -> EntryPoints:

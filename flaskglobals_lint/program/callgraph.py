@@ -267,7 +267,7 @@ class Project(Symbols):
         with ``self`` bound to that shared object (``SharedInstances``)."""
         origin = context.shared_self
         shared_self = (origin.description, origin.module, origin.line) \
-            if origin is not None and origin.kind == "instance" else None
+            if origin is not None and origin.kind in ("instance", "view") else None
         root, path = call.callee.root, call.callee.path
         for obj in self.instances.receivers(module, root, path[:-1], shared_self):
             target = self.find_method(obj.cls, path[-1][1:])

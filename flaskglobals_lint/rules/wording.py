@@ -44,6 +44,9 @@ def remedy(write: Write) -> str:
                 "instead of changing the shared client")
     if write.operation == "config":
         return "set configuration once in create_app(); keep per-request values on flask.g"
+    if write.operation == "view" and write.reach.context.shared_self is not None:
+        return ("keep per-request data in locals or on flask.g (one instance serves every request); "
+                "share state only behind a lock or in a database")
     if write.operation == "view":
         return ("keep per-request data in locals or in attributes set on the per-request "
                 "instance; share state only behind a lock or in a database")

@@ -213,12 +213,17 @@ class Analysis:
             if _benign_state(writes):
                 self._benign_states.add(key)
             self._idempotent.update(self._same_value_writes(key, writes))
+            # ``x = x or []``: keeps the value, or sets a constant; another writer racing with it is
+            # reported at its own write.
+            self._idempotent.update(id(w) for w in writes if w.access.defaults and not w.tainted)
         filled = {entry for module in self.project.modules.values() for entry in module.filled_keys}
         self._empty_removals = {id(w) for w in self.writes if _removes_from_empty(w, filled)}
         self._folded: set[int] = set()
         self._lazy_entries: set[int] = set()
         self._fold_lazy_entries()
         self._folded.update(_later_field_writes(self.writes))
+        self._folded.update(_repeated_assignments(
+            [w for w in self.writes if not self.benign(w) and not w.protected and self.interleaves(w)]))
         # id(unlocked write) -> a locked write of the same state
         self._inconsistent_writes: dict[int, Write] = {}
         for key, writes in self.by_state().items():
@@ -377,6 +382,19 @@ def _later_field_writes(writes: list[Write]) -> Iterator[int]:
         if a.kind == "item" and "[]" in a.target.path and literal_key(a.key):
             groups[(w.reach.key, w.reach.context, w.state.key, a.target, w.locks, w.tainted,
                     a.read_modify_write)].append(w)
+    for group in groups.values():
+        first = min(group, key=lambda w: (w.access.index, w.access.span.line))
+        yield from (id(w) for w in group if w is not first)
+
+
+def _repeated_assignments(writes: list[Write]) -> Iterator[int]:
+    """``self.cols = []`` then ``self.cols = self.cols + more``: one function assigning one place
+    several times in a request, with no lock, is one problem, reported at its first racy
+    assignment (of ``writes``: those reported); ids of the others."""
+    groups: dict[tuple[object, ...], list[Write]] = defaultdict(list)
+    for w in writes:
+        if w.access.kind in ("rebind", "attr"):
+            groups[(w.reach.key, w.reach.context, w.state.key, w.access.target)].append(w)
     for group in groups.values():
         first = min(group, key=lambda w: (w.access.index, w.access.span.line))
         yield from (id(w) for w in group if w is not first)

@@ -85,13 +85,14 @@ def memo_taken(fn: FunctionFacts, access: Access) -> bool:
 
 
 def lazy_init(fn: FunctionFacts, access: Access) -> bool:
-    """``x = ...`` / ``cls.x = ...`` after ``if x is None`` / ``if not x``: lazy initialisation."""
-    if access.kind not in ("rebind", "attr") or access.read_modify_write:
+    """``x = ...`` / ``cls.x = ...`` after ``if x is None`` / ``if not x``, or ``x = x or []``:
+    lazy initialisation."""
+    if access.kind not in ("rebind", "attr") or access.read_modify_write and not access.defaults:
         return False
     if any(call.index >= access.index and call.callee.root == access.target.root
            and call.callee.path[:-1] == access.target.path and call.callee.path for call in fn.calls):
         return False  # ``x = Thread(); x.start()``: the object is used at once, so racing inits both act
-    return any(t.ref == access.target for t in earlier_tests(fn, access))
+    return access.defaults or any(t.ref == access.target for t in earlier_tests(fn, access))
 
 
 def stale_after_await(fn: FunctionFacts, access: Access) -> int:

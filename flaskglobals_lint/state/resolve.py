@@ -333,10 +333,8 @@ class StateModel:
             return None
         cls, attr = ClassSym(module, fn.class_name), path[0][1:]
         instance_ctor, class_attr = project.instance_attr_ctor(cls, attr), project.class_attr(cls, attr)
-        if access.kind == "method" and len(path) == 1 \
-                and project_method(project, module, instance_ctor or (class_attr[1].ctor if class_attr else ()),
-                                   access.detail):
-            return None  # ``self.index.insert(x)`` on a project object: its method, followed by the call graph
+        if held_object_call(project, module, access, instance_ctor, class_attr[1] if class_attr else None):
+            return None
         if root.kind == "cls" or (class_attr is not None and instance_ctor is None
                                   and not (access.kind == "attr" and len(path) == 1)):
             if class_attr is not None or root.kind == "cls":
@@ -407,6 +405,25 @@ def helper_test(model: "StateModel", module: str, fn: FunctionFacts, access: Acc
                 if resolved is not None and resolved[0].key == state_key:
                     return call.span.line, callee.name
     return None
+
+
+# Methods of a project class whose result the facts take for an element of the object
+# (``stdlib.ELEMENT_METHODS``, a subscript).
+ELEMENT_LOOKUPS = ("get", "setdefault", "pop", "__getitem__")
+
+
+def held_object_call(project: Project, module: str, access: Access, instance_ctor: Optional[tuple[str, ...]],
+                     class_attr: Optional[Binding]) -> bool:
+    """Whether a write below ``self.<attr>`` is a call of the held object's own method, not a change
+    of ``self``'s state: ``self.index.insert(x)`` on a project object (followed by the call graph),
+    a method of ``datamodel = None`` in the base class (what a subclass installs, of no known type),
+    ``model = self.datamodel.get(pk)`` (what the object's own method returns)."""
+    path = access.target.path
+    ctor = instance_ctor or (class_attr.ctor if class_attr else ())
+    if access.kind == "method" and len(path) == 1 and (project_method(project, module, ctor, access.detail) or (
+            not instance_ctor and class_attr is not None and class_attr.placeholder)):
+        return True
+    return path[1:2] == ("[]",) and any(project_method(project, module, ctor, m) for m in ELEMENT_LOOKUPS)
 
 
 def project_method(project: Project, module: str, ctor: tuple[str, ...], method: str) -> bool:
