@@ -186,6 +186,17 @@ MUTATING_METHODS = frozenset({
     "difference_update", "intersection_update", "symmetric_difference_update", "move_to_end",
     "subtract", "fromlist", "frombytes",
 })
+# Calls that run a function concurrently with their caller (a thread, a pool worker, a greenlet):
+# qualified name -> (position, keyword) of the function argument; what runs there races with every
+# request and with its own siblings.  ``THREAD_START_METHODS``: the same by method name, whatever
+# the receiver (``executor.submit(f)``, ``socketio.start_background_task(f)``), with the position.
+THREAD_STARTERS: dict[str, tuple[int, str]] = {
+    "threading.Thread": (1, "target"), "threading.Timer": (1, "function"),
+    "gevent.spawn": (0, ""), "gevent.spawn_later": (1, ""), "eventlet.spawn": (0, ""),
+    "eventlet.spawn_n": (0, ""), "flask.copy_current_request_context": (0, ""),
+}
+THREAD_START_METHODS: dict[str, int] = {"submit": 0, "start_background_task": 0, "run_in_executor": 1}
+
 # Mutating methods that only take elements out.
 REMOVING_METHODS = frozenset({
     "pop", "remove", "clear", "discard", "popitem", "popleft", "difference_update", "intersection_update",

@@ -10,6 +10,7 @@ from typing import Callable, Iterator, Optional, Sequence
 from ..facts.model import Call, Decorator, FunctionFacts, LockUse, ModuleFacts, Ref, Root
 from .instances import SharedInstances
 from .symbols import BindingSym, ClassSym, EntryPoint, FunctionKey, FunctionSym, Symbol, Symbols
+from .threads import Started, started_function
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class Project(Symbols):
         self.entries: list[EntryPoint] = []
         self._callers: Optional[dict[tuple[FunctionKey, Context], list[tuple[Reach, Call]]]] = None
         self.instances = SharedInstances(self)
+        self.started: dict[int, Started] = {}  # id(call) -> what it starts concurrently
 
     # -------------------------------------------------------- reachability
     def walk(self, entries: Sequence[EntryPoint]) -> None:
@@ -140,17 +142,18 @@ class Project(Symbols):
                      key: tuple[FunctionKey, Context]) -> bool:
         """Record that ``caller`` makes ``call`` to ``callee``; True when that is news: the callee is
         reached for the first time, or more of its parameters now carry request data."""
-        tainted = self.tainted_args(call, callee, caller)
+        started = self.started.get(id(call))
+        tainted = self.tainted_args(call, callee, caller) if started is None else \
+            set(self.parameters(callee)) if any(caller.is_tainted(t) for t in call.arg_taint[1:]) or any(
+                caller.is_tainted(t) for _, _, t in call.kwargs) else set()
         existing = self.reached.get(key)
         if existing is None:
-            chain = caller.chain + (f"{callee.name}()",)
+            chain = caller.chain + ((started.text,) if started else ()) + (f"{callee.name}()",)
             existing = self.reached[key] = Reach(key[0], key[1], caller.entry, chain, None, tainted,
                                                  origin=caller.origin)
             self.bind_arguments(call, callee, caller, existing)
-            existing.defaulted |= self.defaulted_params(call, callee)
             return True
         self.bind_arguments(call, callee, caller, existing)
-        existing.defaulted |= self.defaulted_params(call, callee)
         if tainted <= existing.tainted_params:
             return False
         existing.tainted_params |= tainted
@@ -179,8 +182,8 @@ class Project(Symbols):
             if fn is None:
                 continue
             for call, next_key in self.edges.get(key, ()):
-                taken = set(base)
-                for use in call.locks:
+                taken = set(base) if id(call) not in self.started else set()  # a thread holds none of them
+                for use in call.locks if id(call) not in self.started else ():
                     marker = (id(use), id(reach))
                     if marker not in identities:
                         identities[marker] = lock_identity(reach.key.module, fn, use, reach.context)
@@ -209,6 +212,11 @@ class Project(Symbols):
         return {p for p in params[int(call.fills[0]):] if p not in named}
 
     def bind_arguments(self, call: Call, callee: FunctionFacts, caller: Reach, reach: Reach) -> None:
+        """What the call's arguments bind the callee's parameters to, and which it leaves to their
+        default; nothing for a started function (its arguments travel in ``args=(...)``)."""
+        if id(call) in self.started:
+            return
+        reach.defaulted |= self.defaulted_params(call, callee)
         params = self.parameters(callee)
         pairs = list(zip(params, call.args)) + [(name, ref) for name, ref, _ in call.kwargs if name in params]
         for name, ref in pairs:
@@ -235,6 +243,8 @@ class Project(Symbols):
         """The project functions ``fn`` (run in ``context``) calls, each with the context it runs in."""
         module = key.module
         for call in fn.calls:
+            if id(call) not in self.started and (started := started_function(self, call, fn, module, context)):
+                self.started[id(call)] = started
             yield from self.callees_of_call(call, module, context)
         # Project decorators on a request-time function: the wrapper they
         # return runs per request too.
@@ -245,6 +255,10 @@ class Project(Symbols):
                         context: Context) -> Iterator[tuple[Call, FunctionKey, Context]]:
         if call.local_function:
             yield call, FunctionKey(module, call.local_function), Context()
+            return
+        started = self.started.get(id(call))
+        if started is not None:
+            yield call, started.function, started.context
             return
         root, path = call.callee.root, call.callee.path
         found: Optional[tuple[FunctionKey, Context]] = None
