@@ -278,11 +278,10 @@ def settles(rec: "Recorder", target: cst.Subscript, key: Optional[str], value: O
     return len(own) <= keyed and all(ref[1] in (container[1] + (".get",), container[1] + ("[]",)) for ref in own)
 
 
-
 def entry_key(rec: "Recorder", place: Optional[cst.BaseExpression], depth: int) -> str:
     """The first entry on the path of ``place``'s first ``depth`` steps, as ``holder[key]``: the
-    name or attribute subscripted and the key as written (``app.config['_cache'].pop``:
-    ``config['_cache']``; ``*`` for a key that is not a literal); '' when the path has no subscript.
+    name or attribute subscripted and the key, without its quotes (``app.config['_cache'].pop``:
+    ``config[_cache]``; ``*`` for a key that is not a literal); '' when the path has no subscript.
     Through a local alias (``c = app.config['H']; c['x'] = 1``), the alias's entry."""
     steps: list[tuple[str, Optional[cst.BaseExpression]]] = []
     node = place

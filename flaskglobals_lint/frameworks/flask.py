@@ -82,6 +82,7 @@ def loadable_config_key(key: str) -> bool:
     ``app.config["_cache"]`` holds only what the code itself stores there."""
     return key.isupper()
 
+
 # Objects from these packages have ``route``/``get``/``on`` decorators that are not Flask's.
 # Quart is left out on purpose: it runs every request on one event loop, so the
 # thread races these rules describe do not happen there.
