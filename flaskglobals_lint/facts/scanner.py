@@ -370,7 +370,7 @@ class Scanner(Reader):
             method = func.attr.value
             if method in fm.REGISTRATIONS or method in fm.HOOK_REGISTRATIONS:
                 walker.record_registration(node, method)
-            if method in stdlib.MUTATING_METHODS and walker.fn is not None:
+            if (method in stdlib.MUTATING_METHODS or method in stdlib.PROCESS_SETTER_NAMES) and walker.fn is not None:
                 receiver = walker.raw_ref(func.value)
                 values = [a.value for a in node.args]
                 if method == "setdefault":

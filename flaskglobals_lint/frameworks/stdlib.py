@@ -178,6 +178,25 @@ DECLARATIVE_FIELD_PACKAGES = frozenset({"wtforms", "flask_wtf"})
 
 # Process-wide state of the standard library.
 PROCESS_STATE = {"os.environ": "the process environment"}
+# Functions that change process-wide state for every thread: one request's call changes what every
+# concurrent request runs with (and other workers never see it).  Qualified name -> (what it
+# changes, what to do instead).  ``warnings.simplefilter``/``filterwarnings`` are left out: a
+# request's filter (often inside ``catch_warnings()``) only shows or hides a warning elsewhere.
+PROCESS_SETTERS: dict[str, tuple[str, str]] = {
+    "random.seed": ("the process-wide random generator",
+                    "use a generator of the request's own (rng = random.Random(seed))"),
+    "numpy.random.seed": ("numpy's global random generator",
+                          "use a generator of the request's own (rng = numpy.random.default_rng(seed))"),
+    "locale.setlocale": ("the process locale", "pass the locale to the formatting call (e.g. babel) instead"),
+    "os.chdir": ("the process working directory", "build absolute paths instead of changing directory"),
+    "os.umask": ("the process umask", "pass the mode when creating the file (os.open(path, flags, mode))"),
+    "socket.setdefaulttimeout": ("the default timeout of every new socket",
+                                 "pass a timeout to each connection instead"),
+    "sys.setrecursionlimit": ("the interpreter's recursion limit", "set it once at startup"),
+    "time.tzset": ("the process time zone", "convert with zoneinfo instead of changing TZ"),
+}
+# Their last names, which the facts record as writes to the object they are called on.
+PROCESS_SETTER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in PROCESS_SETTERS)
 
 # Method names that change the container they are called on.
 MUTATING_METHODS = frozenset({

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import leak_note, remedy, via, where, workers_note
+from .wording import leak_note, process_state, remedy, via, where, workers_note
 
 
 class SharedContainerMutation(Rule):
@@ -16,6 +16,10 @@ class SharedContainerMutation(Rule):
     anything nested in them or taken from them (`STATE["rooms"].setdefault(...)`,
     `for item in ITEMS: item["n"] += 1`).  Calls of mutating methods
     (`append`, `update`, `setdefault`, `pop`, ...), item stores and `del`.
+    Also calls that change process-wide settings for every thread:
+    `random.seed`, `numpy.random.seed`, `locale.setlocale`, `os.chdir`,
+    `os.umask`, `socket.setdefaulttimeout`, `sys.setrecursionlimit`,
+    `time.tzset` (catalogue: `frameworks/stdlib.py`).
 
     `multiprocessing.Manager()` proxies are shared between processes on
     purpose and each single operation is safe; only a read-modify-write
@@ -132,7 +136,7 @@ def run(name, s):
                           "or check-then-act around it, so concurrent requests lose updates")
                 note = ""
             elif write.state.kind == "process":
-                hazard = "the environment is shared by every thread of the process"
+                hazard = f"it changes {process_state(write)} for every thread of the process"
                 note = ""
             else:
                 hazard = ("concurrent requests lose updates" if write.access.read_modify_write

@@ -1,6 +1,7 @@
 """Shared wording: how a finding names the state, the path to it and the fix."""
 from __future__ import annotations
 
+from ..frameworks.stdlib import PROCESS_SETTERS, PROCESS_STATE
 from ..state.model import Analysis, Write
 
 WORKERS = "each with its own copy"
@@ -10,8 +11,14 @@ def where(write: Write) -> str:
     """``'EVENTS' (store.py:3)``."""
     state = write.state
     if state.kind == "process":
-        return f"'{state.name}' ({'the process environment'})"
+        return f"'{state.name}' ({process_state(write)})"
     return f"'{state.name}' ({state.defined_at})" if state.path else f"'{state.name}'"
+
+
+def process_state(write: Write) -> str:
+    """What process-wide state the write changes: ``the process environment``."""
+    key = write.state.key
+    return PROCESS_SETTERS[key][0] if key in PROCESS_SETTERS else PROCESS_STATE.get(key, "the process")
 
 
 def via(write: Write) -> str:
@@ -50,6 +57,8 @@ def remedy(write: Write) -> str:
     if write.operation == "view":
         return ("keep per-request data in locals or in attributes set on the per-request "
                 "instance; share state only behind a lock or in a database")
+    if state.kind == "process" and state.key in PROCESS_SETTERS:
+        return PROCESS_SETTERS[state.key][1]
     if state.kind == "process":
         return "pass settings explicitly instead of changing os.environ at request time"
     if write.operation == "object":

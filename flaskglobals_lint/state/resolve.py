@@ -289,6 +289,8 @@ class StateModel:
             if full in fm.APP_PROXIES:
                 app = SharedState(f"{module}:current_app", "current_app", "app", "module", "", 0)
                 return app_config(app, tuple(rest))
+            if not rest and access.kind == "method" and (setter := f"{full}.{access.detail}") in stdlib.PROCESS_SETTERS:
+                return SharedState(setter, f"{setter}()", "process", "process", "", 0), "container"  # random.seed
             if not rest or not rest[0].startswith("."):
                 return None
             full = f"{full}{rest.pop(0)}"
@@ -407,17 +409,15 @@ def helper_test(model: "StateModel", module: str, fn: FunctionFacts, access: Acc
     return None
 
 
-# Methods of a project class whose result the facts take for an element of the object
-# (``stdlib.ELEMENT_METHODS``, a subscript).
+# Methods of a project class whose result the facts take for an element (``stdlib.ELEMENT_METHODS``).
 ELEMENT_LOOKUPS = ("get", "setdefault", "pop", "__getitem__")
 
 
 def held_object_call(project: Project, module: str, access: Access, instance_ctor: Optional[tuple[str, ...]],
                      class_attr: Optional[Binding]) -> bool:
-    """Whether a write below ``self.<attr>`` is a call of the held object's own method, not a change
-    of ``self``'s state: ``self.index.insert(x)`` on a project object (followed by the call graph),
-    a method of ``datamodel = None`` in the base class (what a subclass installs, of no known type),
-    ``model = self.datamodel.get(pk)`` (what the object's own method returns)."""
+    """Whether a write below ``self.<attr>`` is not a change of ``self``'s state: ``self.index.insert(x)``
+    on a project object (its method, followed by the call graph), a method of ``datamodel = None`` in
+    the base class (what a subclass installs), ``model = self.datamodel.get(pk)`` (what it returns)."""
     path = access.target.path
     ctor = instance_ctor or (class_attr.ctor if class_attr else ())
     if access.kind == "method" and len(path) == 1 and (project_method(project, module, ctor, access.detail) or (
