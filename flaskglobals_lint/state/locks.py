@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from ..facts.model import Binding, FunctionFacts, LockUse
+from ..facts.model import Binding, FunctionFacts, LockUse, Root
 from ..frameworks import stdlib
 from ..frameworks.stdlib import LockIdentity, LockType
 from ..program.callgraph import Context, Project
@@ -188,7 +188,11 @@ class LockJudge:
         if root.kind == "global":
             return self.global_lock(module, use, tuple(attr_names), lockish), False
         if root.kind == "closure":
-            return self.closure_lock(module, use, lockish), False
+            owner_fn = self.project.modules[module].functions.get(root.owner)
+            if owner_fn is None or owner_fn.kind != "method" or owner_fn.params[:1] != (root.name,) \
+                    or root.name in owner_fn.bindings:
+                return self.closure_lock(module, use, lockish), False
+            root = Root("self", root.name, owner_fn.class_name)  # a route declared in a method: its ``self``
         if root.kind in ("self", "cls"):
             lock_type = self.attr_lock_type(module, root.owner, attr_names[0]) if attr_names else None
             if lockish or lock_type is not None:

@@ -3,11 +3,12 @@ object's own method, the app's configuration, a value a project helper returns a
 refreshed through the object's own method.  Read by ``resolve.StateModel``."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
-from ..facts.model import Access, Binding, FunctionFacts, Ref
+from ..facts.model import Access, Binding, FunctionFacts, Ref, Root
 from ..frameworks import flask as fm
-from ..program.callgraph import Context, Project, Reach
+from ..program.callgraph import Context, InstanceOrigin, Project, Reach
 from . import properties
 from .model import Operation, SharedState
 
@@ -84,3 +85,15 @@ def refreshed_after_test(project: Project, fn: FunctionFacts, access: Access, re
             # (not from the object itself either: ``c.set(c.total + 1)`` is a read-modify-write)
             return False
     return bool(callers)
+
+
+def captured_self(module: str, owner: FunctionFacts, access: Access) -> Optional[tuple[Access, Context]]:
+    """``def define_routes(self): @self.app.route(...) def x(): self.last = ...``: a closure over the
+    ``self`` of the method that defined it.  Every request runs the closure made once, over the one
+    instance it captured: the write as made through that ``self``, and the context that shares it."""
+    root = access.target.root
+    if owner.kind != "method" or owner.params[:1] != (root.name,):
+        return None
+    captured = InstanceOrigin(f"the {owner.class_name} instance {owner.name}() captures", module, owner.span.line)
+    through_self = replace(access, target=Ref(Root("self", root.name, owner.class_name), access.target.path))
+    return through_self, Context(captured)

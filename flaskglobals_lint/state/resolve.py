@@ -14,7 +14,7 @@ from ..program.symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, Mo
 from . import properties
 from .locks import LockJudge, local_ctor
 from .model import Analysis, BindingKind, HeldLock, Operation, SharedState, Write, short_lock_name
-from .objects import app_config, held_object_call, random_result, refreshed_after_test
+from .objects import app_config, captured_self, held_object_call, random_result, refreshed_after_test
 
 # The kinds the facts give a binding directly; a call (``kind == "call"``) is judged by its callee.
 FACT_KINDS: dict[str, BindingKind] = {"container": "container", "scalar": "scalar", "class": "class",
@@ -181,9 +181,7 @@ class StateModel:
     def resolve(self, module: str, fn: FunctionFacts, access: Access, reach: Reach,
                 depth: int = 0) -> Optional[tuple[SharedState, Operation]]:
         """The shared state a write changes and the kind of change, or None if not shared."""
-        root, path = access.target.root, access.target.path
-        context = reach.context
-        kind = access.kind
+        root, path, context, kind = access.target.root, access.target.path, reach.context, access.kind
         if root.kind == "global":
             return self.resolve_global(module, fn, access)
         if root.kind == "closure":
@@ -191,6 +189,8 @@ class StateModel:
             if owner is None or FunctionKey(module, root.owner) in self._reached_functions:
                 return None  # a closure of request-time code: per request
             binding = owner.bindings.get(root.name)
+            if binding is None and (captured := captured_self(module, owner, access)) is not None:
+                return self.resolve_self(module, owner, *captured)
             state_kind = self.kinds.local_binding_kind(module, owner, root.name) if binding else "other"
             state = SharedState(
                 key=f"{module}.{root.owner}.{root.name}", name=root.name, kind=state_kind, where="closure",
