@@ -14,6 +14,7 @@ from ..frameworks.stdlib import LockIdentity, LockType
 from ..program.callgraph import Context, Project
 from ..program.symbols import BindingSym, ClassSym, FunctionKey, Symbol
 from .model import HeldLock, short_lock_name
+from .objects import method_self
 
 LOCKISH_NAME = re.compile(r"(?:^|_)(?:r?lock|mutex|sem|semaphore|guard)$|lock$", re.IGNORECASE)
 
@@ -189,8 +190,7 @@ class LockJudge:
             return self.global_lock(module, use, tuple(attr_names), lockish), False
         if root.kind == "closure":
             owner_fn = self.project.modules[module].functions.get(root.owner)
-            if owner_fn is None or owner_fn.kind != "method" or owner_fn.params[:1] != (root.name,) \
-                    or root.name in owner_fn.bindings:
+            if owner_fn is None or not method_self(owner_fn, root.name):
                 return self.closure_lock(module, use, lockish), False
             root = Root("self", root.name, owner_fn.class_name)  # a route declared in a method: its ``self``
         if root.kind in ("self", "cls"):

@@ -92,8 +92,13 @@ def captured_self(module: str, owner: FunctionFacts, access: Access) -> Optional
     ``self`` of the method that defined it.  Every request runs the closure made once, over the one
     instance it captured: the write as made through that ``self``, and the context that shares it."""
     root = access.target.root
-    if owner.kind != "method" or owner.params[:1] != (root.name,):
+    if not method_self(owner, root.name):
         return None
     captured = InstanceOrigin(f"the {owner.class_name} instance {owner.name}() captures", module, owner.span.line)
     through_self = replace(access, target=Ref(Root("self", root.name, owner.class_name), access.target.path))
     return through_self, Context(captured)
+
+
+def method_self(owner: FunctionFacts, name: str) -> bool:
+    """Whether ``name``, seen from a closure of ``owner``, is the ``self`` of the method ``owner``."""
+    return owner.kind == "method" and owner.params[:1] == (name,) and name not in owner.bindings
