@@ -8,8 +8,9 @@ state).  The registry of adapters is ``frameworks.registry.ADAPTERS``.
 """
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Iterator, Protocol, Sequence
 
+from ..facts.model import ModuleFacts
 from ..program.symbols import ClassSym, EntryPoint, FunctionKey, Symbols
 
 
@@ -33,6 +34,11 @@ def is_test_module(path: str) -> bool:
     """pytest files build apps to drive them with the test client, one request at a time."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
+def product_modules(symbols: Symbols) -> Iterator[tuple[str, ModuleFacts]]:
+    """The program's modules an adapter looks for entries in: all but pytest files."""
+    return ((module, facts) for module, facts in symbols.modules.items() if not is_test_module(facts.path))
 
 
 class EntryPoints:

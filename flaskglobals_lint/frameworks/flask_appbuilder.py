@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 
 from ..facts.model import Decorator
 from ..program.symbols import ClassSym, EntryPoint, ExternalSym, FunctionKey, FunctionSym, Symbols
-from .adapter import is_test_module
+from .adapter import product_modules
 
 # The packages whose ``expose`` decorators route a view method, and what each is called.
 VIEW_PACKAGES = {"flask_appbuilder": "Flask-AppBuilder", "flask_admin": "Flask-Admin"}
@@ -28,9 +28,7 @@ class FlaskAppBuilderAdapter:
 
     def find_entries(self) -> list[EntryPoint]:
         entries: list[EntryPoint] = []
-        for module, facts in self.symbols.modules.items():
-            if is_test_module(facts.path):
-                continue
+        for module, facts in product_modules(self.symbols):
             for fn in facts.functions.values():
                 if not fn.class_name or fn.kind != "method":
                     continue

@@ -15,7 +15,7 @@ from ..program.symbols import (
     BindingSym, ClassSym, EntryKind, EntryPoint, ExternalSym, FunctionKey, FunctionSym, Symbol, Symbols,
 )
 from . import flask as fm
-from .adapter import is_test_module
+from .adapter import product_modules
 
 
 def route_label(methods: Sequence[str], url: Optional[str]) -> str:
@@ -56,9 +56,7 @@ class FlaskAdapter:
         entries: dict[FunctionKey, EntryPoint] = {}
         view_classes: dict[ClassSym, str] = {}
         custom = set(self.entry_point_decorators)
-        for module, facts in self.symbols.modules.items():
-            if is_test_module(facts.path):
-                continue
+        for module, facts in product_modules(self.symbols):
             self.entries_from_functions(module, facts, custom, entries)
             self.find_view_classes(module, facts, view_classes)
             for reg in facts.registrations:

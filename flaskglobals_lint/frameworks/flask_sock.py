@@ -10,7 +10,7 @@ from typing import Optional, Sequence
 
 from ..facts.model import Decorator, FunctionFacts
 from ..program.symbols import BindingSym, ClassSym, EntryPoint, FunctionKey, Symbols
-from .adapter import is_test_module
+from .adapter import product_modules
 
 SOCK_CONSTRUCTORS = frozenset({"flask_sock.Sock"})
 SOCK_DECORATORS = frozenset({"route"})
@@ -24,9 +24,7 @@ class FlaskSockAdapter:
 
     def find_entries(self) -> list[EntryPoint]:
         entries: list[EntryPoint] = []
-        for module, facts in self.symbols.modules.items():
-            if is_test_module(facts.path):
-                continue
+        for module, facts in product_modules(self.symbols):
             for fn in facts.functions.values():
                 dec = next((d for d in fn.decorators if self.is_sock_route(module, fn, d)), None)
                 if dec is not None:
