@@ -9,7 +9,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 from ..facts.model import Call, Decorator, FunctionFacts, LockUse, ModuleFacts, Ref, Root
 from .instances import SharedInstances
-from .symbols import BindingSym, ClassSym, EntryPoint, FunctionKey, FunctionSym, Symbol, Symbols
+from .symbols import BindingSym, ClassSym, EntryPoint, FunctionKey, FunctionSym, Symbol, Symbols, global_names
 from .threads import Started, started_function
 
 
@@ -142,10 +142,7 @@ class Project(Symbols):
                      key: tuple[FunctionKey, Context]) -> bool:
         """Record that ``caller`` makes ``call`` to ``callee``; True when that is news: the callee is
         reached for the first time, or more of its parameters now carry request data."""
-        started = self.started.get(id(call))
-        tainted = self.tainted_args(call, callee, caller) if started is None else \
-            set(self.parameters(callee)) if any(caller.is_tainted(t) for t in call.arg_taint[1:]) or any(
-                caller.is_tainted(t) for _, _, t in call.kwargs) else set()
+        tainted, started = self.tainted_args(call, callee, caller), self.started.get(id(call))
         existing = self.reached.get(key)
         if existing is None:
             chain = caller.chain + ((started.text,) if started else ()) + (f"{callee.name}()",)
@@ -182,8 +179,8 @@ class Project(Symbols):
             if fn is None:
                 continue
             for call, next_key in self.edges.get(key, ()):
-                taken = set(base) if id(call) not in self.started else set()  # a thread holds none of them
-                for use in call.locks if id(call) not in self.started else ():
+                taken = set() if (started := id(call) in self.started) else set(base)  # a thread holds none
+                for use in () if started else call.locks:
                     marker = (id(use), id(reach))
                     if marker not in identities:
                         identities[marker] = lock_identity(reach.key.module, fn, use, reach.context)
@@ -228,6 +225,9 @@ class Project(Symbols):
 
     def tainted_args(self, call: Call, callee: FunctionFacts, reach: Reach) -> set[str]:
         params = self.parameters(callee)
+        if id(call) in self.started:  # its arguments travel in ``args=(...)``: request data there reaches all
+            passed = list(call.arg_taint[1:]) + [taint for _, _, taint in call.kwargs]
+            return set(params) if any(reach.is_tainted(taint) for taint in passed) else set()
         out: set[str] = set()
         for index, taint in enumerate(call.arg_taint):
             if index < len(params) and reach.is_tainted(taint):
@@ -354,13 +354,6 @@ class Project(Symbols):
             return list(deco.nested)
         functions = self.modules[module].functions
         return [w for n in deco.nested if n in functions for w in functions[n].nested]
-
-
-def global_names(root: Root, path: tuple[str, ...]) -> tuple[str, ...]:
-    """``a.b.c`` as names, for resolving a module-level callee; () when a step is a subscript."""
-    if not all(p.startswith(".") for p in path):
-        return ()
-    return (root.name,) + tuple(p[1:] for p in path)
 
 
 def method_step(path: tuple[str, ...]) -> Optional[str]:

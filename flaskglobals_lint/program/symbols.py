@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator, Literal, Optional, Union
 
 from ..discovery.sources import unique_import_names
-from ..facts.model import Binding, ClassFacts, FunctionFacts, Import, ModuleFacts
+from ..facts.model import Binding, ClassFacts, FunctionFacts, Import, ModuleFacts, Root
 
 
 @dataclass(frozen=True)
@@ -248,3 +248,10 @@ class Symbols:
                 if fn is not None and name in fn.self_attrs:
                     return fn.self_attrs[name]
         return None
+
+
+def global_names(root: Root, path: tuple[str, ...]) -> tuple[str, ...]:
+    """``a.b.c`` as names, for resolving a module-level callee; () when a step is a subscript."""
+    if not all(p.startswith(".") for p in path):
+        return ()
+    return (root.name,) + tuple(p[1:] for p in path)

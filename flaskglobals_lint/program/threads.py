@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional
 
 from ..facts.model import Call, FunctionFacts, Ref
 from ..frameworks.stdlib import THREAD_START_METHODS, THREAD_STARTERS
-from .symbols import ClassSym, FunctionKey
+from .symbols import ClassSym, FunctionKey, global_names
 
 if TYPE_CHECKING:
     from .callgraph import Context, Project
@@ -38,9 +38,9 @@ def started_function(project: "Project", call: Call, fn: FunctionFacts, module: 
     root, path = call.callee.root, call.callee.path
     name = path[-1][1:] if path and path[-1].startswith(".") else root.name if not path else ""
     position, keyword = THREAD_START_METHODS.get(name, -1) if path else -1, ""
-    if position < 0 and root.kind == "global" and all(step.startswith(".") for step in path):
-        position, keyword = THREAD_STARTERS.get(
-            project.qualified(module, (root.name,) + tuple(step[1:] for step in path)), (-1, ""))
+    names = global_names(root, path) if root.kind == "global" else ()
+    if position < 0 and names:
+        position, keyword = THREAD_STARTERS.get(project.qualified(module, names), (-1, ""))
     if position < 0:
         return None
     ref: Optional[Ref] = next((r for kw, r, _ in call.kwargs if keyword and kw == keyword), None)
@@ -50,7 +50,7 @@ def started_function(project: "Project", call: Call, fn: FunctionFacts, module: 
         return None
     found = None
     if ref.root.kind == "global":
-        sym, rest = project.resolve_dotted(module, (ref.root.name,) + tuple(step[1:] for step in ref.path))
+        sym, rest = project.resolve_dotted(module, global_names(ref.root, ref.path))
         if not isinstance(sym, ClassSym):
             found = project.target_of_symbol(sym, rest)
     elif ref.root.kind in ("self", "cls") and len(ref.path) == 1:
