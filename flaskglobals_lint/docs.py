@@ -18,7 +18,9 @@ def rules_table() -> str:
     rows = ["| Code | Name | What it finds | On by default |", "|---|---|---|---|"]
     for rule in ALL_RULES:
         link = f"[{rule.code}](docs/rules/{rule.code}.md)"
-        default = "yes" if rule.enabled_by_default else "when the app runs several worker processes"
+        default = "yes" if rule.enabled_by_default else "no"
+        if rule.enabled_with_processes:
+            default = "when the app runs several worker processes"
         if rule.code == "FGL900":
             default = "yes (an error, not a rule)"
         rows.append(f"| {link} | `{rule.name}` | {rule.summary} | {default} |")

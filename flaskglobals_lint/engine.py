@@ -103,7 +103,7 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     facts = [next(analysed) if not error else unreadable(s, error) for s, (_, error) in zip(everything, contents)]
     served = deployment(paths, settings)
     diagnostics = lint_facts(facts, settings, served.processes, served.reason, reported, stdlib_copies(everything),
-                             served.cooperative, served.server)
+                             served.cooperative, served.server, served.master_calls)
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
     return LintResult(diagnostics, len([s for s in sources if not s.problem]), served.processes, served.reason,
                       sum(full), cache.hits if cache is not None else 0, warnings)
@@ -138,10 +138,10 @@ def lint_source(source: str, path: str = "app.py", settings: Settings | None = N
 def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
                processes_reason: str = "", reported: set[str] | None = None,
                outside: frozenset[str] = frozenset(), cooperative: str = "",
-               server: str = "") -> list[Diagnostic]:
+               server: str = "", master_calls: frozenset[str] = frozenset()) -> list[Diagnostic]:
     """Run the project pass and every enabled rule over per-file facts.
 
-    ``cooperative``, ``server``: see ``state.resolve.analyse``.
+    ``cooperative``, ``server``, ``master_calls``: see ``state.resolve.analyse``.
 
     With ``reported``, only findings in those files, or reached from an entry
     point in them, are returned (the other facts are context).
@@ -150,7 +150,7 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     project = Project(usable, outside, pinned=fm.CONTEXT_LOCALS)
     entries = entry_points(project, settings.entry_point_decorators)
     project.walk(entries.find_entries())
-    analysis = analyse(project, entries, settings, processes, processes_reason, cooperative, server)
+    analysis = analyse(project, entries, settings, processes, processes_reason, cooperative, server, master_calls)
     by_path = {f.path: f for f in facts}
     out: list[Diagnostic] = []
     seen: set[tuple[str, int, str]] = set()
@@ -181,7 +181,7 @@ def run_rules(analysis: Analysis, settings: Settings) -> Iterable[Finding]:
     found: list[Finding] = []
     superseded: set[tuple[str, str, int, int, str]] = set()
     for rule_class in ALL_RULES:
-        default = rule_class.enabled_by_default or (rule_class.code == "FGL011" and analysis.processes > 1)
+        default = rule_class.enabled_by_default or (rule_class.enabled_with_processes and analysis.processes > 1)
         if not settings.code_selected(rule_class.code, default):
             continue
         for finding in rule_class().check(analysis):

@@ -41,7 +41,7 @@ class Settings:
     ``select``/``ignore`` hold rule codes or code prefixes (``FGL00`` selects
     FGL001-FGL009).  ``processes`` is the number of worker processes the app
     runs under; ``None`` means "find out from the project" (gunicorn.conf.py,
-    Procfile, ...), which FGL011 uses.
+    Procfile, ...), which FGL011 and FGL012 use.
     """
 
     select: tuple[str, ...] = ()
@@ -64,9 +64,9 @@ class Settings:
         The most specific matching entry wins (``ignore = ["FGL0"]`` with
         ``select = ["FGL002"]`` keeps FGL002); on a tie ``ignore`` wins.  With
         no matching entry, a rule is on when ``select`` is empty and the rule
-        is ``default_enabled``.  A rule that is off by default (FGL011) is only
+        is ``default_enabled``.  A rule that is off by default (FGL011, FGL012) is only
         turned on by a ``select`` entry naming its full code, never by a prefix
-        such as ``FGL``.  The engine passes ``default_enabled=True`` for FGL011
+        such as ``FGL``.  The engine passes ``default_enabled=True`` for those
         once it knows the app runs in more than one process, so that case
         behaves like any default rule: on unless ignored or left out of an
         explicit ``select``.

@@ -141,6 +141,8 @@ def test_missing_demo_dependencies_are_named_up_front(monkeypatch: pytest.Monkey
     from flaskglobals_lint.demo import missing_dependencies
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name in ("flask", "gunicorn") else real(name))
+    missing = ("flask", "gunicorn", "flask_limiter")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None if name in missing else real(name))
     assert missing_dependencies(["FGL001"]) == ["flask"]
     assert missing_dependencies(["FGL011"]) == ["flask", "gunicorn"]
+    assert missing_dependencies(["FGL012"]) == ["flask", "flask_limiter", "gunicorn"]

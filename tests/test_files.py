@@ -249,6 +249,27 @@ def test_the_largest_count_wins_and_the_reason_is_relative_to_root(tmp_path: Pat
     assert found == (12, "deploy/gunicorn.conf.py: workers = 12")
 
 
+def test_gunicorn_config_templates_and_other_names_are_read(tmp_path: Path) -> None:
+    touch(tmp_path, "deploy/gunicorn.conf.py.j2", "scripts/gunicorn_conf.py", "conf/app.conf.py.template",
+          "scripts/entrypoint.sh", "deploy/gunicorn.conf.py.template")
+    found = [path.relative_to(tmp_path).as_posix() for path in find_deployment_files(tmp_path)]
+    assert found == ["conf/app.conf.py.template", "deploy/gunicorn.conf.py.j2", "deploy/gunicorn.conf.py.template",
+                     "scripts/entrypoint.sh", "scripts/gunicorn_conf.py"]
+    assert detect(tmp_path, "gunicorn.conf.py.j2", "bind = '{{ bind }}'\nworkers = 5\n") == (
+        5, "gunicorn.conf.py.j2: workers = 5")
+
+
+def test_start_script_counts_only_its_server_command(tmp_path: Path) -> None:
+    text = "#!/bin/sh\nflask db upgrade --processes 9\nexec gunicorn --workers ${WORKERS:-3} 'app:create_app()'\n"
+    assert detect(tmp_path, "entrypoint.sh", text) == (3, "entrypoint.sh: --workers ${WORKERS:-3}")
+    assert detect(tmp_path, "run.sh", "exec gunicorn --workers $WORKERS app:app\n") is None
+
+
+def test_systemd_exec_start(tmp_path: Path) -> None:
+    text = "[Service]\nExecStart=/srv/venv/bin/gunicorn -w 4 --bind unix:/run/app.sock app:app\n"
+    assert detect(tmp_path, "app.service", text) == (4, "app.service: -w 4")
+
+
 def test_no_deployment_files_means_unknown() -> None:
     assert detect_worker_processes([]) is None
 

@@ -46,6 +46,7 @@ def missing_dependencies(codes: Iterable[str]) -> list[str]:
             needed.add("gunicorn")
         if demo.needs_redis:
             needed.add("redis")
+        needed.update(demo.packages)
     return sorted(name for name in needed if importlib.util.find_spec(name) is None)
 
 

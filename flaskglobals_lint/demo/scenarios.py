@@ -71,6 +71,8 @@ class Demo:
     load: str
     measure: Measure
     needs_redis: bool = False
+    # Other packages the apps import (``flask_limiter``), as import names.
+    packages: tuple[str, ...] = ()
     # Environment for the app processes, made fresh for each run; what it made is removed when the run ends.
     env: Callable[[], ContextManager[dict[str, str]]] = field(default=lambda: contextlib.nullcontext({}))
 
@@ -153,6 +155,17 @@ def mixed_balance(n: int = REQUESTS) -> Measure:
     return measure
 
 
+def rate_limit(path: str, limit: int, n: int = 40) -> Measure:
+    """N requests from one client, 16 at a time, against a limit of ``limit`` a minute."""
+
+    def measure(server: Server) -> Outcome:
+        responses = burst(server.url, [Request("GET", path)] * n, concurrency=16)
+        passed = sum(1 for r in responses if r.status == 200)
+        return Outcome(f"{passed} of {n} requests let through", str(limit), passed == limit,
+                       f"a limit of {limit} let {passed} through" if passed > limit else "")
+    return measure
+
+
 def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
 
@@ -214,6 +227,11 @@ _add(Demo("FGL011", "a lock-protected counter under 2 gunicorn workers",
           remedy="SQLite: UPDATE counters SET n = n + 1 (atomic across processes)",
           load="40 POST /hit from 16 threads, then GET /count until every worker answered",
           measure=per_worker_totals("/hit", "/count", "total"), env=sqlite_env))
+_add(Demo("FGL012", "Flask-Limiter's in-memory storage under 2 gunicorn workers",
+          App("FGL012/buggy"), App("FGL012/fixed"),
+          remedy="the limiter's counters in Redis (storage_uri)",
+          load="40 GET /quote from one client, 16 at a time, against a limit of 10 per minute",
+          measure=rate_limit("/quote", 10), needs_redis=True, packages=("flask_limiter",)))
 _add(Demo("redis", "remedy: Redis INCR under 2 gunicorn workers",
           App("FGL011/buggy"), App("remedies/redis"),
           remedy="Redis: INCR (atomic across processes)",

@@ -13,10 +13,18 @@ from .sources import read_text
 
 
 DEPLOYMENT_PATTERNS: tuple[str, ...] = (
-    "gunicorn.conf.py", "gunicorn_config.py", "Procfile", "Dockerfile*",
-    "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml", "compose*.yaml",
-    "uwsgi*.ini", "*.service",
+    # gunicorn's Python config, and its templates (gunicorn.conf.py.j2, gunicorn.conf.py.template)
+    "gunicorn*.py", "gunicorn*.py.*", "*.conf.py.j2", "*.conf.py.template",
+    "Procfile", "Dockerfile*", "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml",
+    "compose*.yaml", "uwsgi*.ini", "*.service",
+    # start scripts (entrypoint.sh, run.sh): only their server command lines count
+    "*.sh",
 )
+
+
+def is_python_config(name: str) -> bool:
+    """gunicorn's Python config file, or a template of one."""
+    return name.endswith(".py") or ".py." in name
 
 
 def find_deployment_files(root: Path, *, subfolders: bool = True) -> list[Path]:
@@ -57,8 +65,10 @@ CPU_COUNT_WORKERS = 2
 _PY_WORKERS = re.compile(r"^[ \t]*workers[ \t]*=[ \t]*(?P<value>[^#\n]+)", re.MULTILINE)
 _ENV_DEFAULT = re.compile(r"""(?:get|getenv)\(\s*["'][^"']*["']\s*,\s*["']?(?P<count>\d+)""")
 _INI_PROCESSES = re.compile(r"^[ \t]*(?:processes|workers)[ \t]*[=:][ \t]*(?P<count>\d+)", re.MULTILINE)
-_LONG_OPTION = re.compile(r"(?<![\w-])--(?:workers|processes)(?:[ \t]*=[ \t]*|[ \t]+)(?P<count>\d+)\b")
-_SHORT_OPTION = re.compile(r"(?<![\w-])-w[ \t]*(?P<count>\d+)\b")
+# A count, or a shell variable's default count (``${WORKERS:-4}``).
+_COUNT = r"(?:\$\{\w+:?-)?(?P<count>\d+)(?:\}|\b)"
+_LONG_OPTION = re.compile(r"(?<![\w-])--(?:workers|processes)(?:[ \t]*=[ \t]*|[ \t]+)" + _COUNT)
+_SHORT_OPTION = re.compile(r"(?<![\w-])-w[ \t]*" + _COUNT)
 _SERVER_COMMAND = re.compile(r"\b(?:gunicorn|hypercorn)\b")
 _WEB_CONCURRENCY = re.compile(r"""WEB_CONCURRENCY["']?(?:[ \t]*[=:][ \t]*|[ \t]+)["']?(?P<count>\d+)""")
 _WORKER_CLASS = re.compile(r"(?<![\w-])(?:--worker-class|-k)(?:[ \t]*=[ \t]*|[ \t]+)(?P<name>[\w.:-]+)")
@@ -100,7 +110,7 @@ def detect_worker_classes(files: Sequence[Path], root: Path | None = None) -> li
 def _worker_classes(texts: Sequence[_Text]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for path, where, text in texts:
-        if path.name.endswith(".py"):
+        if is_python_config(path.name):
             found += [(m["name"], f"{where}: {_squeeze(m.group(0))}") for m in _PY_WORKER_CLASS.finditer(text)]
             continue
         for line in _logical_lines(text):
@@ -122,7 +132,7 @@ def detect_server(files: Sequence[Path], root: Path | None = None) -> str:
 
 def _server(texts: Sequence[_Text]) -> str:
     for path, where, text in texts:
-        if path.name.endswith(".py") or path.name.endswith(".ini"):
+        if is_python_config(path.name) or path.name.endswith(".ini"):
             return where  # a gunicorn.conf.py or uwsgi.ini configures that server
         for line in _logical_lines(text):
             match = _ANY_SERVER_COMMAND.search(line.translate(_COMMAND_PUNCTUATION))
@@ -155,16 +165,20 @@ def _where(path: Path, root: Path | None) -> str:
 
 
 def _worker_counts(name: str, text: str) -> Iterator[tuple[int, str]]:
-    if name.endswith(".py"):
+    if is_python_config(name):
         yield from _python_config_counts(text)
         return
     if name.endswith(".ini"):
         for match in _INI_PROCESSES.finditer(text):
             yield int(match["count"]), _squeeze(match.group(0))
+    script = name.endswith(".sh")
     for line in _logical_lines(text):
         command = line.translate(_COMMAND_PUNCTUATION)
+        serves = bool(_SERVER_COMMAND.search(command))
+        if script and not serves:
+            continue  # a start script's other commands have options of their own
         patterns = [_LONG_OPTION, _WEB_CONCURRENCY]
-        if _SERVER_COMMAND.search(command):
+        if serves:
             patterns.append(_SHORT_OPTION)
         for pattern in patterns:
             for match in pattern.finditer(command):
@@ -245,6 +259,9 @@ class Deployment:
     cooperative: str = ""
     # Where a server such as gunicorn serves the app (``detect_server``), or ''.
     server: str = ""
+    # The names a gunicorn config file calls (``scheduler.setup(args)`` in ``on_starting``: ``setup``):
+    # what they start runs in the master process, once, not in every worker.
+    master_calls: frozenset[str] = frozenset()
 
 
 def deployment(paths: Sequence[str | Path], settings: Settings) -> Deployment:
@@ -256,7 +273,15 @@ def deployment(paths: Sequence[str | Path], settings: Settings) -> Deployment:
         processes, reason = _largest_count(texts) or (1, "")
     classes = _worker_classes(texts)
     cooperative = classes[0][1] if classes and all(is_cooperative(name) for name, _ in classes) else ""
-    return Deployment(processes, reason, cooperative, _server(texts))
+    return Deployment(processes, reason, cooperative, _server(texts), _master_calls(texts))
+
+
+_CALLED_NAME = re.compile(r"\b([A-Za-z_]\w*)[ \t]*\(")
+
+
+def _master_calls(texts: Sequence[_Text]) -> frozenset[str]:
+    return frozenset(name for path, _, text in texts if is_python_config(path.name)
+                     for name in _CALLED_NAME.findall(text))
 
 
 def _deployment_files(paths: Sequence[str | Path], settings: Settings) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+from ..frameworks.backends import CONFIG_PATTERN
 from ..frameworks.flask import prepass_pattern
 from ..frameworks.stdlib import STDLIB_MODULES
 from .imports import closure, imported_modules
@@ -39,7 +40,8 @@ def select_for_analysis(sources: Sequence[SourceFile], contents: Sequence[bytes 
     A file needs it when its bytes show Flask (an import, a route or hook
     decorator, a registration call), when it imports such a file (a view
     class may derive from a project base class), or when one of those imports
-    it (state and helpers live there).  Imports into a copy of the standard
+    it (state and helpers live there), or when it sets a config key that chooses an extension's
+    storage (``frameworks.backends``; config classes are often named in a string).  Imports into a copy of the standard
     library are not followed (see ``stdlib_copies``).  Only bytes are read.
     """
     pattern = prepass_pattern(extra_names)
@@ -56,7 +58,8 @@ def select_for_analysis(sources: Sequence[SourceFile], contents: Sequence[bytes 
         for target in targets:
             importers.setdefault(target, set()).add(i)
     start = [i for i, data in enumerate(contents) if data is None or pattern.search(data)]
+    settings = [i for i, data in enumerate(contents) if data is not None and CONFIG_PATTERN.search(data)]
     edges_back = {i: importers.get(i, set()) for i in range(len(sources))}
     backward = closure(start, edges_back)
     forward = closure(sorted(backward), {i: imports[i] for i in range(len(sources))})
-    return [i in forward for i in range(len(sources))]
+    return [i in forward or i in settings for i in range(len(sources))]

@@ -26,7 +26,7 @@ Decoder = Callable[[Any], Any]
 CLASSES: dict[str, type] = {
     cls.__name__: cls for cls in (
         model.Span, model.Root, model.Ref, model.LockUse, model.Access, model.Test, model.Call, model.Decorator,
-        model.Registration, model.Binding, model.Import, model.FunctionFacts, model.ClassFacts,
+        model.Registration, model.Binding, model.Construction, model.Import, model.FunctionFacts, model.ClassFacts,
         model.ModuleFacts,
     )
 }

@@ -17,6 +17,7 @@ import libcst as cst
 from ..frameworks import stdlib
 from . import values
 from .binder import Binder
+from .extensions import record_extensions
 from .model import Binding, ClassFacts, FunctionFacts, FunctionKind, ModuleFacts
 from .positions import COMPOUND_AST, SMALL_AST, Cursor, PositionMismatch, Positions, body_of
 from .scanner import classify_value, decorators_of, dotted, is_main_guard, string_value, targets_of
@@ -361,5 +362,6 @@ def facts_from_tree(tree: cst.Module, path: str, module: str, is_package: bool, 
             continue
         Resolver(facts, walker.function_scopes, walker.star_import).run()
         facts.filled_keys = tuple(sorted(walker.filled_keys))
+        record_extensions(facts, text, twin, positions.column)
         return facts
     raise AssertionError("libcst positions cannot mismatch")  # pragma: no cover

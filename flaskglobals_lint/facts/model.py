@@ -18,6 +18,8 @@ FunctionKind = Literal["function", "method", "classmethod", "staticmethod"]
 
 # ``Access.value_text`` of ``time.time()``, ``datetime.now()``: the current time.
 TIMESTAMP = "<the current time>"
+# ``ModuleFacts.backend_settings`` key of a config load from outside the sources.
+EXTERNAL_CONFIG = "<external config>"
 
 
 def literal_key(key: Optional[str]) -> bool:
@@ -251,6 +253,24 @@ class Binding:
 
 
 @dataclass(frozen=True)
+class Construction:
+    """A call of a constructor ``frameworks.backends`` knows (``Limiter(app, storage_uri=...)``).
+
+    ``callee`` as written; ``settings``: its storage-choosing keyword arguments and config
+    entries (``config={"CACHE_TYPE": ...}``), each with its value when a string literal, else None.
+    """
+
+    callee: tuple[str, ...]
+    span: Span
+    settings: tuple[tuple[str, Optional[str]], ...] = ()
+    # What the callee names through an import in its own function (``from .no_limiter import
+    # Limiter``: ``.no_limiter.Limiter``), '' when the module's names decide.
+    imported: str = ""
+    # The function the call is made in, '' at module level.
+    scope: str = ""
+
+
+@dataclass(frozen=True)
 class Import:
     """``import a.b as c`` -> Import(module="a.b"); ``from a import b`` -> Import("a", "b")."""
 
@@ -344,3 +364,9 @@ class ModuleFacts:
     # ``X.setdefault('k', v)``; ``X[*]`` when the key is not a literal (``X.update(...)``).  An entry
     # no module fills stays empty.
     filled_keys: tuple[str, ...] = ()
+    # Backend constructors called anywhere but under ``if __name__ == "__main__":``.
+    constructions: tuple[Construction, ...] = ()
+    # Config keys that choose a backend's storage, set anywhere (``app.config["CACHE_TYPE"] = ...``,
+    # ``CACHE_TYPE = ...`` in a config class, a dict entry, a keyword): key, literal value or None,
+    # span.  ``EXTERNAL_CONFIG`` as the key: config is also loaded from outside (``from_pyfile``).
+    backend_settings: tuple[tuple[str, Optional[str], Span], ...] = ()

@@ -13,12 +13,13 @@ from .fgl008_useless_lock import UselessLock
 from .fgl009_inconsistent_locking import InconsistentLocking
 from .fgl010_await_interleaving import AwaitInterleaving
 from .fgl011_per_process_state import PerProcessState
+from .fgl012_in_memory_backend import InMemoryBackend
 from .fgl900_file_not_analysed import FileNotAnalysed
 
 ALL_RULES: tuple[type[Rule], ...] = (
     GlobalRebind, SharedContainerMutation, SharedObjectMutation, RequestDataLeak, CheckThenAct,
     ViewClassState, ConfigMutation, UselessLock, InconsistentLocking, AwaitInterleaving,
-    PerProcessState, FileNotAnalysed,
+    PerProcessState, InMemoryBackend, FileNotAnalysed,
 )
 BY_CODE: dict[str, type[Rule]] = {rule.code: rule for rule in ALL_RULES}
 

@@ -42,6 +42,8 @@ class Rule:
     summary: ClassVar[str]
     severity: ClassVar[str] = "warning"
     enabled_by_default: ClassVar[bool] = True
+    # Enabled by default when the app runs several worker processes (the deployment files say so).
+    enabled_with_processes: ClassVar[bool] = False
     # Codes whose findings at the same write and state this rule's finding replaces, when both are selected.
     supersedes: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[ExampleSource, ...]] = ()

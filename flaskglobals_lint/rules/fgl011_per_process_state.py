@@ -52,6 +52,7 @@ class PerProcessState(Rule):
     name = "per-process-state"
     summary = "Lock-protected in-process state still diverges between worker processes."
     enabled_by_default = False
+    enabled_with_processes = True
     invalid = (
         Example('''
 import threading

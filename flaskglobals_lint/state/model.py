@@ -16,6 +16,7 @@ from ..frameworks.stdlib import REMOVING_METHODS, LockScope, LockType
 from ..program.callgraph import Project, Reach
 from ..program.symbols import FunctionKey
 from . import properties
+from .backends import InMemoryBackend
 from .yields import YieldPoints
 
 # What a binding makes, as the state model tells it: the kinds of state and of what is not state
@@ -171,6 +172,8 @@ class Analysis:
     # functions that read it (for states written with same-every-time values only; see
     # ``StateModel.readers``).
     readers: dict[str, dict[Optional[str], set[FunctionKey]]] = field(default_factory=dict)
+    # Extensions that keep their limits, cache or schedule in each worker process.
+    backends: list[InMemoryBackend] = field(default_factory=list)
     _yield_points: Optional[YieldPoints] = field(default=None, repr=False)
 
     # -------------------------------------------------------- state groups

@@ -12,6 +12,7 @@ from ..frameworks.adapter import FrameworkAdapter
 from ..program.callgraph import Context, Project, Reach
 from ..program.symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, ModuleSym
 from . import properties
+from .backends import in_memory_backends
 from .locks import LockJudge, local_ctor
 from .model import Analysis, BindingKind, HeldLock, Operation, SharedState, Write, short_lock_name
 from .objects import app_config, captured_self, held_object_call, random_result, refreshed_after_test
@@ -408,12 +409,14 @@ def helper_test(model: "StateModel", module: str, fn: FunctionFacts, access: Acc
 
 
 def analyse(project: Project, entries: FrameworkAdapter, settings: object, processes: int = 1,
-            processes_reason: str = "", cooperative: str = "", server: str = "") -> Analysis:
+            processes_reason: str = "", cooperative: str = "", server: str = "",
+            master_calls: frozenset[str] = frozenset()) -> Analysis:
     """The state model of a walked project (``project.walk`` has run).
 
     ``cooperative``: why requests run as greenlets (a deployment file's worker class); a
     module that monkey-patches at import time says so too, and so does the app's own gevent
     or eventlet server when no deployment file (``server``) serves it through another.
+    ``master_calls``: the functions a gunicorn config calls in the master process.
     """
     if not cooperative:
         cooperative = next((f"{m.path}: {m.cooperative}" for m in project.modules.values() if m.cooperative), "")
@@ -422,5 +425,6 @@ def analyse(project: Project, entries: FrameworkAdapter, settings: object, proce
     analysis = Analysis(project, processes=processes, processes_reason=processes_reason,
                         strict=bool(getattr(settings, "strict", False)), cooperative=cooperative)
     StateModel(project, entries, settings).analyse(analysis)
+    analysis.backends = in_memory_backends(project, master_calls)
     analysis.finish()
     return analysis
