@@ -263,6 +263,8 @@ def test_start_script_counts_only_its_server_command(tmp_path: Path) -> None:
     text = "#!/bin/sh\nflask db upgrade --processes 9\nexec gunicorn --workers ${WORKERS:-3} 'app:create_app()'\n"
     assert detect(tmp_path, "entrypoint.sh", text) == (3, "entrypoint.sh: --workers ${WORKERS:-3}")
     assert detect(tmp_path, "run.sh", "exec gunicorn --workers $WORKERS app:app\n") is None
+    assert detect(tmp_path, "docker-entrypoint", "exec gunicorn -b :5000 -w${WEB_WORKERS:-4} app:app\n") == (
+        4, "docker-entrypoint: -w${WEB_WORKERS:-4}")
 
 
 def test_systemd_exec_start(tmp_path: Path) -> None:

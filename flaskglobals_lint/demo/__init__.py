@@ -66,7 +66,7 @@ def run_demo(code: str) -> DemoResult:
     result = DemoResult(demo)
     started = time.monotonic()
     try:
-        result.findings = _findings(demo.buggy, demo.code)
+        result.findings = _findings(demo.buggy, demo.lint_code)
         if demo.needs_redis:
             with RedisServer() as redis:
                 env = {"FGL_REDIS_URL": f"{redis.url.replace('http', 'redis')}/0"}

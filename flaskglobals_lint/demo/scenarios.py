@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import tempfile
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,19 +73,33 @@ class Demo:
     load: str
     measure: Measure
     needs_redis: bool = False
+    # The rule whose finding the buggy app shows, when the demo is not named after it.
+    rule: str = ""
     # Other packages the apps import (``flask_limiter``), as import names.
     packages: tuple[str, ...] = ()
     # Environment for the app processes, made fresh for each run; what it made is removed when the run ends.
     env: Callable[[], ContextManager[dict[str, str]]] = field(default=lambda: contextlib.nullcontext({}))
 
+    @property
+    def lint_code(self) -> str:
+        """The rule the buggy app's finding belongs to ('' for a demo of a remedy)."""
+        return self.rule or (self.code if self.code.startswith("FGL") else "")
+
 
 # ---------------------------------------------------------------- measures
-def lost_updates(post: str, read: str, key: str, n: int = REQUESTS, start: int = 0) -> Measure:
-    """N concurrent POSTs that each add one; the counter should end at start + N."""
+def lost_updates(post: str, read: str, key: str, n: int = REQUESTS, start: int = 0,
+                 background: bool = False) -> Measure:
+    """N concurrent POSTs that each add one; the counter should end at start + N.
+
+    ``background``: each POST starts the update in a thread of its own and answers at once; the
+    counter is read once it has stopped moving.
+    """
 
     def measure(server: Server) -> Outcome:
         burst(server.url, [Request("POST", post)] * n)
         value = send(server.url, Request("GET", read)).body[key]
+        if background:
+            value = _settled(server, read, key, value)
         expected = start + n
         lost = expected - value
         return Outcome(f"{key} = {value}", str(expected), value == expected,
@@ -166,6 +182,36 @@ def rate_limit(path: str, limit: int, n: int = 40) -> Measure:
     return measure
 
 
+def _settled(server: Server, read: str, key: str, value: int) -> int:
+    """The value once five reads 0.1 s apart agree (at most 10 s)."""
+    same = 0
+    for _ in range(100):
+        time.sleep(0.1)
+        now = send(server.url, Request("GET", read)).body[key]
+        same = same + 1 if now == value else 0
+        value = now
+        if same >= 5:
+            break
+    return value
+
+
+def seeded_deals(n: int = REQUESTS) -> Measure:
+    """N concurrent deals, each with its own seed; each hand should be the one its seed deals."""
+
+    def measure(server: Server) -> Outcome:
+        responses = burst(server.url, [Request("GET", f"/deal?seed={seed}") for seed in range(n)])
+        wrong = [r for r in responses if r.body["hand"] != _hand(r.body["seed"])]
+        return Outcome(f"{len(wrong)} of {n} hands were not their seed's", "0", not wrong,
+                       f"{len(wrong)} requests were dealt from another request's seed" if wrong else "")
+    return measure
+
+
+def _hand(seed: int) -> list[int]:
+    deck = list(range(52))
+    random.Random(seed).shuffle(deck)
+    return deck[:5]
+
+
 def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
 
@@ -232,6 +278,17 @@ _add(Demo("FGL012", "Flask-Limiter's in-memory storage under 2 gunicorn workers"
           remedy="the limiter's counters in Redis (storage_uri)",
           load="40 GET /quote from one client, 16 at a time, against a limit of 10 per minute",
           measure=rate_limit("/quote", 10), needs_redis=True, packages=("flask_limiter",)))
+_add(Demo("started-thread", "work started by a request in a thread of its own", *_pair("doors/started_thread"),
+          remedy="a module-level threading.Lock in the started work", rule="FGL002",
+          load=f"{REQUESTS} concurrent POST /scan, each starting a thread",
+          measure=lost_updates("/scan", "/scanned", "files", background=True)))
+_add(Demo("random-seed", "random.seed() per request", *_pair("doors/random_seed"),
+          remedy="a generator of the request's own: random.Random(seed)", rule="FGL002",
+          load=f"{REQUESTS} concurrent GET /deal?seed=N, each with its own seed", measure=seeded_deals()))
+_add(Demo("admin-view", "a Flask-Admin view (one instance per app) that keeps the user on self",
+          *_pair("doors/admin_view"), remedy="per-request data in locals", rule="FGL006",
+          load=f"{REQUESTS} concurrent GET /admin/report/, each with its own X-User",
+          measure=echoed_identity("/admin/report/", "X-User", "user", "sent"), packages=("flask_admin",)))
 _add(Demo("redis", "remedy: Redis INCR under 2 gunicorn workers",
           App("FGL011/buggy"), App("remedies/redis"),
           remedy="Redis: INCR (atomic across processes)",

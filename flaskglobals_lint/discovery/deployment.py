@@ -17,9 +17,13 @@ DEPLOYMENT_PATTERNS: tuple[str, ...] = (
     "gunicorn*.py", "gunicorn*.py.*", "*.conf.py.j2", "*.conf.py.template",
     "Procfile", "Dockerfile*", "docker-compose*.yml", "docker-compose*.yaml", "compose*.yml",
     "compose*.yaml", "uwsgi*.ini", "*.service",
-    # start scripts (entrypoint.sh, run.sh): only their server command lines count
-    "*.sh",
+    # start scripts (entrypoint.sh, run.sh, bin/docker-entrypoint): only their server command lines count
+    "*.sh", "*entrypoint*",
 )
+
+
+def is_script(name: str) -> bool:
+    return name.endswith(".sh") or ("entrypoint" in name and not is_python_config(name))
 
 
 def is_python_config(name: str) -> bool:
@@ -171,7 +175,7 @@ def _worker_counts(name: str, text: str) -> Iterator[tuple[int, str]]:
     if name.endswith(".ini"):
         for match in _INI_PROCESSES.finditer(text):
             yield int(match["count"]), _squeeze(match.group(0))
-    script = name.endswith(".sh")
+    script = is_script(name)
     for line in _logical_lines(text):
         command = line.translate(_COMMAND_PUNCTUATION)
         serves = bool(_SERVER_COMMAND.search(command))

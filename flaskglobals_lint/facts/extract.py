@@ -311,7 +311,9 @@ class Walker(Binder):
         if fn is not None:
             fn.return_reads += values.reads_of(self, info)
         if fn is not None and isinstance(node.value, cst.Name) and node.value.value in fn.local_defs:
-            fn.facts.returns_nested = True
+            returned = fn.local_defs[node.value.value]
+            if returned not in fn.facts.returned_defs:
+                fn.facts.returned_defs += (returned,)
         if fn is not None and node.value is not None:
             fn.facts.returns_random = fn.facts.returns_random or values.is_random(self, node.value)
             made = [i for i in self.made_by(node.value) if i not in fn.facts.returns_made_by]

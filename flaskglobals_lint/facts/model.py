@@ -232,6 +232,9 @@ class Registration:
     span: Span
     # The function the registration is written in ('' at module level).
     scope: str = ""
+    # The target is called and its result registered (``view_func=make_view("a")``): a class's
+    # instance, or the function a factory returns.
+    made: bool = False
 
 
 @dataclass(frozen=True)
@@ -302,7 +305,8 @@ class FunctionFacts:
     nested: tuple[str, ...] = ()
     # Attributes assigned through ``self`` with the constructor of the value.
     self_attrs: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    returns_nested: bool = False
+    # The nested defs a return statement gives back by name (qualnames): a factory's products.
+    returned_defs: tuple[str, ...] = ()
     # A return statement gives a random value (``return token_hex()``), or one the calls of the
     # statements ``returns_made_by`` made (see ``Access.made_by``).
     returns_random: bool = False

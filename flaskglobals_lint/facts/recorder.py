@@ -245,15 +245,16 @@ class Recorder:
             url = string_value(positional[1].value)
         if target_node is None:
             return
-        as_view = False
+        as_view = made = False
         if isinstance(target_node, cst.Call):
             func = target_node.func
             if isinstance(func, cst.Attribute) and func.attr.value == "as_view":
                 as_view = True
                 target = dotted(func.value)
             else:
-                # ``on_namespace(ChatNamespace("/chat"))``: the class is the target.
-                target = dotted(func)
+                # ``on_namespace(ChatNamespace("/chat"))``: the class is the target;
+                # ``view_func=make_view("a")``: what the factory returns is.
+                target, made = dotted(func), True
         else:
             target = dotted(target_node)
         if not target:
@@ -261,7 +262,7 @@ class Recorder:
         scope = self.fn.facts.qualname if self.fn is not None else ""
         self.facts.registrations.append(Registration(
             method=method, receiver=receiver, target=target, as_view=as_view, url=url,
-            methods=methods, span=self.span(node), scope=scope,
+            methods=methods, span=self.span(node), scope=scope, made=made,
         ))
 
     # ----------------------------------------------------------------- locks

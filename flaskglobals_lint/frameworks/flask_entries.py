@@ -187,14 +187,26 @@ class FlaskAdapter:
             return
         if not isinstance(sym, FunctionSym):
             return
-        key = FunctionKey(sym.module, sym.qualname)
+        if reg.made:
+            # A view factory runs once, at registration: the views it returns serve the requests.
+            factory = self.symbols.function(FunctionKey(sym.module, sym.qualname))
+            for made in factory.returned_defs if factory is not None else ():
+                self.entry_from_registered(reg, FunctionKey(sym.module, made), entries, f"{sym.qualname}()")
+            return
+        self.entry_from_registered(reg, FunctionKey(sym.module, sym.qualname), entries)
+
+    def entry_from_registered(self, reg: Registration, key: FunctionKey, entries: dict[FunctionKey, EntryPoint],
+                              factory: str = "") -> None:
+        """The entry a registration makes of a function (``factory``: the call that made it)."""
+        made_by = f" (made by {factory})" if factory else ""
         if reg.method == "add_url_rule":
             label = route_label(reg.methods or ("GET",), reg.url)
-            entries.setdefault(key, EntryPoint(key, "route", label, tainted_params=True))
+            entries.setdefault(key, EntryPoint(key, "route", label + made_by, tainted_params=True))
         elif reg.method == "on_event":
-            entries.setdefault(key, EntryPoint(key, "socketio", "SocketIO event handler", tainted_params=True))
+            entries.setdefault(key, EntryPoint(key, "socketio", "SocketIO event handler" + made_by,
+                                               tainted_params=True))
         else:
-            entries.setdefault(key, EntryPoint(key, "hook", f"{reg.method} hook"))
+            entries.setdefault(key, EntryPoint(key, "hook", f"{reg.method} hook{made_by}"))
 
     def entries_from_view_class(self, sym: ClassSym, label: str, entries: dict[FunctionKey, EntryPoint]) -> None:
         facts = self.symbols.klass(sym)
