@@ -160,6 +160,24 @@ def test_a_scheduler_the_gunicorn_config_starts_in_the_master_runs_once(tmp_path
             scheduler.setup()
         """,
     }
-    assert findings(tmp_path / "plain", files) == [("scheduler.py", 4, "FGL012")]
+    files["cleanup.py"] = """
+    from apscheduler.schedulers.background import BackgroundScheduler
+    def setup():
+        BackgroundScheduler().start()
+    """
+    files["app.py"] = textwrap.dedent(files["app.py"]) + "import cleanup\ncleanup.setup()\n"
+    assert findings(tmp_path / "plain", files) == [("cleanup.py", 4, "FGL012"), ("scheduler.py", 4, "FGL012")]
     hooks = "workers = 4\ndef on_starting(server):\n    import scheduler\n    scheduler.setup()\n"
-    assert findings(tmp_path / "hooked", {**files, "gunicorn.conf.py": hooks}, processes=None) == []
+    assert findings(tmp_path / "hooked", {**files, "gunicorn.conf.py": hooks}, processes=None) == [
+        ("cleanup.py", 4, "FGL012")]
+
+
+def test_a_constructor_imported_under_another_name_is_found(tmp_path: Path) -> None:
+    files = {"app.py": """
+    from flask import Flask
+    from apscheduler.schedulers.background import BackgroundScheduler as BScheduler
+    app = Flask(__name__)
+    class Jobs:
+        scheduler = BScheduler()
+    """}
+    assert findings(tmp_path, files) == [("app.py", 6, "FGL012")]

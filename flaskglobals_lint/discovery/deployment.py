@@ -263,8 +263,8 @@ class Deployment:
     cooperative: str = ""
     # Where a server such as gunicorn serves the app (``detect_server``), or ''.
     server: str = ""
-    # The names a gunicorn config file calls (``scheduler.setup(args)`` in ``on_starting``: ``setup``):
-    # what they start runs in the master process, once, not in every worker.
+    # What a gunicorn config file calls, as written (``scheduler.setup`` in ``on_starting``): what
+    # those functions start runs in the master process, once, not in every worker.
     master_calls: frozenset[str] = frozenset()
 
 
@@ -280,7 +280,7 @@ def deployment(paths: Sequence[str | Path], settings: Settings) -> Deployment:
     return Deployment(processes, reason, cooperative, _server(texts), _master_calls(texts))
 
 
-_CALLED_NAME = re.compile(r"\b([A-Za-z_]\w*)[ \t]*\(")
+_CALLED_NAME = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)[ \t]*\(")
 
 
 def _master_calls(texts: Sequence[_Text]) -> frozenset[str]:

@@ -31,10 +31,13 @@ def record_extensions(facts: ModuleFacts, text: str, tree: Optional[ast.Module],
         end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
         return Span(node.lineno, column(node.lineno, node.col_offset) + 1, end_line, column(end_line, end_col) + 1)
 
+    # ``from apscheduler.schedulers.background import BackgroundScheduler as BScheduler``
+    aliases = {alias.asname for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+               for alias in node.names if alias.asname and alias.name in CONSTRUCTOR_NAMES}
     for node, scope in _nodes(tree):
         if isinstance(node, ast.Call):
             name = _dotted(node.func)
-            if name and name[-1] in CONSTRUCTOR_NAMES:
+            if name and (name[-1] in CONSTRUCTOR_NAMES or name[0] in aliases):
                 local = scope.imported(name[0], node.lineno)
                 imported = ".".join((local, *name[1:])) if local else ""
                 constructions.append(Construction(name, span(node), tuple(_call_settings(node)), imported,

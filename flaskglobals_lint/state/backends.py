@@ -31,12 +31,12 @@ class InMemoryBackend:
 
 
 def in_memory_backends(symbols: Symbols, master_calls: frozenset[str] = frozenset()) -> list[InMemoryBackend]:
-    """``master_calls``: functions a gunicorn config calls in the master process; what they make
-    is made once, not in every worker."""
+    """``master_calls``: what a gunicorn config calls in the master process (``setup``,
+    ``scheduler.setup``); what those functions make is made once, not in every worker."""
     modules = list(product_modules(symbols))
     made = [(facts, c, kind) for _, facts in modules for c in facts.constructions
             if (kind := backend_of(c.imported or symbols.qualified(facts.module, c.callee))) is not None
-            and not (c.scope and c.scope in master_calls)]
+            and not _started_by_master(facts.module, c.scope, master_calls)]
     if not made:
         return []
     external = any(key == EXTERNAL_CONFIG for _, facts in modules for key, _, _ in facts.backend_settings)
@@ -46,6 +46,13 @@ def in_memory_backends(symbols: Symbols, master_calls: frozenset[str] = frozense
         if evidence:
             found.append(InMemoryBackend(kind, facts.path, construction.span, evidence))
     return found
+
+
+def _started_by_master(module: str, function: str, master_calls: frozenset[str]) -> bool:
+    """A module-level function the config calls by its name or through its module's name."""
+    if not function or "." in function:
+        return False
+    return function in master_calls or f"{module.rsplit('.', 1)[-1]}.{function}" in master_calls
 
 
 def _evidence(kind: BackendKind, own: tuple[tuple[str, Optional[str]], ...],
