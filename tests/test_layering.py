@@ -19,12 +19,13 @@ EXCLUDED = (ROOT / "demo" / "apps",)
 LAYERS: list[tuple[str, ...]] = [
     ("_version", "settings", "safe_io", "diagnostics"),
     # The vocabulary: names only, importing nothing of the package; every stage may read it.
-    ("frameworks", "frameworks.flask", "frameworks.stdlib"),
+    ("frameworks", "frameworks.flask", "frameworks.stdlib", "frameworks.backends"),
     ("discovery",),
     ("facts",),
     ("program",),
     # The framework adapters (one interface, a registry) over the linked program.
     ("frameworks.flask_entries", "frameworks.adapter", "frameworks.flask_sock", "frameworks.flask_appbuilder",
+     "frameworks.background",
      "frameworks.registry"),
     ("state",),
     ("rules",),

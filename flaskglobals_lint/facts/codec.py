@@ -26,8 +26,8 @@ Decoder = Callable[[Any], Any]
 CLASSES: dict[str, type] = {
     cls.__name__: cls for cls in (
         model.Span, model.Root, model.Ref, model.LockUse, model.Access, model.Test, model.Call, model.Decorator,
-        model.Registration, model.Binding, model.Construction, model.Import, model.FunctionFacts, model.ClassFacts,
-        model.ModuleFacts,
+        model.Registration, model.Binding, model.Construction, model.ThreadStart, model.Import,
+        model.FunctionFacts, model.ClassFacts, model.ModuleFacts,
     )
 }
 

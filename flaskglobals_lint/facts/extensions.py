@@ -1,7 +1,8 @@
-"""The extension constructors and storage settings of one module (``frameworks.backends``).
+"""What one module sets up for the process: extension constructors and storage settings
+(``frameworks.backends``), and the threads it starts (``frameworks.background``).
 
 Read from the module's ``ast`` twin, and only when its text names one of the
-catalogue's constructors or keys: most modules never pay for the scan.
+catalogues' constructors, keys or starters: most modules never pay for the scan.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Callable, Iterator, Optional, Union
 from ..frameworks.backends import (
     CONFIG_KEYS, CONSTRUCTOR_NAMES, EXTERNAL_CONFIG_LOADERS, MARKERS, STORAGE_KEYWORDS,
 )
-from .model import EXTERNAL_CONFIG, Construction, ModuleFacts, Span
+from ..frameworks.stdlib import THREAD_START_NAMES
+from .model import EXTERNAL_CONFIG, Construction, ModuleFacts, Span, ThreadStart
 
 Setting = tuple[str, Optional[str]]
 
@@ -21,9 +23,10 @@ def record_extensions(facts: ModuleFacts, text: str, tree: Optional[ast.Module],
                       column: Callable[[int, int], int]) -> None:
     """Fill ``facts.constructions`` and ``facts.backend_settings``; ``column`` turns ast's byte
     offsets into characters."""
-    if tree is None or not any(marker in text for marker in MARKERS):
+    if tree is None or not any(marker in text for marker in MARKERS + THREAD_START_NAMES):
         return
     constructions: list[Construction] = []
+    starts: list[ThreadStart] = []
     settings: list[tuple[str, Optional[str], Span]] = []
 
     def span(node: ast.expr) -> Span:
@@ -42,6 +45,10 @@ def record_extensions(facts: ModuleFacts, text: str, tree: Optional[ast.Module],
                 imported = ".".join((local, *name[1:])) if local else ""
                 constructions.append(Construction(name, span(node), tuple(_call_settings(node)), imported,
                                                   scope.name))
+            elif name and name[-1] in THREAD_START_NAMES:
+                args = tuple(_dotted(a) for a in node.args if not isinstance(a, ast.Starred))
+                kwargs = tuple((k.arg, _dotted(k.value)) for k in node.keywords if k.arg in ("target", "function"))
+                starts.append(ThreadStart(name, span(node), args, kwargs, scope.name))
             elif name and name[-1] in EXTERNAL_CONFIG_LOADERS and len(name) > 1:
                 settings.append((EXTERNAL_CONFIG, name[-1], span(node)))
             settings += [(k.arg, _string(k.value), span(k.value)) for k in node.keywords if k.arg in CONFIG_KEYS]
@@ -54,6 +61,7 @@ def record_extensions(facts: ModuleFacts, text: str, tree: Optional[ast.Module],
                 if key in CONFIG_KEYS:
                     settings.append((key, _string(node.value), span(node.value)))
     facts.constructions = tuple(sorted(constructions, key=lambda c: (c.span.line, c.span.column)))
+    facts.thread_starts = tuple(sorted(starts, key=lambda c: (c.span.line, c.span.column)))
     facts.backend_settings = tuple(sorted(settings, key=lambda s: (s[2].line, s[2].column, s[0])))
 
 

@@ -274,6 +274,22 @@ class Construction:
 
 
 @dataclass(frozen=True)
+class ThreadStart:
+    """A call that may start a thread or greenlet (``Thread(target=poll)``), made anywhere.
+
+    ``starter`` as written; ``args``: each positional argument as a dotted name (``()`` when it is
+    not one); ``kwargs``: the ``target``/``function`` keywords, likewise; ``scope``: the function
+    the call is made in, '' at module level.
+    """
+
+    starter: tuple[str, ...]
+    span: Span
+    args: tuple[tuple[str, ...], ...] = ()
+    kwargs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    scope: str = ""
+
+
+@dataclass(frozen=True)
 class Import:
     """``import a.b as c`` -> Import(module="a.b"); ``from a import b`` -> Import("a", "b")."""
 
@@ -374,3 +390,6 @@ class ModuleFacts:
     # ``CACHE_TYPE = ...`` in a config class, a dict entry, a keyword): key, literal value or None,
     # span.  ``EXTERNAL_CONFIG`` as the key: config is also loaded from outside (``from_pyfile``).
     backend_settings: tuple[tuple[str, Optional[str], Span], ...] = ()
+    # Thread and greenlet starts made anywhere but under ``if __name__ == "__main__":``; the
+    # background-thread adapter decides which start a project function.
+    thread_starts: tuple[ThreadStart, ...] = ()

@@ -252,8 +252,7 @@ class Recorder:
                 as_view = True
                 target = dotted(func.value)
             else:
-                # ``on_namespace(ChatNamespace("/chat"))``: the class is the target;
-                # ``view_func=make_view("a")``: what the factory returns is.
+                # ``on_namespace(ChatNamespace("/chat"))``, ``view_func=make_view("a")``: what it makes.
                 target, made = dotted(func), True
         else:
             target = dotted(target_node)

@@ -215,6 +215,11 @@ THREAD_STARTERS: dict[str, tuple[int, str]] = {
     "eventlet.spawn_n": (0, ""), "flask.copy_current_request_context": (0, ""),
 }
 THREAD_START_METHODS: dict[str, int] = {"submit": 0, "start_background_task": 0, "run_in_executor": 1}
+# The last names of the starters that start long-lived work at startup (``submit`` and
+# ``run_in_executor`` run a task and return: not a background thread).
+THREAD_START_NAMES: tuple[str, ...] = tuple(sorted(
+    {name.rsplit(".", 1)[-1] for name in THREAD_STARTERS} - {"copy_current_request_context"}
+    | {"start_background_task"}))
 
 # Mutating methods that only take elements out.
 REMOVING_METHODS = frozenset({

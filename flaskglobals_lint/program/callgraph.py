@@ -70,9 +70,10 @@ class Project(Symbols):
     def walk(self, entries: Sequence[EntryPoint]) -> None:
         """Breadth-first from the entries; records a ``Reach`` per (function, context).
 
-        Pure reachability (with request data and argument bindings): which
-        locks callers hold is a second pass, ``propagate_locks``, because
-        whether a lock is shared depends on what runs per request.
+        Pure reachability (with request data and argument bindings): which locks callers hold is
+        a second pass, ``propagate_locks``, because whether a lock is shared depends on what runs
+        per request.  Request-time entries go first: what a request reaches keeps that reach, and
+        a background thread's root is added only where no request got to.
         """
         queue: deque[tuple[FunctionKey, Context]] = deque()
         self.edges: dict[tuple[FunctionKey, Context], list[tuple[Call, tuple[FunctionKey, Context]]]] = {}
@@ -80,14 +81,13 @@ class Project(Symbols):
         seen_edges: set[tuple[int, tuple[FunctionKey, Context]]] = set()
         self.entries = list(entries)
         self._callers = None
-        for entry in self.entries:
-            root = self.add_root(entry)
-            if root is not None:
-                queue.append(root)
         steps = 0
-        while queue and steps < 200_000:
-            steps += 1
-            queue.extend(self.visit(queue.popleft(), seen_edges))
+        for request_time in (True, False):
+            roots = [self.add_root(e) for e in self.entries if e.request_time == request_time]
+            queue.extend(root for root in roots if root is not None)
+            while queue and steps < 200_000:
+                steps += 1
+                queue.extend(self.visit(queue.popleft(), seen_edges))
 
     def callers(self, key: tuple[FunctionKey, Context]) -> list[tuple[Reach, Call]]:
         """The request-time functions that call ``key`` (after ``walk``), each with its call."""
@@ -103,9 +103,7 @@ class Project(Symbols):
         fn = self.function(entry.function)
         if fn is None:
             return None
-        context = Context()
-        if entry.shared_instance:
-            context = Context(InstanceOrigin(entry.shared_instance, entry.function.module, fn.span.line, kind="view"))
+        context = _entry_context(entry, fn)
         key = (entry.function, context)
         if key in self.reached:
             return None
@@ -131,6 +129,8 @@ class Project(Symbols):
             if callee is None:
                 continue
             next_key = (target, context)
+            if not reach.entry.request_time and _request_time(self.reached.get(next_key)):
+                continue  # a background thread's arguments and locks leave a request's run as it was
             if (id(call), next_key) not in seen_edges:
                 seen_edges.add((id(call), next_key))
                 self.edges.setdefault(key, []).append((call, next_key))
@@ -359,3 +359,17 @@ class Project(Symbols):
 def method_step(path: tuple[str, ...]) -> Optional[str]:
     """The method name of a callee path that is one attribute step (``.m``), else None."""
     return path[0][1:] if len(path) == 1 and path[0].startswith(".") else None
+
+
+def _request_time(reach: Optional[Reach]) -> bool:
+    return reach is not None and reach.entry.request_time
+
+
+def _entry_context(entry: EntryPoint, fn: FunctionFacts) -> Context:
+    """How an entry runs: on the one view instance a framework keeps, on the module-level instance
+    a background thread was started on, or plainly."""
+    if entry.shared_instance:
+        return Context(InstanceOrigin(entry.shared_instance, entry.function.module, fn.span.line, kind="view"))
+    if entry.instance[0]:
+        return Context(InstanceOrigin(*entry.instance))
+    return Context()

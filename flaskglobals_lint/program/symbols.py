@@ -48,7 +48,7 @@ class FunctionKey:
     qualname: str
 
 
-EntryKind = Literal["route", "hook", "view", "socketio", "custom"]
+EntryKind = Literal["route", "hook", "view", "socketio", "custom", "background"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,13 @@ class EntryPoint:
     tainted_params: bool = False
     # ``self`` is one instance shared by all requests (init_every_request = False, SocketIO Namespace).
     shared_instance: str = ""
+    # ``self`` is the module-level instance (name, module, line) whose method a background thread runs.
+    instance: tuple[str, str, int] = ("", "", 0)
+
+    @property
+    def request_time(self) -> bool:
+        """Called per request, not run by a thread the app started."""
+        return self.kind != "background"
 
 
 class Symbols:

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import leak_note, remedy, via, where, workers_note
+from .wording import leak_note, remedy, via, when, where, workers_note
 
 
 class GlobalRebind(Rule):
@@ -123,6 +123,6 @@ if __name__ == "__main__":
                 else "every concurrent request sees the value one request stored"
             yield write.finding(
                 self.code,
-                f"global {where(write)} rebound at request time ({via(write)}): {hazard}"
+                f"global {where(write)} rebound {when(write)} ({via(write)}): {hazard}"
                 f"{workers_note(analysis, write)}{leak_note(write)}; {remedy(write)}",
             )

@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import leak_note, process_state, remedy, via, where, workers_note
+from .wording import leak_note, process_state, remedy, via, when, where, workers_note
 
 
 class SharedContainerMutation(Rule):
@@ -144,6 +144,6 @@ def run(name, s):
                 note = workers_note(analysis, write)
             yield write.finding(
                 self.code,
-                f"shared {where(write)} changed at request time ({via(write)}): {hazard}{note}"
+                f"shared {where(write)} changed {when(write)} ({via(write)}): {hazard}{note}"
                 f"{leak_note(write)}; {remedy(write)}",
             )

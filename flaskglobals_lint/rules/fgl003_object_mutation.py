@@ -4,7 +4,7 @@ from typing import Iterator
 
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import leak_note, remedy, via, where, workers_note
+from .wording import leak_note, remedy, via, when, where, workers_note
 
 
 class SharedObjectMutation(Rule):
@@ -108,7 +108,7 @@ def basket(item):
                           else "concurrent requests change the same object")
             yield write.finding(
                 self.code,
-                f"shared object {where(write)} changed at request time ({via(write)}): {hazard}"
+                f"shared object {where(write)} changed {when(write)} ({via(write)}): {hazard}"
                 f"{workers_note(analysis, write) if write.operation != 'client' else ''}{leak_note(write)}; "
                 f"{remedy(write)}",
             )

@@ -21,6 +21,11 @@ def process_state(write: Write) -> str:
     return PROCESS_SETTERS[key][0] if key in PROCESS_SETTERS else PROCESS_STATE.get(key, "the process")
 
 
+def when(write: Write) -> str:
+    """``at request time``, or ``by a background thread`` the app started."""
+    return "at request time" if write.reach.entry.request_time else "by a background thread"
+
+
 def via(write: Write) -> str:
     """``route GET /visit -> record() -> EVENTS.append(...)``."""
     return write.chain_text

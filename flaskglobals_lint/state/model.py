@@ -99,6 +99,8 @@ class Write:
     # The write is locked, but the decision was made outside that lock by a project predicate
     # called in a condition (``if not name_free(n): abort(409)``): its line and name.
     tested_by: Optional[tuple[int, str]] = None
+    # For a background thread's write: the request-time entry that writes the same state.
+    races_with: str = ""
 
     @property
     def protected(self) -> bool:
@@ -139,6 +141,8 @@ class Write:
 
     def finding(self, code: str, message: str) -> "Finding":
         """A finding at this write's statement."""
+        if self.races_with:
+            message += f"; the background thread races with {self.races_with}, which writes it too"
         return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin,
                        subject=self.state.key)
 
@@ -210,6 +214,7 @@ class Analysis:
 
     def finish(self) -> None:
         """Decide, per state, what is benign and which unlocked writes FGL009 owns."""
+        self.writes = list(_two_sided(self.writes))
         self._benign_states: set[str] = set()
         self._idempotent: set[int] = set()
         for key, writes in self.by_state().items():
@@ -312,6 +317,22 @@ class Analysis:
             if write.operation in wanted and not write.protected and not self.benign(write) \
                     and (not interleaving or self.interleaves(write)):
                 yield write
+
+
+def _two_sided(writes: list[Write]) -> Iterator[Write]:
+    """The writes, but a background thread's only where a request writes the same state too: a
+    race needs two concurrent sides, and one started thread has no sibling."""
+    by_state: dict[str, list[Write]] = defaultdict(list)
+    for write in writes:
+        by_state[write.state.key].append(write)
+    for write in writes:
+        if write.reach.entry.request_time:
+            yield write
+            continue
+        other = next((w for w in by_state[write.state.key] if w.reach.entry.request_time), None)
+        if other is not None:
+            write.races_with = other.reach.entry.label
+            yield write
 
 
 def short_lock_name(identity: str) -> str:
