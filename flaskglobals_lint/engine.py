@@ -102,11 +102,22 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     analysed = iter(collect(jobs, options.jobs or default_jobs(), cache, options.file_timeout))
     facts = [next(analysed) if not error else unreadable(s, error) for s, (_, error) in zip(everything, contents)]
     served = deployment(paths, settings)
-    diagnostics = lint_facts(facts, settings, served.processes, served.reason, reported, stdlib_copies(everything),
+    processes, reason = served.processes, served.reason
+    if processes <= 1 and settings.processes is None and not served.server:
+        processes, reason = dev_server_processes(facts) or (processes, reason)
+    diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything),
                              served.cooperative, served.server, served.master_calls)
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
-    return LintResult(diagnostics, len([s for s in sources if not s.problem]), served.processes, served.reason,
+    return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason,
                       sum(full), cache.hits if cache is not None else 0, warnings)
+
+
+def dev_server_processes(facts: list[ModuleFacts]) -> tuple[int, str] | None:
+    """The most processes an ``app.run(processes=N)`` asks of Werkzeug's server, and where: when no
+    deployment file serves the app through another server, that is how it runs."""
+    runs = [(f.run_processes[0], f"{f.path}:{f.run_processes[1]}: app.run(processes={f.run_processes[0]})")
+            for f in facts if f.run_processes[0] > 1]
+    return max(runs) if runs else None
 
 
 def unreadable(source: SourceFile, reason: str) -> ModuleFacts:

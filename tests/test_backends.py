@@ -181,3 +181,15 @@ def test_a_constructor_imported_under_another_name_is_found(tmp_path: Path) -> N
         scheduler = BScheduler()
     """}
     assert findings(tmp_path, files) == [("app.py", 6, "FGL012")]
+
+
+def test_dev_server_processes_count_when_no_deployment_file_serves_the_app(tmp_path: Path) -> None:
+    app = LIMITER_APP.format(config="") + "if __name__ == '__main__':\n    app.run(processes=3)\n"
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "app.py").write_text(app)
+    result = lint_paths([tmp_path / "dev"], Settings(), RunOptions(cache=False, jobs=1))
+    assert [(d.line, d.code) for d in result.diagnostics] == [(7, "FGL012")]
+    assert result.processes == 3
+    assert result.processes_reason == f"{tmp_path / 'dev' / 'app.py'}:9: app.run(processes=3)"
+    served = {"app.py": app, "Procfile": "web: gunicorn app:app\n"}
+    assert findings(tmp_path / "served", served, processes=None) == []

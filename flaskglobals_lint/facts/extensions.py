@@ -23,6 +23,8 @@ def record_extensions(facts: ModuleFacts, text: str, tree: Optional[ast.Module],
                       column: Callable[[int, int], int]) -> None:
     """Fill ``facts.constructions`` and ``facts.backend_settings``; ``column`` turns ast's byte
     offsets into characters."""
+    if tree is not None and "processes" in text:
+        facts.run_processes = max(_run_processes(tree), default=(0, 0))
     if tree is None or not any(marker in text for marker in MARKERS + THREAD_START_NAMES):
         return
     constructions: list[Construction] = []
@@ -103,6 +105,17 @@ def _local_imports(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> Iterator
             for alias in node.names:
                 top = alias.name.split(".")[0]
                 yield node.lineno, alias.asname or top, alias.name if alias.asname else top
+
+
+def _run_processes(tree: ast.Module) -> Iterator[tuple[int, int]]:
+    """``app.run(processes=4)``: Werkzeug's server forking a process per request, N at a time."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run":
+            for keyword in node.keywords:
+                value = keyword.value
+                if keyword.arg == "processes" and isinstance(value, ast.Constant) and type(value.value) is int \
+                        and value.value > 1:
+                    yield value.value, node.lineno
 
 
 def _main_guard(statement: ast.stmt) -> bool:

@@ -393,3 +393,5 @@ class ModuleFacts:
     # Thread and greenlet starts made anywhere but under ``if __name__ == "__main__":``; the
     # background-thread adapter decides which start a project function.
     thread_starts: tuple[ThreadStart, ...] = ()
+    # ``app.run(processes=N)`` with N > 1, anywhere (a ``__main__`` block included): N and the line.
+    run_processes: tuple[int, int] = (0, 0)

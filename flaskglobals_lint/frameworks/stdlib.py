@@ -194,6 +194,11 @@ PROCESS_SETTERS: dict[str, tuple[str, str]] = {
                                  "pass a timeout to each connection instead"),
     "sys.setrecursionlimit": ("the interpreter's recursion limit", "set it once at startup"),
     "time.tzset": ("the process time zone", "convert with zoneinfo instead of changing TZ"),
+    "logging.disable": ("logging for every logger of the process",
+                        "filter on the handler or the logger of the request's own code instead"),
+    # Third-party modules whose setters change one module-level object everybody uses.
+    "langid.set_languages": ("the languages langid's module-level identifier considers",
+                             "use an identifier of your own (langid.langid.LanguageIdentifier) per set of languages"),
 }
 # Their last names, which the facts record as writes to the object they are called on.
 PROCESS_SETTER_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in PROCESS_SETTERS)

@@ -1,7 +1,10 @@
 # Process-wide settings changed by one request change them for every concurrent request.
 import locale
+import logging
 import os
 import random
+
+import langid
 
 from flask import Flask, request
 
@@ -18,4 +21,16 @@ def quiz():
 def report():
     locale.setlocale(locale.LC_ALL, request.args.get("lang", "C"))  # expect: FGL002
     os.chdir("/srv/reports")  # expect: FGL002
+    return "ok"
+
+
+@app.route("/detect")
+def detect():
+    langid.set_languages(request.args.getlist("lang"))  # expect: FGL002
+    return langid.classify(request.args["text"])[0]
+
+
+@app.route("/quiet")
+def quiet():
+    logging.disable(logging.WARNING)  # expect: FGL002
     return "ok"
