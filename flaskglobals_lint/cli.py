@@ -30,23 +30,35 @@ EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
-def _code_list(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...] | None:
-    """``--select FGL001,FGL002`` -> ``("FGL001", "FGL002")``, validated like the config file's codes."""
-    if value is None:
+def _code_list(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...] | None:
+    """``--select FGL001,shared-object-mutation --select FGL005`` -> ``("FGL001", "FGL003", "FGL005")``,
+    validated like the config file's codes; None when the option is not given."""
+    if not value:
         return None
-    codes = [code.strip() for code in value.split(",") if code.strip()]
+    codes = [code.strip() for given in value for code in given.split(",") if code.strip()]
     try:
-        return parse_codes(codes, f"--{param.name}")
+        return parse_codes(codes, f"--{(param.name or '').replace('_', '-')}", rule_ids())
     except ConfigError as exc:
         raise click.UsageError(str(exc), ctx) from exc
 
 
+def rule_ids() -> dict[str, str]:
+    """Every rule's code and name, as the settings check codes and names against them."""
+    from .rules import ALL_RULES
+
+    return {rule.code: rule.name for rule in ALL_RULES}
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
-@click.option("--select", callback=_code_list, metavar="CODES",
-              help="Comma-separated codes or prefixes to report (replaces the config's select).")
-@click.option("--ignore", callback=_code_list, metavar="CODES",
-              help="Comma-separated codes or prefixes not to report (replaces the config's ignore).")
+@click.option("--select", callback=_code_list, metavar="CODES", multiple=True,
+              help="Comma-separated codes, prefixes or rule names to report (replaces the config's select).")
+@click.option("--extend-select", callback=_code_list, metavar="CODES", multiple=True,
+              help="Codes, prefixes or names to report on top of the selection.")
+@click.option("--ignore", callback=_code_list, metavar="CODES", multiple=True,
+              help="Comma-separated codes, prefixes or rule names not to report (replaces the config's ignore).")
+@click.option("--extend-ignore", callback=_code_list, metavar="CODES", multiple=True,
+              help="Codes, prefixes or names not to report, on top of the ignored ones.")
 @click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text",
               show_default=True, help="Output format.")
 @click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path),
@@ -82,7 +94,9 @@ def cli(
     ctx: click.Context,
     paths: tuple[str, ...],
     select: tuple[str, ...] | None,
+    extend_select: tuple[str, ...] | None,
     ignore: tuple[str, ...] | None,
+    extend_ignore: tuple[str, ...] | None,
     output_format: str,
     output_file: Path | None,
     exit_zero: bool,
@@ -116,11 +130,14 @@ def cli(
         if demo is not None:
             ctx.exit(_demo(demo))
         paths = paths or (".",)
-        settings = apply_cli(load_settings(config, _config_start(paths)),
-                             select=select, ignore=ignore, processes=processes, strict=strict,
+        settings = apply_cli(load_settings(config, _config_start(paths), rule_ids()),
+                             select=select, ignore=ignore, extend_select=extend_select or (),
+                             extend_ignore=extend_ignore or (), processes=processes, strict=strict,
                              follow_symlinks=follow_symlinks)
         options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
         result = engine.lint_paths(paths, settings, options)
+        if result.files_checked == 0:
+            click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
         for warning in result.warnings:
             click.echo(f"{PROG}: warning: {warning}", err=True)
         written = _report(result, rules, output_format, output_file, _use_color(color, output_file),
@@ -149,12 +166,13 @@ def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_forma
             report += statistics(result.diagnostics)
         else:
             click.echo(statistics(result.diagnostics), err=True, nl=False)
+    if output_format == "text":
+        # After the findings, in the same stream, as ruff does: ``| head`` and ``> file`` keep it in place.
+        report += summary_line(result.diagnostics, result.files_checked) + "\n"
     try:
         _write(report, output_file)
     except OSError as exc:
         return _write_failed(exc, output_file)
-    if output_format == "text":
-        click.echo(summary_line(result.diagnostics, result.files_checked), err=True)
     return EXIT_CLEAN
 
 

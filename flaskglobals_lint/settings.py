@@ -22,12 +22,19 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 )
 
 TOOL_TABLE = "flaskglobals-lint"
+# The package's name, which users write for the tool's by habit; an error, not silence.
+MISSPELLED_TABLE = "flaskglobals_lint"
 
 # A file this large is generated or data, not application code; libcst would need seconds and much memory.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
-# "FGL" alone selects every rule; "FGL00" selects FGL001-FGL009.
-CODE_PATTERN = re.compile(r"FGL\d*")
+# "FGL" alone selects every rule; "FGL00" selects FGL001-FGL009 (any case: "fgl002" is FGL002).
+CODE_PATTERN = re.compile(r"FGL\d*", re.IGNORECASE)
+# A rule's name (``shared-container-mutation``) selects that rule, as its code does.
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+
+# Rule codes and names, known to the caller (the rule catalogue): code -> name.
+Rules = Mapping[str, str]
 
 
 class ConfigError(Exception):
@@ -46,6 +53,9 @@ class Settings:
 
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    # Added to ``select`` (or to the default rules when it is empty) and to ``ignore``.
+    extend_select: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -69,10 +79,12 @@ class Settings:
         such as ``FGL``.  The engine passes ``default_enabled=True`` for those
         once it knows the app runs in more than one process, so that case
         behaves like any default rule: on unless ignored or left out of an
-        explicit ``select``.
+        explicit ``select``.  ``extend-select``/``extend-ignore`` entries count
+        as ``select``/``ignore`` entries, but an ``extend-select`` alone keeps the
+        default rules on.
         """
-        best_select = _longest_prefix(code, self.select)
-        best_ignore = _longest_prefix(code, self.ignore)
+        best_select = _longest_prefix(code, self.select + self.extend_select)
+        best_ignore = _longest_prefix(code, self.ignore + self.extend_ignore)
         if best_ignore is not None and (best_select is None or len(best_ignore) >= len(best_select)):
             return False
         if best_select is not None:
@@ -144,24 +156,29 @@ def find_pyproject(start: Path) -> Path | None:
         # Parsing only files that mention the tool keeps unrelated broken files harmless.
         if TOOL_TABLE in text and _tool_table(_parse(text, candidate)) is not None:
             return candidate
+        if MISSPELLED_TABLE in text and MISSPELLED_TABLE in _tools(_parse(text, candidate)):
+            raise ConfigError(f"{candidate}: [tool.{MISSPELLED_TABLE}] is not read "
+                              f"(did you mean [tool.{TOOL_TABLE}]?)")
     return None
 
 
-def load_settings(config: Path | None, start: Path) -> Settings:
+def load_settings(config: Path | None, start: Path, rules: Rules | None = None) -> Settings:
     """Settings from ``config``, or from the pyproject.toml found upward from ``start``.
 
     Without any configuration the defaults apply.  Every problem raises
-    :class:`ConfigError` naming the file and the key.
+    :class:`ConfigError` naming the file and the key.  With ``rules``, codes
+    and rule names are checked against them and names become codes.
     """
     if config is None:
         config = find_pyproject(start)
         if config is None:
             return Settings()
     config = config.absolute()
-    table = _tool_table(_parse(_read(config), config))
+    document = _parse(_read(config), config)
+    table = _tool_table(document)
     if table is None:
         raise ConfigError(f"{config}: no [tool.{TOOL_TABLE}] table")
-    return _settings_from_table(table, config)
+    return _settings_from_table(table, config, rules)
 
 
 def apply_cli(
@@ -169,12 +186,16 @@ def apply_cli(
     *,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] | None = None,
+    extend_select: Sequence[str] = (),
+    extend_ignore: Sequence[str] = (),
     processes: int | None = None,
     strict: bool | None = None,
     follow_symlinks: bool | None = None,
 ) -> Settings:
-    """Settings with the command-line options laid over the file's: each option given replaces its key."""
-    changes: dict[str, Any] = {}
+    """Settings with the command-line options laid over the file's: each option given replaces its
+    key, but ``--extend-select``/``--extend-ignore`` add to the file's."""
+    changes: dict[str, Any] = {"extend_select": settings.extend_select + tuple(extend_select),
+                               "extend_ignore": settings.extend_ignore + tuple(extend_ignore)}
     if select is not None:
         changes["select"] = tuple(select)
     if ignore is not None:
@@ -188,12 +209,33 @@ def apply_cli(
     return replace(settings, **changes)
 
 
-def parse_codes(values: Sequence[str], where: str) -> tuple[str, ...]:
-    """Validate rule codes or prefixes (``FGL``, ``FGL0``, ``FGL002``); ``where`` names the source in errors."""
-    for value in values:
-        if not CODE_PATTERN.fullmatch(value):
-            raise ConfigError(f"{where}: {value!r} is not a rule code (expected FGL followed by digits)")
-    return tuple(values)
+def parse_codes(values: Sequence[str], where: str, rules: Rules | None = None) -> tuple[str, ...]:
+    """Rule codes, code prefixes (``FGL``, ``FGL0``, ``FGL002``, any case) or rule names, as codes;
+    ``where`` names the source in errors.  With ``rules`` (code -> name), a code or prefix must
+    name at least one rule and a name must be one; a close match is suggested."""
+    return tuple(_parse_code(value, where, rules) for value in values)
+
+
+def _parse_code(value: str, where: str, rules: Rules | None) -> str:
+    if CODE_PATTERN.fullmatch(value):
+        code = value.upper()
+        if rules is None or any(known.startswith(code) for known in rules):
+            return code
+        raise ConfigError(f"{where}: unknown rule code {value!r}{_did_you_mean(code, list(rules))}")
+    name = value.lower()
+    if not NAME_PATTERN.fullmatch(name):
+        raise ConfigError(f"{where}: {value!r} is not a rule code (FGL followed by digits) or a rule name")
+    if rules is None:
+        return name
+    by_name = {rule_name: code for code, rule_name in rules.items()}
+    if name in by_name:
+        return by_name[name]
+    raise ConfigError(f"{where}: unknown rule name {value!r}{_did_you_mean(name, list(by_name))}")
+
+
+def _did_you_mean(value: str, choices: list[str]) -> str:
+    hint = difflib.get_close_matches(value, choices, n=1, cutoff=0.6)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
 
 
 # A configuration file larger than this is not one.
@@ -218,23 +260,29 @@ def _parse(text: str, path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: nested too deeply to read") from None
 
 
-def _tool_table(document: Mapping[str, Any]) -> Any:
+def _tools(document: Mapping[str, Any]) -> Mapping[str, Any]:
     tool = document.get("tool")
-    return tool.get(TOOL_TABLE) if isinstance(tool, dict) else None
+    return tool if isinstance(tool, dict) else {}
 
 
-def _settings_from_table(table: Any, config: Path) -> Settings:
+def _tool_table(document: Mapping[str, Any]) -> Any:
+    return _tools(document).get(TOOL_TABLE)
+
+
+def _settings_from_table(table: Any, config: Path, rules: Rules | None = None) -> Settings:
     prefix = f"{config}: [tool.{TOOL_TABLE}]"
     if not isinstance(table, dict):
         raise ConfigError(f"{prefix} must be a table")
     values: dict[str, Any] = {}
     for key, raw in table.items():
         if key not in _KEYS:
-            hint = difflib.get_close_matches(key, _KEYS, n=1)
-            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-            raise ConfigError(f"{prefix} unknown key {key!r}{suggestion}")
+            raise ConfigError(f"{prefix} unknown key {key!r}{_did_you_mean(key, list(_KEYS))}")
         field_name, convert = _KEYS[key]
-        values[field_name] = convert(raw, f"{prefix} {key}")
+        where = f"{prefix} {key}"
+        if convert in (_codes, _per_file_ignores):
+            values[field_name] = convert(raw, where, rules)
+        else:
+            values[field_name] = convert(raw, where)
     return Settings(root=config.parent, **values)
 
 
@@ -244,14 +292,14 @@ def _strings(raw: Any, where: str) -> tuple[str, ...]:
     return tuple(raw)
 
 
-def _codes(raw: Any, where: str) -> tuple[str, ...]:
-    return parse_codes(_strings(raw, where), where)
+def _codes(raw: Any, where: str, rules: Rules | None = None) -> tuple[str, ...]:
+    return parse_codes(_strings(raw, where), where, rules)
 
 
-def _per_file_ignores(raw: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _per_file_ignores(raw: Any, where: str, rules: Rules | None = None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: expected a table of glob = [codes], got {_describe(raw)}")
-    return tuple((glob, _codes(codes, f"{where}.{glob!r}")) for glob, codes in raw.items())
+    return tuple((glob, _codes(codes, f"{where}.{glob!r}", rules)) for glob, codes in raw.items())
 
 
 def _processes(raw: Any, where: str) -> int:
@@ -276,6 +324,8 @@ def _describe(raw: Any) -> str:
 _KEYS: dict[str, tuple[str, Callable[[Any, str], Any]]] = {
     "select": ("select", _codes),
     "ignore": ("ignore", _codes),
+    "extend-select": ("extend_select", _codes),
+    "extend-ignore": ("extend_ignore", _codes),
     "exclude": ("exclude", _strings),
     "extend-exclude": ("extend_exclude", _strings),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),

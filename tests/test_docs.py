@@ -72,3 +72,15 @@ def test_readme_benchmark_table_is_the_committed_real_run() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert report(data) in readme
     assert f"{data['machine']['cpus']} CPUs, Python {data['machine']['python']}" in readme
+
+
+def test_readme_configuration_example_is_a_valid_config(tmp_path: Path) -> None:
+    from flaskglobals_lint.cli import rule_ids
+    from flaskglobals_lint.settings import load_settings
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[tool\.flaskglobals-lint\]\n.*?)```", readme, re.DOTALL)
+    assert block is not None
+    (tmp_path / "pyproject.toml").write_text(block.group(1), encoding="utf-8")
+    settings = load_settings(None, tmp_path, rule_ids())
+    assert (settings.select, settings.extend_select, settings.processes) == (("FGL",), ("FGL011",), 4)

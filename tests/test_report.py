@@ -206,7 +206,14 @@ def test_github_escape_functions() -> None:
 def test_summary_line_counts_problems_per_code() -> None:
     found = [diagnostic(code="FGL004"), diagnostic(code="FGL002"), diagnostic(code="FGL002")]
 
-    assert summary_line(found, 12) == "Found 3 problems (2 FGL002, 1 FGL004) in 12 files."
+    assert summary_line(found, 12) == "Found 3 problems (2 FGL002, 1 FGL004) in 1 of 12 files."
+
+
+def test_summary_line_counts_the_files_with_problems() -> None:
+    found = [diagnostic(path="a.py"), diagnostic(path="b.py"), diagnostic(path="b.py", line=9)]
+
+    assert summary_line(found, 2) == "Found 3 problems (3 FGL002) in 2 files."
+    assert summary_line(found, 5) == "Found 3 problems (3 FGL002) in 2 of 5 files."
 
 
 def test_summary_line_singular() -> None:

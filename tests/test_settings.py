@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from flaskglobals_lint.cli import rule_ids
 from flaskglobals_lint.settings import (
     DEFAULT_EXCLUDES,
     ConfigError,
@@ -123,22 +124,44 @@ def test_an_explicit_config_file_is_used_instead_of_searching(tmp_path: Path) ->
     [
         ("selct = ['FGL001']", "unknown key 'selct' (did you mean 'select'?)"),
         ("select = 'FGL001'", "select: expected a list of strings, got a string ('FGL001')"),
-        ("ignore = ['E501']", "ignore: 'E501' is not a rule code (expected FGL followed by digits)"),
+        ("ignore = ['E501']", "ignore: unknown rule name 'E501'"),
+        ("ignore = ['E.501']", "ignore: 'E.501' is not a rule code (FGL followed by digits) or a rule name"),
+        ("select = ['shared-container-mutaton']",
+         "select: unknown rule name 'shared-container-mutaton' (did you mean 'shared-container-mutation'?)"),
         ("processes = 0", "processes: expected an integer >= 1, got 0"),
         ("processes = true", "processes: expected an integer >= 1, got True"),
         ("strict = 'yes'", "strict: expected true or false, got a string ('yes')"),
         ("per-file-ignores = ['tests/*']", "per-file-ignores: expected a table of glob = [codes], got a list"),
-        ("per-file-ignores = { 'tests/*' = ['fgl001'] }",
-         "per-file-ignores.'tests/*': 'fgl001' is not a rule code (expected FGL followed by digits)"),
+        ("per-file-ignores = { 'tests/*' = ['FGL0001'] }",
+         "per-file-ignores.'tests/*': unknown rule code 'FGL0001' (did you mean 'FGL001'?)"),
     ],
 )
 def test_a_bad_setting_names_the_file_and_the_key(tmp_path: Path, body: str, expected: str) -> None:
     config = write_pyproject(tmp_path, f"[tool.flaskglobals-lint]\n{body}\n")
 
     with pytest.raises(ConfigError) as raised:
-        load_settings(None, tmp_path)
+        load_settings(None, tmp_path, rule_ids())
 
     assert str(raised.value) == f"{config}: [tool.flaskglobals-lint] {expected}"
+
+
+def test_codes_names_and_lowercase_in_the_config_become_codes(tmp_path: Path) -> None:
+    write_pyproject(tmp_path, "[tool.flaskglobals-lint]\nselect = ['fgl00', 'per-process-state']\n"
+                              "extend-ignore = ['config-mutated-at-request-time']\n")
+
+    settings = load_settings(None, tmp_path, rule_ids())
+
+    assert (settings.select, settings.extend_ignore) == (("FGL00", "FGL011"), ("FGL007",))
+
+
+def test_the_package_name_as_table_name_is_an_error_not_silence(tmp_path: Path) -> None:
+    config = write_pyproject(tmp_path, "[tool.flaskglobals_lint]\nselect = ['FGL001']\n")
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings(None, tmp_path)
+
+    assert str(raised.value) == (
+        f"{config}: [tool.flaskglobals_lint] is not read (did you mean [tool.flaskglobals-lint]?)")
 
 
 def test_malformed_toml_is_a_config_error_naming_the_file(tmp_path: Path) -> None:

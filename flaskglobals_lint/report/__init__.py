@@ -26,13 +26,15 @@ FORMATS: dict[str, Renderer] = {
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
-    """One line for people: how many problems of which codes, in how many files."""
-    files = _plural(files_checked, "file")
+    """One line for people: how many problems of which codes, in how many of the files checked."""
     if not diagnostics:
-        return f"All checks passed: {files}."
+        return f"All checks passed: {_plural(files_checked, 'file')}."
     counts = Counter(diagnostic.code for diagnostic in diagnostics)
     per_code = ", ".join(f"{counts[code]} {code}" for code in sorted(counts))
-    return f"Found {_plural(len(diagnostics), 'problem')} ({per_code}) in {files}."
+    with_problems = len({diagnostic.path for diagnostic in diagnostics})
+    where = _plural(with_problems, "file") if with_problems == files_checked else (
+        f"{with_problems} of {files_checked} files")
+    return f"Found {_plural(len(diagnostics), 'problem')} ({per_code}) in {where}."
 
 
 def statistics(diagnostics: Sequence[Diagnostic]) -> str:
