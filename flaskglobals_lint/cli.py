@@ -81,6 +81,8 @@ def rule_ids() -> dict[str, str]:
               help="Also report benign races: idempotent memoization and lazy initialisation.")
 @click.option("--follow-symlinks", is_flag=True, default=None,
               help="Also lint what symbolic links outside the linted paths lead to (default: skip them).")
+@click.option("--force-exclude", is_flag=True, default=None,
+              help="Apply exclude/extend-exclude to files named on the command line too (for pre-commit).")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--demo", metavar="CODE",
@@ -109,6 +111,7 @@ def cli(
     cache_dir: Path | None,
     strict: bool | None,
     follow_symlinks: bool | None,
+    force_exclude: bool | None,
     list_rules: bool,
     explain: str | None,
     demo: str | None,
@@ -133,7 +136,7 @@ def cli(
         settings = apply_cli(load_settings(config, _config_start(paths), rule_ids()),
                              select=select, ignore=ignore, extend_select=extend_select or (),
                              extend_ignore=extend_ignore or (), processes=processes, strict=strict,
-                             follow_symlinks=follow_symlinks)
+                             follow_symlinks=follow_symlinks, force_exclude=force_exclude)
         options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
         result = engine.lint_paths(paths, settings, options)
         if result.files_checked == 0:

@@ -65,6 +65,8 @@ class Settings:
     strict: bool = False
     # Follow symbolic links that lead out of the linted paths.
     follow_symlinks: bool = False
+    # Apply the excludes to files named on the command line too (pre-commit names them all).
+    force_exclude: bool = False
     # Where the settings came from (pyproject.toml), for relative excludes.
     root: Path | None = field(default=None, compare=False)
 
@@ -191,6 +193,7 @@ def apply_cli(
     processes: int | None = None,
     strict: bool | None = None,
     follow_symlinks: bool | None = None,
+    force_exclude: bool | None = None,
 ) -> Settings:
     """Settings with the command-line options laid over the file's: each option given replaces its
     key, but ``--extend-select``/``--extend-ignore`` add to the file's."""
@@ -206,6 +209,8 @@ def apply_cli(
         changes["strict"] = strict
     if follow_symlinks is not None:
         changes["follow_symlinks"] = follow_symlinks
+    if force_exclude is not None:
+        changes["force_exclude"] = force_exclude
     return replace(settings, **changes)
 
 
@@ -334,4 +339,5 @@ _KEYS: dict[str, tuple[str, Callable[[Any, str], Any]]] = {
     "processes": ("processes", _processes),
     "strict": ("strict", _boolean),
     "follow-symlinks": ("follow_symlinks", _boolean),
+    "force-exclude": ("force_exclude", _boolean),
 }

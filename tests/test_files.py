@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -287,3 +288,13 @@ def test_no_deployment_files_means_unknown() -> None:
 def test_a_deployment_file_names_the_server(tmp_path: Path, name: str, text: str, expected: str) -> None:
     (tmp_path / name).write_text(text)
     assert detect_server([tmp_path / name], root=tmp_path) == expected
+
+
+def test_force_exclude_applies_the_excludes_to_named_files(tmp_path: Path) -> None:
+    touch(tmp_path, "app.py", "migrations/versions/m1.py", "gen_schema.py")
+    settings = Settings(extend_exclude=("migrations", "gen_*.py"), root=tmp_path)
+    named = ["app.py", "migrations/versions/m1.py", "gen_schema.py"]
+
+    assert displays(discover(named, settings, cwd=tmp_path)) == named[:1] + sorted(named[1:])
+    forced = replace(settings, force_exclude=True)
+    assert displays(discover(named, forced, cwd=tmp_path)) == ["app.py"]

@@ -146,7 +146,12 @@ def test_pre_commit_try_repo_refuses_a_race_and_passes_the_fix(tmp_path: Path, p
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "app.py:20:5: FGL001 global 'downloads'" in proc.stdout
     fixed = app_repo(tmp_path / "fixed", "FGL001/fixed_app.py")
-    proc = pre_commit("try-repo", str(ROOT), "flaskglobals-lint", cwd=fixed, env=pre_commit_env)
+    # A buggy file in an excluded folder: pre-commit names it, the hook's --force-exclude skips it.
+    (fixed / "migrations").mkdir()
+    shutil.copy(APPS / "FGL001" / "buggy_app.py", fixed / "migrations" / "m1.py")
+    (fixed / "pyproject.toml").write_text('[tool.flaskglobals-lint]\nextend-exclude = ["migrations"]\n')
+    git("add", "migrations/m1.py", "pyproject.toml", cwd=fixed)
+    proc = pre_commit("try-repo", str(ROOT), "flaskglobals-lint", "--all-files", cwd=fixed, env=pre_commit_env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

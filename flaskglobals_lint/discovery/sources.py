@@ -34,7 +34,8 @@ def discover(paths: Sequence[str | Path], settings: Settings, cwd: Path | None =
 
     Folders are walked (iteratively: any depth), skipping excluded names; a
     path given explicitly is always linted, even if an exclude pattern
-    matches it.  A symbolic link whose target lies outside every linted path
+    matches it, unless ``force-exclude`` is set (pre-commit names every
+    changed file: the excludes must still apply).  A symbolic link whose target lies outside every linted path
     is not followed unless ``follow-symlinks`` is set, so a link to ``/``
     cannot make the run walk the whole machine.  A folder that cannot be
     listed is returned with its ``problem``.  Raises ``FileNotFoundError``
@@ -47,6 +48,8 @@ def discover(paths: Sequence[str | Path], settings: Settings, cwd: Path | None =
         start = Path(os.path.normpath(cwd / given))
         if not start.exists():
             raise FileNotFoundError(str(given))
+        if settings.force_exclude and exclusion.excludes_within(start):
+            continue
         starts.append(start)
     walk = _Walk(exclusion, [os.path.realpath(start) for start in starts], settings.follow_symlinks)
     seen: set[object] = set()
@@ -87,6 +90,13 @@ class _Exclusion:
         except ValueError:
             return False
         return any(fnmatchcase(relative, pattern) for pattern in self.patterns)
+
+    def excludes_within(self, path: Path) -> bool:
+        """The path, or a folder it is in (below the root), is excluded."""
+        if self.excludes(path):
+            return True
+        return any(self.excludes(parent) for parent in path.parents
+                   if parent != self.root and self.root in parent.parents)
 
 
 class _Walk:

@@ -96,8 +96,7 @@ class FlaskAdapter:
     def entry_from_decorator(self, module: str, key: FunctionKey, fn: FunctionFacts,
                              dec: Decorator, custom: set[str]) -> Optional[EntryPoint]:
         dotted_name = ".".join(dec.name)
-        if custom and (dotted_name in custom or dec.name[-1] in custom
-                       or self.symbols.qualified(module, dec.name) in custom):
+        if custom and self.is_custom_decorator(module, dec.name, custom):
             return EntryPoint(key, "custom", f"@{dotted_name} handler", tainted_params=True)
         if len(dec.name) < 2:
             return None
@@ -105,6 +104,18 @@ class FlaskAdapter:
         if receiver[-1] == "cli" or self.is_foreign_receiver(module, receiver):
             return None
         return self.entry_from_flask_decorator(module, key, fn, dec)
+
+    def is_custom_decorator(self, module: str, name: tuple[str, ...], custom: set[str]) -> bool:
+        """``@endpoint`` for ``entry-point-decorators = ["myapp.api.endpoint"]``: as written, by its
+        last name, or by what it resolves to (a library's qualified name, or a project function's
+        module and name; a module known by a longer name, ``src.myapp.api``, matches too)."""
+        if ".".join(name) in custom or name[-1] in custom or self.symbols.qualified(module, name) in custom:
+            return True
+        sym, rest = self.symbols.resolve_dotted(module, name)
+        if not isinstance(sym, FunctionSym) or rest:
+            return False
+        full = f"{sym.module}.{sym.qualname}"
+        return any(full == wanted or full.endswith("." + wanted) for wanted in custom)
 
     def entry_from_flask_decorator(self, module: str, key: FunctionKey, fn: FunctionFacts,
                                    dec: Decorator) -> Optional[EntryPoint]:
