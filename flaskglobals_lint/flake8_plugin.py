@@ -1,19 +1,22 @@
-"""The flake8 plugin: ``flake8 --select FGL`` reports the same findings, file by file.
+"""The flake8 plugin: ``flake8 --extend-select FGL`` reports the same findings, file by file.
 
 flake8 hands a plugin one file at a time, so imports into other project
 files are not followed here: a write in a helper module is reported only when
 the helper and the view that calls it are in the same file.  The command line
-tool analyses the whole project.  flake8's own ``# noqa`` handling applies.
+tool analyses the whole project.  flake8's own ``# noqa`` handling applies,
+and so does the project's ``[tool.flaskglobals-lint]`` table.
 """
 from __future__ import annotations
 
+import functools
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Sequence, Union
 
 from ._version import __version__
 from .discovery.deployment import worker_processes
 from .engine import lint_source
-from .settings import Settings
+from .settings import ConfigError, Settings, find_pyproject, load_settings
 
 
 class Flake8Plugin:
@@ -28,9 +31,31 @@ class Flake8Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
-        processes, _ = worker_processes([Path(self.filename)], Settings())
-        settings = Settings(processes=processes)
+        settings = _settings_for(Path(self.filename).absolute().parent)
+        if isinstance(settings, str):
+            yield 1, 0, f"FGL900 configuration error: {settings}", type(self)
+            return
+        if settings.processes is None:
+            processes, _ = worker_processes([Path(self.filename)], settings)
+            settings = replace(settings, processes=processes)
         for d in lint_source(source, self.filename, settings):
             if d.code == "FGL900":
                 continue  # flake8 reports unparsable files itself (E999)
             yield d.line, d.column - 1, f"{d.code} {d.message}", type(self)
+
+
+def _settings_for(folder: Path) -> Union[Settings, str]:
+    """The settings of the project the file is in (read once per pyproject.toml), or the error."""
+    try:
+        return _settings_of(find_pyproject(folder))
+    except ConfigError as exc:
+        return str(exc)
+
+
+@functools.lru_cache(maxsize=None)
+def _settings_of(config: Path | None) -> Settings:
+    if config is None:
+        return Settings()
+    from .cli import rule_ids
+
+    return load_settings(config, config.parent, rule_ids())

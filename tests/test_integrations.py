@@ -90,10 +90,19 @@ def test_flake8_plugin_reports_the_same_findings(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", *shlex.split(command)], cwd=project, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr
-    lines = proc.stdout.splitlines()
+    lines = [line for line in proc.stdout.splitlines() if " FGL" in line]
     assert [line.split(" ", 2)[:2] for line in lines] == [["./app.py:18:5:", "FGL001"]]
     ours = run_command("flaskglobals-lint --format json app.py", project)
     assert [(d["line"], d["column"], d["code"]) for d in json.loads(ours.stdout)] == [(18, 5, "FGL001")]
+
+
+def test_flake8_plugin_reads_the_project_table_and_keeps_e999(tmp_path: Path) -> None:
+    project = project_with(tmp_path, "FGL004/buggy_app.py")
+    (project / "pyproject.toml").write_text('[tool.flaskglobals-lint]\nignore = ["global-rebind", "fgl004"]\n')
+    (project / "broken.py").write_text("def f(:\n")
+    proc = subprocess.run([sys.executable, "-m", "flake8", "--extend-select", "FGL", "--select", "E999,FGL", "."],
+                          cwd=project, capture_output=True, text=True, timeout=120)
+    assert [line.split(" ", 2)[:2] for line in proc.stdout.splitlines()] == [["./broken.py:1:8:", "E999"]]
 
 
 def test_flake8_noqa_is_honoured(tmp_path: Path) -> None:
