@@ -8,6 +8,7 @@ import secrets
 import signal
 import stat
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, BinaryIO, Sequence
@@ -18,6 +19,7 @@ from . import engine
 from ._version import __version__
 from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .report import FORMATS, statistics, summary_line
+from .report.text import render as text_report
 from .settings import ConfigError, apply_cli, load_settings, parse_codes
 
 if TYPE_CHECKING:
@@ -59,8 +61,10 @@ def rule_ids() -> dict[str, str]:
               help="Comma-separated codes, prefixes or rule names not to report (replaces the config's ignore).")
 @click.option("--extend-ignore", callback=_code_list, metavar="CODES", multiple=True,
               help="Codes, prefixes or names not to report, on top of the ignored ones.")
-@click.option("--format", "output_format", type=click.Choice(list(FORMATS)), default="text",
-              show_default=True, help="Output format.")
+@click.option("--output-format", "--format", "output_format", type=click.Choice(list(FORMATS)), default="text",
+              show_default=True, help="Output format (--format is the same option).")
+@click.option("-v", "--verbose", is_flag=True, help="Text: the help (why it breaks, the fix) under every finding.")
+@click.option("-q", "--quiet", is_flag=True, help="Text: the findings only, without the help and the summary.")
 @click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
@@ -100,6 +104,8 @@ def cli(
     ignore: tuple[str, ...] | None,
     extend_ignore: tuple[str, ...] | None,
     output_format: str,
+    verbose: bool,
+    quiet: bool,
     output_file: Path | None,
     exit_zero: bool,
     show_statistics: bool,
@@ -144,7 +150,7 @@ def cli(
         for warning in result.warnings:
             click.echo(f"{PROG}: warning: {warning}", err=True)
         written = _report(result, rules, output_format, output_file, _use_color(color, output_file),
-                          show_statistics)
+                          show_statistics, verbose, quiet)
         ctx.exit(written if written != EXIT_CLEAN or exit_zero or not result.diagnostics else EXIT_FINDINGS)
     except ConfigError as exc:
         ctx.exit(_error(str(exc)))
@@ -161,15 +167,20 @@ def cli(
 
 
 def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_format: str,
-            output_file: Path | None, color: bool, show_statistics: bool) -> int:
+            output_file: Path | None, color: bool, show_statistics: bool, verbose: bool = False,
+            quiet: bool = False) -> int:
     """Render and write the report, then the summary: EXIT_CLEAN, or EXIT_ERROR if it could not be written."""
-    report = FORMATS[output_format](result.diagnostics, rules, color=color)
+    if output_format == "text":
+        shown = [replace(d, help="") for d in result.diagnostics] if quiet else result.diagnostics
+        report = text_report(shown, rules, color=color, help_each=verbose)
+    else:
+        report = FORMATS[output_format](result.diagnostics, rules, color=color)
     if show_statistics and result.diagnostics:
         if output_format == "text":
             report += statistics(result.diagnostics)
         else:
             click.echo(statistics(result.diagnostics), err=True, nl=False)
-    if output_format == "text":
+    if output_format == "text" and not quiet:
         # After the findings, in the same stream, as ruff does: ``| head`` and ``> file`` keep it in place.
         report += summary_line(result.diagnostics, result.files_checked) + "\n"
     try:

@@ -27,6 +27,13 @@ class Diagnostic:
     severity: str = "warning"
     # The request-time call chain that reaches the write, outermost first.
     chain: tuple[str, ...] = field(default=(), compare=False)
+    # Why it breaks and the fix; ``message`` says what and where.
+    help: str = field(default="", compare=False)
+
+    @property
+    def full_message(self) -> str:
+        """What, where, why and the fix in one line, as machine formats carry it."""
+        return f"{self.message}: {self.help}" if self.help else self.message
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
@@ -40,9 +47,10 @@ class Diagnostic:
             "end_column": self.end_column or self.column,
             "code": self.code,
             "name": self.name,
-            "message": self.message,
+            "message": self.full_message,
             "severity": self.severity,
             "chain": list(self.chain),
+            "help": self.help,
         }
 
 
@@ -79,4 +87,4 @@ def printable(text: str) -> str:
 def printable_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
     """The diagnostic with its path, message and call chain made ``printable``."""
     return replace(diagnostic, path=printable(diagnostic.path), message=printable(diagnostic.message),
-                   chain=tuple(printable(step) for step in diagnostic.chain))
+                   chain=tuple(printable(step) for step in diagnostic.chain), help=printable(diagnostic.help))

@@ -41,7 +41,7 @@ class Flake8Plugin:
         for d in lint_source(source, self.filename, settings):
             if d.code == "FGL900":
                 continue  # flake8 reports unparsable files itself (E999)
-            yield d.line, d.column - 1, f"{d.code} {d.message}", type(self)
+            yield d.line, d.column - 1, f"{d.code} {d.full_message}", type(self)
 
 
 def _settings_for(folder: Path) -> Union[Settings, str]:

@@ -38,9 +38,10 @@ def test_limiter_message_names_the_storage_the_workers_and_the_remedy(tmp_path: 
     [finding] = result.diagnostics
     assert finding.message == (
         "Flask-Limiter keeps its rate-limit counters in each worker process (the default storage); the app "
-        "runs 3 worker processes (gunicorn.conf.py: workers = 3): each worker counts only the hits it "
-        "served, so a client gets up to 3 times the limit; set storage_uri (or RATELIMIT_STORAGE_URI) to a "
-        "Redis or Memcached URI")
+        "runs 3 worker processes (gunicorn.conf.py: workers = 3)")
+    assert finding.help == (
+        "each worker counts only the hits it served, so a client gets up to 3 times the limit; set "
+        "storage_uri (or RATELIMIT_STORAGE_URI) to a Redis or Memcached URI")
 
 
 def test_one_worker_process_keeps_the_rule_off(tmp_path: Path) -> None:

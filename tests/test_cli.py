@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -376,3 +377,43 @@ def test_run_options_come_from_the_command_line(monkeypatch: pytest.MonkeyPatch,
     run("--jobs", "1", "--no-cache", ".")
     run("--cache-dir", str(tmp_path / "c"), ".")
     assert linter.options == [RunOptions(jobs=1, cache=False), RunOptions(cache_dir=tmp_path / "c")]
+
+
+HELPED = [replace(HITS, help="guard it with a lock"), replace(HITS, line=9, help="guard it with a lock"),
+          replace(USER, help="keep it on flask.g")]
+
+
+def test_text_lines_are_short_and_each_help_comes_once_after_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter(HELPED, files_checked=1))
+
+    result = run()
+
+    assert result.stdout == (
+        "app.py:3:1: FGL004 `last_user` holds request data\n"
+        "app.py:7:5: FGL002 `hits` is updated without a lock\n"
+        "app.py:9:5: FGL002 `hits` is updated without a lock\n"
+        "\n"
+        "help (FGL002): guard it with a lock\n"
+        "help (FGL004): keep it on flask.g\n"
+        "Found 3 problems (2 FGL002, 1 FGL004) in 1 file.\n")
+
+
+def test_verbose_puts_the_help_under_every_finding_and_quiet_drops_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter(HELPED[:2], files_checked=1))
+
+    assert run("-v").stdout == (
+        "app.py:7:5: FGL002 `hits` is updated without a lock\n  help: guard it with a lock\n"
+        "app.py:9:5: FGL002 `hits` is updated without a lock\n  help: guard it with a lock\n"
+        "Found 2 problems (2 FGL002) in 1 file.\n")
+    assert run("--quiet", "--output-format", "text").stdout == (
+        "app.py:7:5: FGL002 `hits` is updated without a lock\n"
+        "app.py:9:5: FGL002 `hits` is updated without a lock\n")
+
+
+def test_machine_formats_keep_the_full_message_and_the_help(monkeypatch: pytest.MonkeyPatch) -> None:
+    lint_with(monkeypatch, FakeLinter(HELPED[:1], files_checked=1))
+
+    [finding] = json.loads(run("--output-format", "json").stdout)
+
+    assert (finding["message"], finding["help"]) == (
+        "`hits` is updated without a lock: guard it with a lock", "guard it with a lock")

@@ -29,9 +29,9 @@ def test_message_names_state_definition_chain_hazard_and_fix() -> None:
             return "ok"
     '''), "app.py")
     assert (d.line, d.column, d.code, d.name) == (7, 5, "FGL002", "shared-container-mutation")
-    assert "'EVENTS' (app.py:4)" in d.message
-    assert "route GET /visit -> visit() -> record() -> EVENTS.append(...)" in d.message
-    assert "threading.Lock" in d.message and "Redis" in d.message
+    assert d.message == ("shared 'EVENTS' (line 4) changed at request time "
+                         "(route GET /visit -> visit() -> record() -> EVENTS.append(...))")
+    assert "threading.Lock" in d.help and "Redis" in d.help
     assert d.chain == ("route GET /visit", "visit()", "record()", "EVENTS.append(...)")
 
 

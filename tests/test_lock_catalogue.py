@@ -25,7 +25,7 @@ def found(source: str, processes: int = 1) -> list[tuple[int, str]]:
 
 def messages(source: str, processes: int = 1) -> list[str]:
     settings = Settings(processes=processes) if processes > 1 else None
-    return [d.message for d in lint_source(textwrap.dedent(source), settings=settings)]
+    return [d.full_message for d in lint_source(textwrap.dedent(source), settings=settings)]
 
 
 def by_qualname(qualname: str) -> LockType:

@@ -61,8 +61,18 @@ def in_shell(folder: Path, script: str) -> subprocess.CompletedProcess[str]:
 
 
 def message(path: str, route: str = "/hit/<page>") -> str:
-    return (f"shared 'seen' ({path}:3) changed at request time (route GET {route} -> hit() -> seen[page] = ...): "
-            f"{ADVICE}")
+    """The finding as machine formats carry it: what and where, then why and the fix."""
+    return f"{line_message(route)}: {ADVICE}"
+
+
+def line_message(route: str = "/hit/<page>") -> str:
+    """The finding as a text line says it (the help follows once, after the findings)."""
+    return f"shared 'seen' (line 3) changed at request time (route GET {route} -> hit() -> seen[page] = ...)"
+
+
+def text_report(path: str, route: str = "/hit/<page>") -> str:
+    return (f"{path}:7:5: FGL002 {line_message(route)}\n\nhelp (FGL002): {ADVICE}\n"
+            "Found 1 problem (1 FGL002) in 1 file.\n")
 
 
 BAD_NAME = "app_\\xff.py"  # how b"app_\xff.py" is shown: backslashreplace of the undecodable byte
@@ -79,7 +89,7 @@ def test_undecodable_file_name_in_text_is_backslash_escaped(undecodable_name: Pa
     proc = lint(undecodable_name, "--format", "text", ".")
 
     assert (proc.returncode, proc.stderr) == (1, "")
-    assert proc.stdout == f"{BAD_NAME}:7:5: FGL002 {BAD_MESSAGE}\nFound 1 problem (1 FGL002) in 1 file.\n"
+    assert proc.stdout == text_report(BAD_NAME)
 
 
 def test_undecodable_file_name_in_json(undecodable_name: Path) -> None:
@@ -89,7 +99,7 @@ def test_undecodable_file_name_in_json(undecodable_name: Path) -> None:
     assert json.loads(proc.stdout) == [{
         "path": "app_\\xff.py", "line": 7, "column": 5, "end_line": 7, "end_column": 39, "code": "FGL002",
         "name": "shared-container-mutation", "message": BAD_MESSAGE, "severity": "warning",
-        "chain": ["route GET /hit/<page>", "hit()", "seen[page] = ..."],
+        "chain": ["route GET /hit/<page>", "hit()", "seen[page] = ..."], "help": ADVICE,
     }]
 
 
@@ -149,8 +159,8 @@ def test_terminal_escapes_from_a_route_string_are_made_visible(hostile_route: Pa
     assert proc.returncode == 1
     assert not UNSAFE.search(proc.stdout), repr(proc.stdout)
     if output_format in ("text", "github"):
-        # One line per finding (text adds the summary line).
-        assert proc.stdout.count("\n") == (2 if output_format == "text" else 1) and ROUTE_SHOWN in proc.stdout
+        # One line per finding (text adds the help and the summary).
+        assert proc.stdout.count("\n") == (4 if output_format == "text" else 1) and ROUTE_SHOWN in proc.stdout
     else:
         # JSON escapes controls itself; what a consumer decodes and may print must be safe too.
         decoded = json.dumps(json.loads(proc.stdout), ensure_ascii=False)
@@ -161,7 +171,7 @@ def test_terminal_escapes_from_a_route_string_are_made_visible(hostile_route: Pa
 def test_hostile_route_string_exact_text_and_github_lines(hostile_route: Path) -> None:
     shown = message("app.py", ROUTE_SHOWN)
 
-    assert lint(hostile_route, ".").stdout == f"app.py:7:5: FGL002 {shown}\nFound 1 problem (1 FGL002) in 1 file.\n"
+    assert lint(hostile_route, ".").stdout == text_report("app.py", ROUTE_SHOWN)
     assert lint(hostile_route, "--format", "github", ".").stdout == (
         "::warning file=app.py,line=7,col=5,endLine=7,endColumn=39,title=FGL002 shared-container-mutation"
         f"::{shown}\n")
@@ -181,7 +191,7 @@ def test_raw_control_characters_in_the_source_are_escaped_too(tmp_path: Path) ->
 
     proc = lint(tmp_path, ".")
 
-    assert proc.stdout == f"app.py:7:5: FGL002 {message('app.py', RAW_SHOWN)}\nFound 1 problem (1 FGL002) in 1 file.\n"
+    assert proc.stdout == text_report("app.py", RAW_SHOWN)
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -258,7 +268,7 @@ def test_output_file_that_is_a_device_is_written_not_replaced(tmp_path: Path) ->
 
 
 def test_stdout_over_the_file_size_limit_is_exit_2_not_a_silently_cut_report(tmp_path: Path) -> None:
-    for index in range(5):
+    for index in range(20):
         write_app(tmp_path, name=f"app{index}.py".encode())
 
     proc = in_shell(tmp_path, "ulimit -f 1; LINT . > report.txt")

@@ -26,7 +26,7 @@ def render(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], *, co
         }
         joined = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
         command = _COMMANDS.get(diagnostic.severity, "warning")
-        lines.append(f"::{command} {joined}::{escape_data(diagnostic.message)}\n")
+        lines.append(f"::{command} {joined}::{escape_data(diagnostic.full_message)}\n")
     return "".join(lines)
 
 

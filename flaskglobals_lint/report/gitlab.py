@@ -23,7 +23,7 @@ def render(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], *, co
         issues.append({
             "type": "issue",
             "check_name": d.code,
-            "description": f"{d.code} {d.message}",
+            "description": f"{d.code} {d.full_message}",
             "categories": ["Bug Risk"],
             "fingerprint": fingerprint(identity, seen[identity]).replace(":", "-"),
             "severity": _SEVERITY.get(d.severity, "minor"),

@@ -63,7 +63,7 @@ def render(
 
 def stable_identity(diagnostic: Diagnostic) -> tuple[str, str, str]:
     """What identifies a finding across runs: code, path and message, without line numbers."""
-    return (diagnostic.code, diagnostic.path, _NUMBER.sub("#", diagnostic.message))
+    return (diagnostic.code, diagnostic.path, _NUMBER.sub("#", diagnostic.full_message))
 
 
 def fingerprint(identity: tuple[str, str, str], occurrence: int) -> str:
@@ -103,7 +103,7 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: tuple[
         result["ruleIndex"] = rule_index[diagnostic.code]
     result.update({
         "level": _LEVELS.get(diagnostic.severity, "warning"),
-        "message": {"text": diagnostic.message},
+        "message": {"text": diagnostic.full_message},
         "locations": [{"physicalLocation": {
             "artifactLocation": _artifact_location(diagnostic.path, srcroot),
             "region": {

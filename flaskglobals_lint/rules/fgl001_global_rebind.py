@@ -123,6 +123,6 @@ if __name__ == "__main__":
                 else "every concurrent request sees the value one request stored"
             yield write.finding(
                 self.code,
-                f"global {where(write)} rebound {when(write)} ({via(write)}): {hazard}"
-                f"{workers_note(analysis, write)}{leak_note(write)}; {remedy(write)}",
+                f"global {where(write)} rebound {when(write)} ({via(write)}){leak_note(write)}",
+                f"{hazard}{workers_note(analysis, write)}; {remedy(write)}",
             )

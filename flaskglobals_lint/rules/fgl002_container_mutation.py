@@ -144,6 +144,6 @@ def run(name, s):
                 note = workers_note(analysis, write)
             yield write.finding(
                 self.code,
-                f"shared {where(write)} changed {when(write)} ({via(write)}): {hazard}{note}"
-                f"{leak_note(write)}; {remedy(write)}",
+                f"shared {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
+                f"{hazard}{note}; {remedy(write)}",
             )

@@ -108,7 +108,7 @@ def basket(item):
                           else "concurrent requests change the same object")
             yield write.finding(
                 self.code,
-                f"shared object {where(write)} changed {when(write)} ({via(write)}): {hazard}"
-                f"{workers_note(analysis, write) if write.operation != 'client' else ''}{leak_note(write)}; "
-                f"{remedy(write)}",
+                f"shared object {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
+                f"{hazard}{workers_note(analysis, write) if write.operation != 'client' else ''}"
+                f"; {remedy(write)}",
             )

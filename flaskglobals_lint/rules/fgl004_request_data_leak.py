@@ -86,7 +86,7 @@ def remember():
                 continue
             yield write.finding(
                 self.code,
-                f"request data stored in shared {where(write)} ({via(write)}): concurrent requests "
-                f"of other users read it, so one user's data is served to another; keep per-request "
-                f"data on flask.g (or pass it as an argument)",
+                f"request data stored in shared {where(write)} ({via(write)})",
+                "concurrent requests of other users read it, so one user's data is served to another; "
+                "keep per-request data on flask.g (or pass it as an argument)",
             )

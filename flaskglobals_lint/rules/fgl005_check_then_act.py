@@ -107,13 +107,15 @@ def book(seat, user):
                 yield write.finding(
                     self.code,
                     f"the value stored in shared {where(write)} is computed at line {stale} from it, outside "
-                    f"the lock held for this write ({via(write)}): another request can change it in between, "
-                    f"so the write stores a stale result; compute the value inside the locked block",
+                    f"the lock held for this write ({via(write)})",
+                    "another request can change it in between, so the write stores a stale result; compute "
+                    "the value inside the locked block",
                 )
                 continue
             yield write.finding(
                 self.code,
                 f"shared {where(write)} is tested at line {test[0]}{test[1]} outside the lock "
-                f"held for this write ({via(write)}): another request can change it in between, so the "
-                f"write acts on a stale decision; make the test and the write one locked block",
+                f"held for this write ({via(write)})",
+                "another request can change it in between, so the write acts on a stale decision; make "
+                "the test and the write one locked block",
             )

@@ -89,5 +89,6 @@ app.add_url_rule("/c", view_func=Counter.as_view("c"))
             yield write.finding(
                 self.code,
                 f"view state {where(write)} is shared by all requests and changed at request time "
-                f"({via(write)}): {hazard}{workers_note(analysis, write)}{leak_note(write)}; {remedy(write)}",
+                f"({via(write)}){leak_note(write)}",
+                f"{hazard}{workers_note(analysis, write)}; {remedy(write)}",
             )

@@ -75,7 +75,7 @@ def create_app():
                 continue
             yield write.finding(
                 self.code,
-                f"app configuration '{write.state.name}' changed at request time ({via(write)}): every "
-                f"concurrent request sees the change and other worker processes never do; set "
-                f"configuration once in create_app() and keep per-request values on flask.g or in the session",
+                f"app configuration '{write.state.name}' changed at request time ({via(write)})",
+                "every concurrent request sees the change and other worker processes never do; set "
+                "configuration once in create_app() and keep per-request values on flask.g or in the session",
             )

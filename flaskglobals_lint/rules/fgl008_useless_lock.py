@@ -99,8 +99,8 @@ def index():
             chain = (reach.entry.label,) + reach.chain
             yield Finding(
                 self.code, module.path, use.span,
-                f"lock created at request time ({' -> '.join(chain)}): each request gets its own lock, "
-                f"so it never excludes another request; create the lock once at module level "
-                f"(LOCK = threading.Lock()) and use that",
+                f"lock created at request time ({' -> '.join(chain)})",
                 chain, reach.origin,
+                help="each request gets its own lock, so it never excludes another request; create the "
+                     "lock once at module level (LOCK = threading.Lock()) and use that",
             )

@@ -95,6 +95,6 @@ def clear():
             yield write.finding(
                 self.code,
                 f"shared {where(write)} changed {here} ({via(write)}) but under {other.lock_names()} at "
-                f"{other.module.path}:{other.access.span.line}: the two writes do not exclude each other; "
-                f"take {other.lock_names()} here too",
+                f"{other.module.path}:{other.access.span.line}",
+                f"the two writes do not exclude each other; take {other.lock_names()} here too",
             )

@@ -82,6 +82,7 @@ async def buy():
             yield write.finding(
                 self.code,
                 f"shared {where(write)} written from a value read before the await at line "
-                f"{line} ({via(write)}): other requests run during the await and their "
-                f"changes are overwritten; re-read and update it in one step under a lock after the await",
+                f"{line} ({via(write)})",
+                "other requests run during the await and their changes are overwritten; re-read and "
+                "update it in one step under a lock after the await",
             )

@@ -109,17 +109,17 @@ def start(job_id):
                 label = lock.type.label if lock.type is not None else "lock"
                 yield write.finding(
                     self.code,
-                    f"shared {where(write)} lives in one worker process ({via(write)}): the {label} "
-                    f"'{lock.name}' excludes the other worker processes, but each of them still has its "
-                    f"own copy of '{write.state.name}'; the app runs {analysis.processes} worker "
-                    f"processes{reason}; keep the state itself in Redis or a database, or in a "
+                    f"shared {where(write)} lives in one worker process ({via(write)})",
+                    f"the {label} '{lock.name}' excludes the other worker processes, but each of them "
+                    f"still has its own copy of '{write.state.name}'; the app runs {analysis.processes} "
+                    f"worker processes{reason}; keep the state itself in Redis or a database, or in a "
                     f"multiprocessing.Manager",
                 )
                 continue
             yield write.finding(
                 self.code,
                 f"shared {where(write)} is protected by a lock but lives in one worker process "
-                f"({via(write)}); the app runs {analysis.processes} worker processes{reason}, each with "
-                f"its own copy and its own lock; keep it in Redis or a database, or use a "
-                f"multiprocessing.Manager",
+                f"({via(write)})",
+                f"the app runs {analysis.processes} worker processes{reason}, each with its own copy and "
+                f"its own lock; keep it in Redis or a database, or use a multiprocessing.Manager",
             )

@@ -111,6 +111,6 @@ limiter = Limiter(get_remote_address, app=app)
             yield Finding(
                 self.code, backend.path, backend.span,
                 f"{kind.extension} keeps {kind.kept} in each worker process ({backend.evidence}); the app "
-                f"runs {n} worker processes{reason}: {consequence}; {kind.remedy}",
-                subject=kind.extension,
+                f"runs {n} worker processes{reason}",
+                subject=kind.extension, help=f"{consequence}; {kind.remedy}",
             )

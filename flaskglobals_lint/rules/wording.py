@@ -12,6 +12,8 @@ def where(write: Write) -> str:
     state = write.state
     if state.kind == "process":
         return f"'{state.name}' ({process_state(write)})"
+    if state.path == write.module.path and state.line:
+        return f"'{state.name}' (line {state.line})"
     return f"'{state.name}' ({state.defined_at})" if state.path else f"'{state.name}'"
 
 
@@ -74,5 +76,6 @@ def remedy(write: Write) -> str:
 
 
 def leak_note(write: Write) -> str:
-    """The FGL004 aspect of a write another rule reports (that rule supersedes FGL004 there)."""
-    return "; it also stores request data, so other users' requests can read it" if write.stores_request_data else ""
+    """The FGL004 aspect of a write another rule reports (that rule supersedes FGL004 there): part of
+    what the finding says, since other users' requests read what this one stored."""
+    return "; it stores request data other users' requests can read" if write.stores_request_data else ""

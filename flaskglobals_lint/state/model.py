@@ -139,12 +139,12 @@ class Write:
     def chain_text(self) -> str:
         return " -> ".join(self.chain)
 
-    def finding(self, code: str, message: str) -> "Finding":
-        """A finding at this write's statement."""
+    def finding(self, code: str, message: str, help: str = "") -> "Finding":
+        """A finding at this write's statement: what and where (``message``), why and the fix (``help``)."""
         if self.races_with:
             message += f"; the background thread races with {self.races_with}, which writes it too"
         return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin,
-                       subject=self.state.key)
+                       subject=self.state.key, help=help)
 
 
 @dataclass(frozen=True)
@@ -160,6 +160,8 @@ class Finding:
     origin: str = ""
     # The shared state the finding is about: rules that supersede others match on it.
     subject: str = ""
+    # Why it breaks and what to do instead; ``message`` says what and where.
+    help: str = ""
 
 
 @dataclass
