@@ -34,7 +34,7 @@ def error_of(data: bytes) -> str:
 
 
 @pytest.mark.parametrize("data, reason", [
-    (b"print 'hello'\n", "syntax error: Missing parentheses in call to 'print'. Did you mean print(...)?"),
+    (b"print 'hello'\n", "syntax error: Missing parentheses in call to 'print'. Did you mean print("),
     (b"x = 1\x00\n", "file contains a NUL byte"),
     (b"x = '\xff\xfe'\n", "undecodable: cannot decode as utf-8:"),
     (b"# -*- coding: ascii -*-\nx = '\xe9'\n", "undecodable: cannot decode as ascii:"),
@@ -162,7 +162,8 @@ def test_odd_file_names_are_escaped_in_every_format(tree: Path) -> None:
     ("[tool.flaskglobals-lint]\nwat = 1\n", "wat"),
     ("[tool.flaskglobals-lint]\nprocesses = 'many'\n", "processes"),
     ("[tool.flaskglobals-lint]\nselect = ['rm -rf /']\n", "select"),
-])
+], ids=["unclosed-table", "nested-100k", "unknown-key", "wrong-type", "not-a-code"])  # short ids: pytest puts
+# the id in PYTEST_CURRENT_TEST, and a 200k-character one makes the environment too large to start a process
 def test_hostile_pyproject_is_exit_2_with_a_message(tree: Path, content: str, message: str) -> None:
     (tree / "pyproject.toml").write_text(content)
     proc = subprocess.run([*cli_command(), "."], cwd=tree, capture_output=True, text=True, timeout=120)
