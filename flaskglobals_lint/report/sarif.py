@@ -16,8 +16,6 @@ if TYPE_CHECKING:
     from ..rules.base import Rule
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-INFORMATION_URI = "https://github.com/flaskglobals-lint/flaskglobals-lint"
-RULE_DOC_URI = INFORMATION_URI + "/blob/main/docs/rules/{code}.md"
 SRCROOT = "%SRCROOT%"
 
 _LEVELS = {"error": "error", "warning": "warning", "note": "note"}
@@ -50,7 +48,6 @@ def render(
                 "name": "flaskglobals-lint",
                 "version": __version__,
                 "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
                 "rules": [_rule_descriptor(rule) for rule in ordered_rules],
             }},
             "originalUriBaseIds": {SRCROOT: {"uri": srcroot.as_uri().rstrip("/") + "/"}},
@@ -78,6 +75,7 @@ def fingerprint(identity: tuple[str, str, str], occurrence: int) -> str:
 
 
 def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
+    # No helpUri: the project has no public home yet; the whole rule documentation is in ``help``.
     documentation = rule.documentation()
     return {
         "id": rule.code,
@@ -85,7 +83,6 @@ def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": _first_section(documentation) or rule.summary},
         "help": {"text": documentation, "markdown": documentation},
-        "helpUri": RULE_DOC_URI.format(code=rule.code),
         "defaultConfiguration": {"level": _LEVELS.get(rule.severity, "warning")},
     }
 
