@@ -87,6 +87,8 @@ def rule_ids() -> dict[str, str]:
               help="Also lint what symbolic links outside the linted paths lead to (default: skip them).")
 @click.option("--force-exclude", is_flag=True, default=None,
               help="Apply exclude/extend-exclude to files named on the command line too (for pre-commit).")
+@click.option("--show-files", is_flag=True, help="List the files that would be linted and exit.")
+@click.option("--show-settings", is_flag=True, help="Print the settings in effect (file and options) and exit.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
 @click.option("--explain", metavar="CODE", help="Print a rule's documentation and exit.")
 @click.option("--demo", metavar="CODE",
@@ -118,6 +120,8 @@ def cli(
     strict: bool | None,
     follow_symlinks: bool | None,
     force_exclude: bool | None,
+    show_files: bool,
+    show_settings: bool,
     list_rules: bool,
     explain: str | None,
     demo: str | None,
@@ -143,6 +147,14 @@ def cli(
                              select=select, ignore=ignore, extend_select=extend_select or (),
                              extend_ignore=extend_ignore or (), processes=processes, strict=strict,
                              follow_symlinks=follow_symlinks, force_exclude=force_exclude)
+        if show_settings:
+            click.echo(_settings_text(settings), nl=False)
+            ctx.exit(EXIT_CLEAN)
+        if show_files:
+            from .discovery.sources import discover
+
+            click.echo("".join(f"{source.display}\n" for source in discover(paths, settings)), nl=False)
+            ctx.exit(EXIT_CLEAN)
         options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
         result = engine.lint_paths(paths, settings, options)
         if result.files_checked == 0:
@@ -188,6 +200,24 @@ def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_forma
     except OSError as exc:
         return _write_failed(exc, output_file)
     return EXIT_CLEAN
+
+
+def _settings_text(settings: object) -> str:
+    """``key = value`` per setting, in the config file's spelling and TOML's notation."""
+    import dataclasses
+    import json
+
+    def toml(value: object) -> str:
+        if isinstance(value, tuple):
+            return "[" + ", ".join(toml(item) for item in value) + "]"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if value is None:
+            return "(from the deployment files)"
+        return json.dumps(str(value)) if isinstance(value, (str, Path)) else str(value)
+
+    fields = dataclasses.fields(settings)  # type: ignore[arg-type]
+    return "".join(f"{f.name.replace('_', '-')} = {toml(getattr(settings, f.name))}\n" for f in fields)
 
 
 def _interrupted(exc: KeyboardInterrupt) -> int:

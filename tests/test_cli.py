@@ -417,3 +417,16 @@ def test_machine_formats_keep_the_full_message_and_the_help(monkeypatch: pytest.
 
     assert (finding["message"], finding["help"]) == (
         "`hits` is updated without a lock: guard it with a lock", "guard it with a lock")
+
+
+def test_show_settings_and_show_files(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.flaskglobals-lint]\nextend-exclude = ["gen"]\nstrict = true\n')
+    (tmp_path / "gen").mkdir()
+    (tmp_path / "gen" / "g.py").write_text("x = 1\n")
+    (tmp_path / "app.py").write_text("x = 1\n")
+
+    shown = run("--show-settings", "--select", "FGL002")
+    assert shown.exit_code == 0
+    assert "select = [\"FGL002\"]\n" in shown.stdout and "extend-exclude = [\"gen\"]\n" in shown.stdout
+    assert "strict = true\n" in shown.stdout and f"root = \"{tmp_path}\"\n" in shown.stdout
+    assert (run("--show-files").exit_code, run("--show-files").stdout) == (0, "app.py\n")
