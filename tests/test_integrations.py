@@ -102,7 +102,8 @@ def test_flake8_plugin_reads_the_project_table_and_keeps_e999(tmp_path: Path) ->
     (project / "broken.py").write_text("def f(:\n")
     proc = subprocess.run([sys.executable, "-m", "flake8", "--extend-select", "FGL", "--select", "E999,FGL", "."],
                           cwd=project, capture_output=True, text=True, timeout=120)
-    assert [line.split(" ", 2)[:2] for line in proc.stdout.splitlines()] == [["./broken.py:1:8:", "E999"]]
+    # The column of a syntax error is Python's own, and moves between versions.
+    assert [(line.split(":")[0], line.split(" ")[1]) for line in proc.stdout.splitlines()] == [("./broken.py", "E999")]
 
 
 def test_flake8_noqa_is_honoured(tmp_path: Path) -> None:
