@@ -11,7 +11,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 app = Flask(__name__)
-limiter = Limiter(get_remote_address, app=app, default_limits=["10 per minute"])  # expect: FGL012
+limiter = Limiter(get_remote_address, app=app,  # expect: FGL012
+                  default_limits=["10 per minute"], strategy="moving-window")
 
 
 @app.route("/quote")
