@@ -94,8 +94,10 @@ def rule_ids() -> dict[str, str]:
 @click.option("--demo", metavar="CODE",
               help="Run a rule's race demonstration (buggy and fixed app under a real server) and exit; "
                    "CODE is a rule code, redis, manager or all.")
-@click.option("--color/--no-color", default=None,
-              help="Colour the text report (default: when writing to a terminal and NO_COLOR is unset).")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), is_flag=False, flag_value="always",
+              default="auto", show_default=True,
+              help="Colour the text report; auto: on a terminal, or with FORCE_COLOR set, unless NO_COLOR is set.")
+@click.option("--no-color", "no_color", is_flag=True, hidden=True, help="The same as --color never.")
 @click.version_option(__version__, "--version", prog_name=PROG, message="%(prog)s %(version)s")
 @click.pass_context
 def cli(
@@ -125,7 +127,8 @@ def cli(
     list_rules: bool,
     explain: str | None,
     demo: str | None,
-    color: bool | None,
+    color: str,
+    no_color: bool,
 ) -> None:
     """Find shared global state that Flask request handlers mutate.
 
@@ -161,8 +164,8 @@ def cli(
             click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
         for warning in result.warnings:
             click.echo(f"{PROG}: warning: {warning}", err=True)
-        written = _report(result, rules, output_format, output_file, _use_color(color, output_file),
-                          show_statistics, verbose, quiet)
+        colour = _use_color("never" if no_color else color, output_file)
+        written = _report(result, rules, output_format, output_file, colour, show_statistics, verbose, quiet)
         ctx.exit(written if written != EXIT_CLEAN or exit_zero or not result.diagnostics else EXIT_FINDINGS)
     except ConfigError as exc:
         ctx.exit(_error(str(exc)))
@@ -316,9 +319,12 @@ def _config_start(paths: Sequence[str]) -> Path:
         return Path.cwd()
 
 
-def _use_color(color: bool | None, output_file: Path | None) -> bool:
-    if color is not None:
-        return color
+def _use_color(when: str, output_file: Path | None) -> bool:
+    """``always``/``never`` as asked; ``auto``: FORCE_COLOR, else not NO_COLOR and a terminal."""
+    if when != "auto":
+        return when == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
     return output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 
 

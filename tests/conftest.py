@@ -89,8 +89,19 @@ def run_cli():
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
         full_env = dict(os.environ)
         full_env.pop("NO_COLOR", None)
+        full_env.pop("FORCE_COLOR", None)
         if env:
             full_env.update(env)
         return subprocess.run([*cli_command(), *args], cwd=cwd, env=full_env, capture_output=True,
                               text=True, timeout=timeout)
     return run
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_forced_colour():
+    """Exact outputs are compared: a FORCE_COLOR in the environment (some CI systems set it) would
+    colour every report the tests start."""
+    saved = os.environ.pop("FORCE_COLOR", None)
+    yield
+    if saved is not None:
+        os.environ["FORCE_COLOR"] = saved

@@ -61,6 +61,7 @@ def rules(monkeypatch: pytest.MonkeyPatch) -> None:
 def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
     return tmp_path
 
 
@@ -347,7 +348,11 @@ def test_color_forces_ansi_codes(monkeypatch: pytest.MonkeyPatch) -> None:
     lint_with(monkeypatch, FakeLinter([HITS]))
 
     assert "\x1b[1;31mFGL002\x1b[0m" in run("--color").stdout
+    assert "\x1b[1;31mFGL002\x1b[0m" in run("--color=always").stdout
     assert "\x1b" not in run().stdout
+    assert "\x1b" not in run("--color", "never").stdout and "\x1b" not in run("--no-color").stdout
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[1;31mFGL002\x1b[0m" in run().stdout
 
 
 class Terminal:
@@ -358,11 +363,12 @@ class Terminal:
 def test_color_is_automatic_on_a_terminal_unless_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdout", Terminal())
 
-    assert cli._use_color(None, None) is True
-    assert cli._use_color(None, Path("report.txt")) is False
-    assert cli._use_color(False, None) is False
+    assert cli._use_color("auto", None) is True
+    assert cli._use_color("auto", Path("report.txt")) is False
+    assert cli._use_color("never", None) is False
     monkeypatch.setenv("NO_COLOR", "1")
-    assert cli._use_color(None, None) is False
+    assert cli._use_color("auto", None) is False
+    assert cli._use_color("always", None) is True
 
 
 def test_python_dash_m_runs_the_cli() -> None:
