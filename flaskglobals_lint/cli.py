@@ -20,7 +20,7 @@ from ._version import __version__
 from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .report import FORMATS, statistics, summary_line
 from .report.text import render as text_report
-from .settings import ConfigError, apply_cli, load_settings, parse_codes
+from .settings import ConfigError, Settings, apply_cli, load_settings, parse_codes
 
 if TYPE_CHECKING:
     from .rules.base import Rule
@@ -87,6 +87,8 @@ def rule_ids() -> dict[str, str]:
               help="Also lint what symbolic links outside the linted paths lead to (default: skip them).")
 @click.option("--force-exclude", is_flag=True, default=None,
               help="Apply exclude/extend-exclude to files named on the command line too (for pre-commit).")
+@click.option("--stdin-filename", metavar="PATH",
+              help="With '-' as the path: the name of the file read from standard input (as editors send it).")
 @click.option("--show-files", is_flag=True, help="List the files that would be linted and exit.")
 @click.option("--show-settings", is_flag=True, help="Print the settings in effect (file and options) and exit.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
@@ -122,6 +124,7 @@ def cli(
     strict: bool | None,
     follow_symlinks: bool | None,
     force_exclude: bool | None,
+    stdin_filename: str | None,
     show_files: bool,
     show_settings: bool,
     list_rules: bool,
@@ -146,7 +149,9 @@ def cli(
         if demo is not None:
             ctx.exit(_demo(demo))
         paths = paths or (".",)
-        settings = apply_cli(load_settings(config, _config_start(paths), rule_ids()),
+        stdin = paths == ("-",)
+        start = _config_start([stdin_filename or "."] if stdin else paths)
+        settings = apply_cli(load_settings(config, start, rule_ids()),
                              select=select, ignore=ignore, extend_select=extend_select or (),
                              extend_ignore=extend_ignore or (), processes=processes, strict=strict,
                              follow_symlinks=follow_symlinks, force_exclude=force_exclude)
@@ -159,7 +164,7 @@ def cli(
             click.echo("".join(f"{source.display}\n" for source in discover(paths, settings)), nl=False)
             ctx.exit(EXIT_CLEAN)
         options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
-        result = engine.lint_paths(paths, settings, options)
+        result = _lint_stdin(stdin_filename or "-", settings) if stdin else engine.lint_paths(paths, settings, options)
         if result.files_checked == 0:
             click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
         for warning in result.warnings:
@@ -203,6 +208,18 @@ def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_forma
     except OSError as exc:
         return _write_failed(exc, output_file)
     return EXIT_CLEAN
+
+
+def _lint_stdin(name: str, settings: Settings) -> engine.LintResult:
+    """The module on standard input, analysed alone as the file ``name`` (the settings and deployment
+    files are those of its folder): what an editor sends for an unsaved buffer."""
+    from .discovery.deployment import worker_processes
+    from .settings import MAX_FILE_BYTES
+
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if settings.processes is None:
+        settings = replace(settings, processes=worker_processes([Path(name)], settings)[0])
+    return engine.LintResult(engine.lint_source(data, name, settings), files_checked=1)
 
 
 def _settings_text(settings: object) -> str:

@@ -137,8 +137,8 @@ def _same_file(path: Path, given: str | Path) -> bool:
     return candidate.is_file() and os.path.realpath(candidate) == os.path.realpath(path)
 
 
-def lint_source(source: str, path: str = "app.py", settings: Settings | None = None) -> list[Diagnostic]:
-    """Analyse one module given as text (it is never executed)."""
+def lint_source(source: str | bytes, path: str = "app.py", settings: Settings | None = None) -> list[Diagnostic]:
+    """Analyse one module given as text, or as bytes decoded as Python does (it is never executed)."""
     settings = settings or Settings()
     module = Path(path).stem
     facts = module_facts(source, path, module)

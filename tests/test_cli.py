@@ -436,3 +436,17 @@ def test_show_settings_and_show_files(tmp_path: Path) -> None:
     assert "select = [\"FGL002\"]\n" in shown.stdout and "extend-exclude = [\"gen\"]\n" in shown.stdout
     assert "strict = true\n" in shown.stdout and f"root = \"{tmp_path}\"\n" in shown.stdout
     assert (run("--show-files").exit_code, run("--show-files").stdout) == (0, "app.py\n")
+
+
+def test_standard_input_is_linted_as_the_file_the_editor_names(tmp_path: Path) -> None:
+    source = ("from flask import Flask\napp = Flask(__name__)\nhits = []\n\n"
+              "@app.route('/')\ndef index():\n    hits.append(1)\n    return 'ok'\n")
+    try:
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:  # click >= 8.2
+        runner = CliRunner()
+
+    result = runner.invoke(cli.cli, ["--stdin-filename", "src/views.py", "--format", "json", "-"], input=source)
+
+    assert result.exit_code == 1, result.output
+    assert [(d["path"], d["line"], d["code"]) for d in json.loads(result.stdout)] == [("src/views.py", 7, "FGL002")]
