@@ -85,6 +85,12 @@ def rule_ids() -> dict[str, str]:
               help="Also report benign races: idempotent memoization and lazy initialisation.")
 @click.option("--follow-symlinks", is_flag=True, default=None,
               help="Also lint what symbolic links outside the linted paths lead to (default: skip them).")
+@click.option("--exclude", metavar="GLOBS", multiple=True,
+              help="Comma-separated globs of files and folders not to lint (replaces the config's exclude).")
+@click.option("--extend-exclude", metavar="GLOBS", multiple=True,
+              help="Globs not to lint, on top of the excluded ones.")
+@click.option("--per-file-ignores", metavar="GLOB:CODES", multiple=True,
+              help="Codes not to report in matching files, e.g. 'tests/*:FGL001,FGL004' (added to the config's).")
 @click.option("--force-exclude", is_flag=True, default=None,
               help="Apply exclude/extend-exclude to files named on the command line too (for pre-commit).")
 @click.option("--stdin-filename", metavar="PATH",
@@ -123,6 +129,9 @@ def cli(
     cache_dir: Path | None,
     strict: bool | None,
     follow_symlinks: bool | None,
+    exclude: tuple[str, ...],
+    extend_exclude: tuple[str, ...],
+    per_file_ignores: tuple[str, ...],
     force_exclude: bool | None,
     stdin_filename: str | None,
     show_files: bool,
@@ -155,6 +164,7 @@ def cli(
                              select=select, ignore=ignore, extend_select=extend_select or (),
                              extend_ignore=extend_ignore or (), processes=processes, strict=strict,
                              follow_symlinks=follow_symlinks, force_exclude=force_exclude)
+        settings = _path_options(settings, exclude, extend_exclude, per_file_ignores)
         if show_settings:
             click.echo(_settings_text(settings), nl=False)
             ctx.exit(EXIT_CLEAN)
@@ -208,6 +218,27 @@ def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_forma
     except OSError as exc:
         return _write_failed(exc, output_file)
     return EXIT_CLEAN
+
+
+def _path_options(settings: Settings, exclude: Sequence[str], extend_exclude: Sequence[str],
+                  per_file_ignores: Sequence[str]) -> Settings:
+    """``--exclude`` replaces the excludes, ``--extend-exclude`` and ``--per-file-ignores`` add to them."""
+    def globs(values: Sequence[str]) -> tuple[str, ...]:
+        return tuple(glob.strip() for value in values for glob in value.split(",") if glob.strip())
+
+    ignores: list[tuple[str, tuple[str, ...]]] = []
+    for value in per_file_ignores:
+        glob, sep, codes = value.rpartition(":")
+        if not sep or not glob.strip():
+            raise click.UsageError(f"--per-file-ignores: expected GLOB:CODES, got {value!r}")
+        try:
+            ignores.append((glob.strip(), parse_codes([c.strip() for c in codes.split(",") if c.strip()],
+                                                      "--per-file-ignores", rule_ids())))
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from exc
+    return replace(settings, exclude=globs(exclude) if exclude else settings.exclude,
+                   extend_exclude=settings.extend_exclude + globs(extend_exclude),
+                   per_file_ignores=settings.per_file_ignores + tuple(ignores))
 
 
 def _lint_stdin(name: str, settings: Settings) -> engine.LintResult:

@@ -450,3 +450,15 @@ def test_standard_input_is_linted_as_the_file_the_editor_names(tmp_path: Path) -
 
     assert result.exit_code == 1, result.output
     assert [(d["path"], d["line"], d["code"]) for d in json.loads(result.stdout)] == [("src/views.py", 7, "FGL002")]
+
+
+def test_exclude_and_per_file_ignores_on_the_command_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.flaskglobals-lint]\nextend-exclude = ["gen"]\n')
+    linter = lint_with(monkeypatch, FakeLinter())
+
+    run("--exclude", "build,dist", "--extend-exclude", "migrations", "--per-file-ignores", "tests/*:lost-update")
+
+    settings = linter.settings
+    assert (settings.exclude, settings.extend_exclude) == (("build", "dist"), ("gen", "migrations"))
+    assert settings.per_file_ignores == (("tests/*", ("FGL002",)),)
+    assert run("--per-file-ignores", "tests/*").exit_code == 2
