@@ -18,6 +18,7 @@ import click
 from . import engine
 from ._version import __version__
 from .facts.workers import DEFAULT_FILE_TIMEOUT
+from .diagnostics import printable
 from .report import FORMATS, statistics, summary_line
 from .report.text import render as text_report
 from .settings import ConfigError, Settings, apply_cli, load_settings, parse_codes
@@ -95,6 +96,8 @@ def rule_ids() -> dict[str, str]:
               help="Apply exclude/extend-exclude to files named on the command line too (for pre-commit).")
 @click.option("--stdin-filename", metavar="PATH",
               help="With '-' as the path: the name of the file read from standard input (as editors send it).")
+@click.option("--show-entry-points", is_flag=True,
+              help="List the request-time entry points (and background threads) the analysis found, and exit.")
 @click.option("--show-files", is_flag=True, help="List the files that would be linted and exit.")
 @click.option("--show-settings", is_flag=True, help="Print the settings in effect (file and options) and exit.")
 @click.option("--list-rules", is_flag=True, help="List every rule and exit.")
@@ -134,6 +137,7 @@ def cli(
     per_file_ignores: tuple[str, ...],
     force_exclude: bool | None,
     stdin_filename: str | None,
+    show_entry_points: bool,
     show_files: bool,
     show_settings: bool,
     list_rules: bool,
@@ -179,6 +183,11 @@ def cli(
             click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
         for warning in result.warnings:
             click.echo(f"{PROG}: warning: {warning}", err=True)
+        if show_entry_points:
+            click.echo("".join(f"{printable(path)}:{line}: {kind}: {printable(label)}\n"
+                               for path, line, kind, label in result.entries), nl=False)
+            click.echo(f"{len(result.entries)} entry points in {result.files_checked} files.")
+            ctx.exit(EXIT_CLEAN)
         colour = _use_color("never" if no_color else color, output_file)
         written = _report(result, rules, output_format, output_file, colour, show_statistics, verbose, quiet)
         ctx.exit(written if written != EXIT_CLEAN or exit_zero or not result.diagnostics else EXIT_FINDINGS)

@@ -43,6 +43,8 @@ class LintResult:
     cache_hits: int = 0
     # Things the user should know that are not findings ("cache folder refused: ...").
     warnings: list[str] = field(default_factory=list)
+    # The entry points the analysis found: (path, line, kind, label), sorted.
+    entries: list[tuple[str, int, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,12 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     processes, reason = served.processes, served.reason
     if processes <= 1 and settings.processes is None and not served.server:
         processes, reason = dev_server_processes(facts) or (processes, reason)
+    entries: list[tuple[str, int, str, str]] = []
     diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything),
-                             served.cooperative, served.server, served.master_calls)
+                             served.cooperative, served.server, served.master_calls, entries)
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
     return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason,
-                      sum(full), cache.hits if cache is not None else 0, warnings)
+                      sum(full), cache.hits if cache is not None else 0, warnings, sorted(entries))
 
 
 def dev_server_processes(facts: list[ModuleFacts]) -> tuple[int, str] | None:
@@ -149,10 +152,12 @@ def lint_source(source: str | bytes, path: str = "app.py", settings: Settings | 
 def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
                processes_reason: str = "", reported: set[str] | None = None,
                outside: frozenset[str] = frozenset(), cooperative: str = "",
-               server: str = "", master_calls: frozenset[str] = frozenset()) -> list[Diagnostic]:
+               server: str = "", master_calls: frozenset[str] = frozenset(),
+               found_entries: list[tuple[str, int, str, str]] | None = None) -> list[Diagnostic]:
     """Run the project pass and every enabled rule over per-file facts.
 
-    ``cooperative``, ``server``, ``master_calls``: see ``state.resolve.analyse``.
+    ``cooperative``, ``server``, ``master_calls``: see ``state.resolve.analyse``.  ``found_entries``
+    receives the entry points found (path, line, kind, label).
 
     With ``reported``, only findings in those files, or reached from an entry
     point in them, are returned (the other facts are context).
@@ -160,7 +165,14 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     usable = [f for f in facts if not f.error and not f.skip_file and f.analysed]
     project = Project(usable, outside, pinned=fm.CONTEXT_LOCALS)
     entries = entry_points(project, settings.entry_point_decorators)
-    project.walk(entries.find_entries())
+    found = entries.find_entries()
+    project.walk(found)
+    if found_entries is not None:
+        for entry in found:
+            fn = project.function(entry.function)
+            if fn is not None:
+                found_entries.append((project.modules[entry.function.module].path, fn.span.line, entry.kind,
+                                      entry.label))
     analysis = analyse(project, entries, settings, processes, processes_reason, cooperative, server, master_calls)
     by_path = {f.path: f for f in facts}
     out: list[Diagnostic] = []

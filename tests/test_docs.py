@@ -91,3 +91,13 @@ def test_the_repository_root_lints_clean(run_cli) -> None:
     proc = run_cli(".", cwd=ROOT)
     assert (proc.returncode, proc.stderr) == (0, "")
     assert re.fullmatch(r"All checks passed: \d+ files\.\n", proc.stdout), proc.stdout
+
+
+def test_show_entry_points_lists_what_the_analysis_understood(run_cli) -> None:
+    proc = run_cli("--show-entry-points", "examples/", cwd=ROOT)
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == (
+        "examples/bookshop/catalog.py:15: route: route GET /books/<slug>\n"
+        "examples/bookshop/orders.py:13: route: route POST /orders/<slug>\n"
+        "examples/bookshop/orders.py:25: route: route POST /admin/currency\n"
+        "3 entry points in 4 files.\n")
