@@ -2,8 +2,8 @@
 findings, nothing blocks, nothing is run, nothing but the cache is written."""
 from __future__ import annotations
 
-import json
 import faulthandler
+import json
 import os
 import signal
 import socket
