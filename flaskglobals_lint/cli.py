@@ -337,12 +337,18 @@ def _all_rules() -> list[type[Rule]]:
 
 def _demo(selection: str) -> int:
     """Run demonstrations one by one, printing each report as it finishes."""
-    from .demo import demo_codes, missing_dependencies, render_result, render_summary, run_demo
+    from .demo import demo_codes, missing_dependencies, render_result, render_summary, run_demo, unavailable
 
     try:
         codes = demo_codes(selection)
     except ValueError as exc:
         return _error(str(exc))
+    reasons = {code: reason for code in codes if (reason := unavailable(code))}
+    if reasons and len(codes) == 1:
+        return _error(f"the demonstration {codes[0]} cannot run here: {reasons[codes[0]]}")
+    for code, reason in reasons.items():
+        click.echo(f"{code}: skipped, {reason}\n")
+    codes = [code for code in codes if code not in reasons]
     missing = missing_dependencies(codes)
     if missing:
         return _error(f"the demonstrations need {', '.join(missing)}: pip install 'flaskglobals-lint[demo]'")

