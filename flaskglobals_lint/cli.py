@@ -92,6 +92,8 @@ def rule_ids() -> dict[str, str]:
               help="Globs not to lint, on top of the excluded ones.")
 @click.option("--per-file-ignores", metavar="GLOB:CODES", multiple=True,
               help="Codes not to report in matching files, e.g. 'tests/*:FGL001,FGL004' (added to the config's).")
+@click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+              help="Skip what git ignores: .gitignore, .git/info/exclude, the global excludes (default: on).")
 @click.option("--force-exclude", is_flag=True, default=None,
               help="Apply exclude/extend-exclude to files named on the command line too (for pre-commit).")
 @click.option("--stdin-filename", metavar="PATH",
@@ -135,6 +137,7 @@ def cli(
     exclude: tuple[str, ...],
     extend_exclude: tuple[str, ...],
     per_file_ignores: tuple[str, ...],
+    respect_gitignore: bool | None,
     force_exclude: bool | None,
     stdin_filename: str | None,
     show_entry_points: bool,
@@ -167,7 +170,8 @@ def cli(
         settings = apply_cli(load_settings(config, start, rule_ids()),
                              select=select, ignore=ignore, extend_select=extend_select or (),
                              extend_ignore=extend_ignore or (), processes=processes, strict=strict,
-                             follow_symlinks=follow_symlinks, force_exclude=force_exclude)
+                             follow_symlinks=follow_symlinks, force_exclude=force_exclude,
+                             respect_gitignore=respect_gitignore)
         settings = _path_options(settings, exclude, extend_exclude, per_file_ignores)
         if show_settings:
             click.echo(_settings_text(settings), nl=False)

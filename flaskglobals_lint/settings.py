@@ -67,6 +67,8 @@ class Settings:
     follow_symlinks: bool = False
     # Apply the excludes to files named on the command line too (pre-commit names them all).
     force_exclude: bool = False
+    # Skip what git ignores (.gitignore, .git/info/exclude, the global excludes file).
+    respect_gitignore: bool = True
     # Where the settings came from (pyproject.toml), for relative excludes.
     root: Path | None = field(default=None, compare=False)
 
@@ -194,6 +196,7 @@ def apply_cli(
     strict: bool | None = None,
     follow_symlinks: bool | None = None,
     force_exclude: bool | None = None,
+    respect_gitignore: bool | None = None,
 ) -> Settings:
     """Settings with the command-line options laid over the file's: each option given replaces its
     key, but ``--extend-select``/``--extend-ignore`` add to the file's."""
@@ -211,6 +214,8 @@ def apply_cli(
         changes["follow_symlinks"] = follow_symlinks
     if force_exclude is not None:
         changes["force_exclude"] = force_exclude
+    if respect_gitignore is not None:
+        changes["respect_gitignore"] = respect_gitignore
     return replace(settings, **changes)
 
 
@@ -340,4 +345,5 @@ _KEYS: dict[str, tuple[str, Callable[[Any, str], Any]]] = {
     "strict": ("strict", _boolean),
     "follow-symlinks": ("follow_symlinks", _boolean),
     "force-exclude": ("force_exclude", _boolean),
+    "respect-gitignore": ("respect_gitignore", _boolean),
 }

@@ -298,3 +298,32 @@ def test_force_exclude_applies_the_excludes_to_named_files(tmp_path: Path) -> No
     assert displays(discover(named, settings, cwd=tmp_path)) == named[:1] + sorted(named[1:])
     forced = replace(settings, force_exclude=True)
     assert displays(discover(named, forced, cwd=tmp_path)) == ["app.py"]
+
+
+def git_tree(root: Path) -> None:
+    (root / ".git" / "info").mkdir(parents=True)
+
+
+def test_what_git_ignores_is_not_linted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    git_tree(tmp_path)
+    touch(tmp_path, "app.py", "gen/g.py", "src/app.py", "src/keep.py", "src/out/o.py", "local.py", "notes.py")
+    (tmp_path / ".gitignore").write_text("gen/\n# comment\n")
+    (tmp_path / "src" / ".gitignore").write_text("out/\n*.py\n!app.py\n")
+    (tmp_path / ".git" / "info" / "exclude").write_text("local.py\n")
+
+    assert displays(discover(["."], Settings(), cwd=tmp_path)) == ["app.py", "notes.py", "src/app.py"]
+    everything = displays(discover(["."], Settings(respect_gitignore=False), cwd=tmp_path))
+    assert everything == ["app.py", "gen/g.py", "local.py", "notes.py", "src/app.py", "src/keep.py", "src/out/o.py"]
+    # Named explicitly, an ignored file is still linted, as an excluded one is.
+    assert displays(discover(["gen/g.py"], Settings(), cwd=tmp_path)) == ["gen/g.py"]
+    touch(tmp_path, "xdg/git/ignore", text="notes.py\n")  # the user's global excludes file
+    assert displays(discover(["."], Settings(), cwd=tmp_path)) == ["app.py", "src/app.py"]
+
+
+def test_a_gitignore_outside_a_git_tree_means_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    touch(tmp_path, "app.py", "gen/g.py")
+    (tmp_path / ".gitignore").write_text("gen/\n")
+
+    assert displays(discover(["."], Settings(), cwd=tmp_path)) == ["app.py", "gen/g.py"]

@@ -9,6 +9,7 @@ from typing import Container, Iterable, Iterator, Sequence, TypeVar
 
 from ..safe_io import ReadRefused, read_bounded
 from ..settings import MAX_FILE_BYTES, Settings, normalize_glob
+from .gitignore import GitIgnore, repository_root
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ def discover(paths: Sequence[str | Path], settings: Settings, cwd: Path | None =
             continue
         starts.append(start)
     walk = _Walk(exclusion, [os.path.realpath(start) for start in starts], settings.follow_symlinks)
+    if settings.respect_gitignore:
+        walk.gitignores = {root: GitIgnore(root) for start in starts
+                           if (root := repository_root(start if start.is_dir() else start.parent)) is not None}
     seen: set[object] = set()
     found: list[SourceFile] = []
     for start in starts:
@@ -108,6 +112,12 @@ class _Walk:
         self.follow_symlinks = follow_symlinks
         self.visited: set[tuple[int, int]] = set()
         self.problems: list[tuple[Path, str]] = []
+        # The working trees the walk is in, each with what git ignores there (``respect-gitignore``).
+        self.gitignores: dict[Path, GitIgnore] = {}
+
+    def git_ignores(self, path: Path, is_dir: bool) -> bool:
+        return any(ignore.ignored(path, is_dir) for root, ignore in self.gitignores.items()
+                   if root == path or root in path.parents)
 
     def inside_roots(self, real: str) -> bool:
         return any((real + os.sep).startswith(root) for root in self.roots)
@@ -138,6 +148,8 @@ class _Walk:
                     is_dir = entry.is_dir()
                 except OSError:  # a symlink loop, a vanished entry
                     is_dir = False
+                if self.gitignores and self.git_ignores(path, is_dir):
+                    continue
                 if is_dir:
                     subfolders.append(path)
                 elif entry.name.endswith(".py"):
