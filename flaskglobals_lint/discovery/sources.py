@@ -148,6 +148,8 @@ class _Walk:
                     is_dir = entry.is_dir()
                 except OSError:  # a symlink loop, a vanished entry
                     is_dir = False
+                if not is_dir and not entry.name.endswith(".py"):
+                    continue
                 if self.gitignores and self.git_ignores(path, is_dir):
                     continue
                 if is_dir:
