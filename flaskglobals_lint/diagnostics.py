@@ -29,6 +29,8 @@ class Diagnostic:
     chain: tuple[str, ...] = field(default=(), compare=False)
     # Why it breaks and the fix; ``message`` says what and where.
     help: str = field(default="", compare=False)
+    # The shared state: its name and where it is defined (path, line); ("", "", 0) when none.
+    state: tuple[str, str, int] = field(default=("", "", 0), compare=False)
 
     @property
     def full_message(self) -> str:
@@ -51,6 +53,7 @@ class Diagnostic:
             "severity": self.severity,
             "chain": list(self.chain),
             "help": self.help,
+            "state": {"name": self.state[0], "path": self.state[1], "line": self.state[2]} if self.state[1] else None,
         }
 
 
@@ -87,4 +90,5 @@ def printable(text: str) -> str:
 def printable_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
     """The diagnostic with its path, message and call chain made ``printable``."""
     return replace(diagnostic, path=printable(diagnostic.path), message=printable(diagnostic.message),
-                   chain=tuple(printable(step) for step in diagnostic.chain), help=printable(diagnostic.help))
+                   chain=tuple(printable(step) for step in diagnostic.chain), help=printable(diagnostic.help),
+                   state=(printable(diagnostic.state[0]), printable(diagnostic.state[1]), diagnostic.state[2]))

@@ -237,5 +237,5 @@ def to_diagnostic(finding: Finding) -> Diagnostic:
     return printable_diagnostic(Diagnostic(
         path=finding.path, line=span.line, column=span.column, code=finding.code,
         message=finding.message, name=rule.name, end_line=span.end_line, end_column=span.end_column,
-        severity=rule.severity, chain=finding.chain, help=finding.help,
+        severity=rule.severity, chain=finding.chain, help=finding.help, state=finding.state,
     ))

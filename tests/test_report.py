@@ -232,3 +232,18 @@ def test_statistics_counts_per_code_with_name() -> None:
 
 def test_statistics_of_nothing_is_empty() -> None:
     assert statistics([]) == ""
+
+
+def test_sarif_relates_the_write_to_the_state_definition_and_json_names_it() -> None:
+    found = diagnostic(line=7, state=("hits", "app.py", 3))
+
+    [result] = render_sarif([found])["runs"][0]["results"]
+
+    assert result["relatedLocations"] == [{
+        "id": 1,
+        "physicalLocation": {"artifactLocation": {"uri": "app.py", "uriBaseId": "%SRCROOT%"},
+                             "region": {"startLine": 3}},
+        "message": {"text": "'hits' is defined here"},
+    }]
+    assert found.as_dict()["state"] == {"name": "hits", "path": "app.py", "line": 3}
+    assert "relatedLocations" not in render_sarif([diagnostic()])["runs"][0]["results"][0]

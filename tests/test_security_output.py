@@ -100,6 +100,7 @@ def test_undecodable_file_name_in_json(undecodable_name: Path) -> None:
         "path": "app_\\xff.py", "line": 7, "column": 5, "end_line": 7, "end_column": 39, "code": "FGL002",
         "name": "shared-container-mutation", "message": BAD_MESSAGE, "severity": "warning",
         "chain": ["route GET /hit/<page>", "hit()", "seen[page] = ..."], "help": ADVICE,
+        "state": {"name": "seen", "path": "app_\\xff.py", "line": 3},
     }]
 
 

@@ -112,6 +112,14 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: tuple[
         }}],
         "partialFingerprints": {"primaryLocationLineHash": fingerprint(identity, occurrence)},
     })
+    name, path, line = diagnostic.state
+    if path and line:
+        # Code scanning shows where the shared state is defined next to the write.
+        result["relatedLocations"] = [{
+            "id": 1,
+            "physicalLocation": {"artifactLocation": _artifact_location(path, srcroot), "region": {"startLine": line}},
+            "message": {"text": f"'{name}' is defined here"},
+        }]
     if diagnostic.chain:
         result["properties"] = {"chain": list(diagnostic.chain)}
     return result

@@ -143,8 +143,9 @@ class Write:
         """A finding at this write's statement: what and where (``message``), why and the fix (``help``)."""
         if self.races_with:
             message += f"; the background thread races with {self.races_with}, which writes it too"
+        state = (self.state.name, self.state.path, self.state.line) if self.state.path else ("", "", 0)
         return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin,
-                       subject=self.state.key, help=help)
+                       subject=self.state.key, help=help, state=state)
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,8 @@ class Finding:
     subject: str = ""
     # Why it breaks and what to do instead; ``message`` says what and where.
     help: str = ""
+    # The shared state's name and where it is defined (path, line), when it has a place.
+    state: tuple[str, str, int] = ("", "", 0)
 
 
 @dataclass
