@@ -66,6 +66,9 @@ def rule_ids() -> dict[str, str]:
               show_default=True, help="Output format (--format is the same option).")
 @click.option("-v", "--verbose", is_flag=True, help="Text: the help (why it breaks, the fix) under every finding.")
 @click.option("-q", "--quiet", is_flag=True, help="Text: the findings only, without the help and the summary.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Report only the findings this baseline file does not hold "
+                   "(write one with --output-format baseline --output-file FILE).")
 @click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
@@ -123,6 +126,7 @@ def cli(
     output_format: str,
     verbose: bool,
     quiet: bool,
+    baseline_file: Path | None,
     output_file: Path | None,
     exit_zero: bool,
     show_statistics: bool,
@@ -183,6 +187,13 @@ def cli(
             ctx.exit(EXIT_CLEAN)
         options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
         result = _lint_stdin(stdin_filename or "-", settings) if stdin else engine.lint_paths(paths, settings, options)
+        if baseline_file is not None:
+            from .report import baseline
+
+            try:
+                result = replace(result, diagnostics=baseline.without(result.diagnostics, baseline.read(baseline_file)))
+            except baseline.BaselineError as exc:
+                ctx.exit(_error(str(exc)))
         if result.files_checked == 0:
             click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
         for warning in result.warnings:

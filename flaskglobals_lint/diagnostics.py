@@ -1,8 +1,11 @@
 """The one result type every stage after the rules speaks: a located finding."""
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import Sequence
 
 SEVERITIES = ("error", "warning", "note")
 
@@ -92,3 +95,35 @@ def printable_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
     return replace(diagnostic, path=printable(diagnostic.path), message=printable(diagnostic.message),
                    chain=tuple(printable(step) for step in diagnostic.chain), help=printable(diagnostic.help),
                    state=(printable(diagnostic.state[0]), printable(diagnostic.state[1]), diagnostic.state[2]))
+
+
+# Numbers in a message (line numbers of the definition, of a test) change when code moves.
+_NUMBER = re.compile(r"(?<!\w)\d+(?!\w)")
+
+
+def stable_identity(diagnostic: Diagnostic) -> tuple[str, str, str]:
+    """What identifies a finding across runs: code, path and message, without line numbers."""
+    return (diagnostic.code, diagnostic.path, _NUMBER.sub("#", diagnostic.full_message))
+
+
+def fingerprint(identity: tuple[str, str, str], occurrence: int) -> str:
+    """A finding's fingerprint (SARIF's ``primaryLocationLineHash``, GitLab's, the baseline's):
+    code, path and message without numbers, plus which occurrence.
+
+    Line numbers are left out so that a finding keeps its fingerprint when
+    code above it moves; the occurrence index tells identical findings in
+    one file apart.
+    """
+    digest = hashlib.sha256("\0".join(identity).encode("utf-8")).hexdigest()[:16]
+    return f"{digest}:{occurrence}"
+
+
+def fingerprinted(diagnostics: Sequence[Diagnostic]) -> list[tuple[Diagnostic, str]]:
+    """Each diagnostic, in report order, with its fingerprint."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    out = []
+    for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
+        identity = stable_identity(diagnostic)
+        seen[identity] += 1
+        out.append((diagnostic, fingerprint(identity, seen[identity])))
+    return out

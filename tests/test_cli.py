@@ -462,3 +462,37 @@ def test_exclude_and_per_file_ignores_on_the_command_line(monkeypatch: pytest.Mo
     assert (settings.exclude, settings.extend_exclude) == (("build", "dist"), ("gen", "migrations"))
     assert settings.per_file_ignores == (("tests/*", ("FGL002",)),)
     assert run("--per-file-ignores", "tests/*").exit_code == 2
+
+
+BASELINED_APP = """from flask import Flask
+app = Flask(__name__)
+hits = []
+@app.route("/")
+def index():
+    hits.append(1)
+    return "ok"
+"""
+
+
+def test_a_baseline_hides_todays_findings_even_when_lines_move_and_shows_new_ones(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(BASELINED_APP)
+    written = run_cli("--output-format", "baseline", "--output-file", "baseline.json", ".", cwd=tmp_path)
+    assert written.returncode == 1
+    assert json.loads((tmp_path / "baseline.json").read_text())["findings"][0]["code"] == "FGL002"
+
+    (tmp_path / "app.py").write_text("import os\n\n" + BASELINED_APP)  # the finding moves down two lines
+    assert run_cli("--baseline", "baseline.json", ".", cwd=tmp_path).returncode == 0
+    new = "seen = {}\n@app.route('/s')\ndef s():\n    seen['k'] = seen.get('k', 0) + 1\n"
+    (tmp_path / "app.py").write_text(BASELINED_APP + new)
+    proc = run_cli("--baseline", "baseline.json", "--format", "json", ".", cwd=tmp_path)
+    assert [(d["line"], d["code"]) for d in json.loads(proc.stdout)] == [(11, "FGL002")]
+
+
+def test_a_file_that_is_not_a_baseline_is_exit_2(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(BASELINED_APP)
+    (tmp_path / "baseline.json").write_text('{"findings": []}')
+
+    proc = run_cli("--baseline", "baseline.json", ".", cwd=tmp_path)
+
+    assert (proc.returncode, proc.stderr) == (
+        2, "flaskglobals-lint: error: baseline.json is not a flaskglobals-lint-baseline file of version 1\n")

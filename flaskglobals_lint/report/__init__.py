@@ -5,7 +5,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Protocol, Sequence
 
 from ..diagnostics import Diagnostic
-from . import github, gitlab, json, sarif, text
+from . import baseline, github, gitlab, json, sarif, text
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
@@ -22,6 +22,7 @@ FORMATS: dict[str, Renderer] = {
     "sarif": sarif.render,
     "github": github.render,
     "gitlab": gitlab.render,
+    "baseline": baseline.render,
 }
 
 

@@ -5,7 +5,7 @@ import json
 from typing import TYPE_CHECKING, Sequence
 
 from ..diagnostics import Diagnostic
-from .sarif import fingerprint, stable_identity
+from ..diagnostics import fingerprint, stable_identity
 
 if TYPE_CHECKING:
     from ..rules.base import Rule

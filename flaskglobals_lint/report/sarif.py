@@ -1,7 +1,6 @@
 """SARIF 2.1.0, the format code-scanning services (GitHub, Azure DevOps) import."""
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from urllib.parse import quote
 
 from .._version import __version__
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, fingerprint, stable_identity
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
@@ -20,7 +19,6 @@ SRCROOT = "%SRCROOT%"
 
 _LEVELS = {"error": "error", "warning": "warning", "note": "note"}
 # Standalone numbers (line numbers, counts) would make a fingerprint change when code moves.
-_NUMBER = re.compile(r"(?<!\w)\d+(?!\w)")
 
 
 def render(
@@ -56,22 +54,6 @@ def render(
         }],
     }
     return json.dumps(log, indent=2) + "\n"
-
-
-def stable_identity(diagnostic: Diagnostic) -> tuple[str, str, str]:
-    """What identifies a finding across runs: code, path and message, without line numbers."""
-    return (diagnostic.code, diagnostic.path, _NUMBER.sub("#", diagnostic.full_message))
-
-
-def fingerprint(identity: tuple[str, str, str], occurrence: int) -> str:
-    """``primaryLocationLineHash``: code, path and message without numbers, plus which occurrence.
-
-    Line numbers are left out so that a finding keeps its fingerprint when
-    code above it moves; the occurrence index tells identical findings in
-    one file apart.
-    """
-    digest = hashlib.sha256("\0".join(identity).encode("utf-8")).hexdigest()[:16]
-    return f"{digest}:{occurrence}"
 
 
 def _rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
