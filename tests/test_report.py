@@ -8,7 +8,7 @@ import pytest
 
 from flaskglobals_lint import __version__
 from flaskglobals_lint.diagnostics import Diagnostic
-from flaskglobals_lint.report import FORMATS, github, gitlab, sarif, statistics, summary_line, text
+from flaskglobals_lint.report import FORMATS, baseline, github, gitlab, sarif, statistics, summary_line, text
 from flaskglobals_lint.report import json as json_report
 
 from .example_rules import LostUpdate, RequestDataInGlobal
@@ -65,7 +65,7 @@ def test_json_without_findings_is_an_empty_array() -> None:
 
 def test_every_format_is_registered() -> None:
     assert FORMATS == {"text": text.render, "json": json_report.render, "sarif": sarif.render,
-                       "github": github.render, "gitlab": gitlab.render}
+                       "github": github.render, "gitlab": gitlab.render, "baseline": baseline.render}
 
 
 def render_sarif(diagnostics: list[Diagnostic], srcroot: Path = Path("/project")) -> dict:
