@@ -227,8 +227,13 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-tree-b", action="store_true")
-    parser.add_argument("--output", type=Path, default=Path(__file__).parent / "results.json")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="where to write the raw numbers (default: bench/results.json; a --smoke run "
+                             "writes to the temporary folder, never over the committed results)")
     args = parser.parse_args()
+    if args.output is None:
+        args.output = (Path(tempfile.gettempdir()) / "flaskglobals-lint-bench-smoke.json" if args.smoke
+                       else Path(__file__).parent / "results.json")
     data = run(args)
     args.output.write_text(json.dumps(data, indent=2) + "\n")
     print()

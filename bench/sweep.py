@@ -23,6 +23,9 @@ from flaskglobals_lint.settings import Settings
 
 
 def main(argv: list[str]) -> int:
+    if any(arg in ("-h", "--help") for arg in argv):
+        print(__doc__.strip())
+        return 0
     roots = [Path(p) for p in argv] or [Path(sysconfig.get_paths()["stdlib"]), *map(Path, site.getsitepackages())]
     # Include what the defaults would skip: tests and site-packages are the point here.
     settings = Settings(exclude=("__pycache__",))
