@@ -177,27 +177,13 @@ def cli(
                              follow_symlinks=follow_symlinks, force_exclude=force_exclude,
                              respect_gitignore=respect_gitignore)
         settings = _path_options(settings, exclude, extend_exclude, per_file_ignores)
-        if show_settings:
-            click.echo(_settings_text(settings), nl=False)
-            ctx.exit(EXIT_CLEAN)
-        if show_files:
-            from .discovery.sources import discover
-
-            click.echo("".join(f"{source.display}\n" for source in discover(paths, settings)), nl=False)
+        if show_settings or show_files:
+            click.echo(_settings_text(settings) if show_settings else _files_text(paths, settings), nl=False)
             ctx.exit(EXIT_CLEAN)
         options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
         result = _lint_stdin(stdin_filename or "-", settings) if stdin else engine.lint_paths(paths, settings, options)
-        if baseline_file is not None:
-            from .report import baseline
-
-            try:
-                result = replace(result, diagnostics=baseline.without(result.diagnostics, baseline.read(baseline_file)))
-            except baseline.BaselineError as exc:
-                ctx.exit(_error(str(exc)))
-        if result.files_checked == 0:
-            click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
-        for warning in result.warnings:
-            click.echo(f"{PROG}: warning: {warning}", err=True)
+        result = _without_baseline(result, baseline_file)
+        _warn(result, paths)
         if show_entry_points:
             click.echo("".join(f"{printable(path)}:{line}: {kind}: {printable(label)}\n"
                                for path, line, kind, label in result.entries), nl=False)
@@ -275,6 +261,31 @@ def _lint_stdin(name: str, settings: Settings) -> engine.LintResult:
     if settings.processes is None:
         settings = replace(settings, processes=worker_processes([Path(name)], settings)[0])
     return engine.LintResult(engine.lint_source(data, name, settings), files_checked=1)
+
+
+def _files_text(paths: Sequence[str], settings: Settings) -> str:
+    from .discovery.sources import discover
+
+    return "".join(f"{source.display}\n" for source in discover(paths, settings))
+
+
+def _without_baseline(result: engine.LintResult, baseline_file: Path | None) -> engine.LintResult:
+    """The result without the findings the baseline holds; a bad baseline is a ConfigError (exit 2)."""
+    if baseline_file is None:
+        return result
+    from .report import baseline
+
+    try:
+        return replace(result, diagnostics=baseline.without(result.diagnostics, baseline.read(baseline_file)))
+    except baseline.BaselineError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def _warn(result: engine.LintResult, paths: Sequence[str]) -> None:
+    if result.files_checked == 0:
+        click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
+    for warning in result.warnings:
+        click.echo(f"{PROG}: warning: {warning}", err=True)
 
 
 def _settings_text(settings: object) -> str:
