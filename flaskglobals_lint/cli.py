@@ -21,7 +21,7 @@ from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .diagnostics import printable
 from .report import FORMATS, statistics, summary_line
 from .report.text import render as text_report
-from .settings import ConfigError, Settings, apply_cli, load_settings, parse_codes
+from .settings import ConfigError, Settings, apply_cli, describe, load_settings, parse_codes
 
 if TYPE_CHECKING:
     from .rules.base import Rule
@@ -178,7 +178,7 @@ def cli(
                              respect_gitignore=respect_gitignore)
         settings = _path_options(settings, exclude, extend_exclude, per_file_ignores)
         if show_settings or show_files:
-            click.echo(_settings_text(settings) if show_settings else _files_text(paths, settings), nl=False)
+            click.echo(describe(settings) if show_settings else _files_text(paths, settings), nl=False)
             ctx.exit(EXIT_CLEAN)
         options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
         result = _lint_stdin(stdin_filename or "-", settings) if stdin else engine.lint_paths(paths, settings, options)
@@ -286,24 +286,6 @@ def _warn(result: engine.LintResult, paths: Sequence[str]) -> None:
         click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
     for warning in result.warnings:
         click.echo(f"{PROG}: warning: {warning}", err=True)
-
-
-def _settings_text(settings: object) -> str:
-    """``key = value`` per setting, in the config file's spelling and TOML's notation."""
-    import dataclasses
-    import json
-
-    def toml(value: object) -> str:
-        if isinstance(value, tuple):
-            return "[" + ", ".join(toml(item) for item in value) + "]"
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if value is None:
-            return "(from the deployment files)"
-        return json.dumps(str(value)) if isinstance(value, (str, Path)) else str(value)
-
-    fields = dataclasses.fields(settings)  # type: ignore[arg-type]
-    return "".join(f"{f.name.replace('_', '-')} = {toml(getattr(settings, f.name))}\n" for f in fields)
 
 
 def _interrupted(exc: KeyboardInterrupt) -> int:

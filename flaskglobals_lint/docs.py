@@ -23,6 +23,8 @@ def rules_table() -> str:
             default = "when the app runs several worker processes"
         if rule.code == "FGL900":
             default = "yes (an error, not a rule)"
+        elif rule.code == "FGL901":
+            default = "no (select it: `--extend-select FGL901`)"
         rows.append(f"| {link} | `{rule.name}` | {rule.summary} | {default} |")
     return "\n".join(rows) + "\n"
 

@@ -23,7 +23,7 @@ from .discovery.sources import SourceFile, discover, read_source
 from .frameworks import flask as fm
 from .frameworks.registry import entry_points
 from .program.callgraph import Project
-from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME
+from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME, UNUSED_NOQA, Rule
 from .settings import Settings
 from .state.model import Analysis, Finding
 from .state.resolve import analyse
@@ -177,7 +177,8 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     by_path = {f.path: f for f in facts}
     out: list[Diagnostic] = []
     seen: set[tuple[str, int, str]] = set()
-    for finding in run_rules(analysis, settings):
+    findings = list(run_rules(analysis, settings))
+    for finding in findings:
         key = (finding.path, finding.span.line, finding.code)
         if key in seen or suppressed(finding, by_path.get(finding.path)):
             continue
@@ -185,6 +186,7 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
             continue
         seen.add(key)
         out.append(to_diagnostic(finding))
+    out += unused_noqa(facts, findings, settings, reported, analysis.processes)
     for f in facts:
         if reported is not None and f.path not in reported:
             continue
@@ -199,12 +201,39 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     return sorted(out, key=Diagnostic.sort_key)
 
 
+def unused_noqa(facts: list[ModuleFacts], findings: list[Finding], settings: Settings,
+                reported: set[str] | None, processes: int = 1) -> list[Diagnostic]:
+    """FGL901 (off unless selected): ``# noqa: FGLxxx`` codes of rules that ran, with no finding
+    of that code on their line."""
+    rule = UNUSED_NOQA
+    if not settings.code_selected(rule.code, default_enabled=False):
+        return []
+    ran = {r.code for r in ALL_RULES if r is not rule and settings.code_selected(r.code, _on_by_default(r, processes))}
+    found = {(f.path, f.span.line, f.code) for f in findings}
+    out = []
+    for module in facts:
+        if reported is not None and module.path not in reported:
+            continue
+        for line, codes in sorted(module.noqa.items()):
+            for code in sorted(codes or ()):
+                if code in ran and (module.path, line, code) not in found and \
+                        settings.is_enabled(rule.code, module.path, default_enabled=False):
+                    out.append(printable_diagnostic(Diagnostic(
+                        path=module.path, line=line, column=1, code=rule.code, name=rule.name,
+                        message=f"unused noqa: {code} suppresses nothing on this line", severity=rule.severity)))
+    return out
+
+
+def _on_by_default(rule: type[Rule], processes: int) -> bool:
+    return rule.enabled_by_default or (rule.enabled_with_processes and processes > 1)
+
+
 def run_rules(analysis: Analysis, settings: Settings) -> Iterable[Finding]:
     """The findings of every selected rule, after precedence between the selected ones."""
     found: list[Finding] = []
     superseded: set[tuple[str, str, int, int, str]] = set()
     for rule_class in ALL_RULES:
-        default = rule_class.enabled_by_default or (rule_class.enabled_with_processes and analysis.processes > 1)
+        default = _on_by_default(rule_class, analysis.processes)
         if not settings.code_selected(rule_class.code, default):
             continue
         for finding in rule_class().check(analysis):

@@ -347,3 +347,22 @@ _KEYS: dict[str, tuple[str, Callable[[Any, str], Any]]] = {
     "force-exclude": ("force_exclude", _boolean),
     "respect-gitignore": ("respect_gitignore", _boolean),
 }
+
+
+def describe(settings: Settings) -> str:
+    """``key = value`` per setting, in the config file's spelling and TOML's notation
+    (``--show-settings``)."""
+    import dataclasses
+    import json
+
+    def toml(value: object) -> str:
+        if isinstance(value, tuple):
+            return "[" + ", ".join(toml(item) for item in value) + "]"
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if value is None:
+            return "(from the deployment files)"
+        return json.dumps(str(value)) if isinstance(value, (str, Path)) else str(value)
+
+    fields = dataclasses.fields(settings)
+    return "".join(f"{f.name.replace('_', '-')} = {toml(getattr(settings, f.name))}\n" for f in fields)

@@ -496,3 +496,27 @@ def test_a_file_that_is_not_a_baseline_is_exit_2(run_cli, tmp_path: Path) -> Non
 
     assert (proc.returncode, proc.stderr) == (
         2, "flaskglobals-lint: error: baseline.json is not a flaskglobals-lint-baseline file of version 1\n")
+
+
+NOQA_APP = """import threading
+from flask import Flask
+app = Flask(__name__)
+hits = {"n": 0}
+lock = threading.Lock()
+seen = []
+@app.post("/hit")
+def hit():
+    with lock:
+        hits["n"] += 1  # noqa: FGL002
+    seen.append(1)  # noqa: FGL002
+    return "ok"  # noqa: FGL011, E501
+"""
+
+
+def test_unused_noqa_is_reported_only_when_selected_and_only_for_rules_that_ran(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(NOQA_APP)
+
+    assert run_cli(".", cwd=tmp_path).returncode == 0
+    proc = run_cli("--extend-select", "unused-noqa", "--format", "json", ".", cwd=tmp_path)
+    assert [(d["line"], d["code"], d["message"]) for d in json.loads(proc.stdout)] == [
+        (10, "FGL901", "unused noqa: FGL002 suppresses nothing on this line")]

@@ -16,7 +16,7 @@ def test_every_rule_documents_every_section() -> None:
         doc = rule.documentation()
         for section in DOC_SECTIONS:
             assert f"## {section}\n" in doc, (rule.code, section)
-        if rule.code != "FGL900":
+        if not rule.code.startswith("FGL9"):  # FGL9xx are about the run, not races: nothing to demo
             assert f"flaskglobals-lint --demo {rule.code}" in doc
 
 
