@@ -66,6 +66,7 @@ def rule_ids() -> dict[str, str]:
               show_default=True, help="Output format (--format is the same option).")
 @click.option("-v", "--verbose", is_flag=True, help="Text: the help (why it breaks, the fix) under every finding.")
 @click.option("-q", "--quiet", is_flag=True, help="Text: the findings only, without the help and the summary.")
+@click.option("--show-source", is_flag=True, help="Text: a frame of the code under every finding, with its help.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Report only the findings this baseline file does not hold "
                    "(write one with --output-format baseline --output-file FILE).")
@@ -126,6 +127,7 @@ def cli(
     output_format: str,
     verbose: bool,
     quiet: bool,
+    show_source: bool,
     baseline_file: Path | None,
     output_file: Path | None,
     exit_zero: bool,
@@ -190,7 +192,8 @@ def cli(
             click.echo(f"{len(result.entries)} entry points in {result.files_checked} files.")
             ctx.exit(EXIT_CLEAN)
         colour = _use_color("never" if no_color else color, output_file)
-        written = _report(result, rules, output_format, output_file, colour, show_statistics, verbose, quiet)
+        written = _report(result, rules, output_format, output_file, colour, show_statistics,
+                          verbose or show_source, quiet, show_source)
         ctx.exit(written if written != EXIT_CLEAN or exit_zero or not result.diagnostics else EXIT_FINDINGS)
     except ConfigError as exc:
         ctx.exit(_error(str(exc)))
@@ -208,11 +211,12 @@ def cli(
 
 def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_format: str,
             output_file: Path | None, color: bool, show_statistics: bool, verbose: bool = False,
-            quiet: bool = False) -> int:
+            quiet: bool = False, show_source: bool = False) -> int:
     """Render and write the report, then the summary: EXIT_CLEAN, or EXIT_ERROR if it could not be written."""
     if output_format == "text":
         shown = [replace(d, help="") for d in result.diagnostics] if quiet else result.diagnostics
-        report = text_report(shown, rules, color=color, help_each=verbose)
+        report = text_report(shown, rules, color=color, help_each=verbose,
+                             source=_source_lines if show_source else None)
     else:
         report = FORMATS[output_format](result.diagnostics, rules, color=color)
     if show_statistics and result.diagnostics:
@@ -261,6 +265,14 @@ def _lint_stdin(name: str, settings: Settings) -> engine.LintResult:
     if settings.processes is None:
         settings = replace(settings, processes=worker_processes([Path(name)], settings)[0])
     return engine.LintResult(engine.lint_source(data, name, settings), files_checked=1)
+
+
+def _source_lines(path: str) -> Sequence[str] | None:
+    """A linted file's lines for ``--show-source`` (read as text, bounded; None if it cannot be)."""
+    from .discovery.sources import read_text
+
+    text = read_text(Path(path))
+    return text.splitlines() if text is not None else None
 
 
 def _files_text(paths: Sequence[str], settings: Settings) -> str:

@@ -520,3 +520,19 @@ def test_unused_noqa_is_reported_only_when_selected_and_only_for_rules_that_ran(
     proc = run_cli("--extend-select", "unused-noqa", "--format", "json", ".", cwd=tmp_path)
     assert [(d["line"], d["code"], d["message"]) for d in json.loads(proc.stdout)] == [
         (10, "FGL901", "unused noqa: FGL002 suppresses nothing on this line")]
+
+
+def test_show_source_frames_each_finding_with_its_help(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(BASELINED_APP)
+
+    proc = run_cli("--show-source", ".", cwd=tmp_path)
+
+    assert proc.stdout.splitlines()[1:6] == [
+        "  |",
+        "5 | def index():",
+        "6 |     hits.append(1)",
+        "  |     ^^^^^^^^^^^^^^",
+        "  help: concurrent requests change it at the same time; worker processes each keep their own copy; "
+        "guard every access with one module-level threading.Lock, or keep it in Redis, a database or a "
+        "multiprocessing.Manager if workers must share it",
+    ]

@@ -23,7 +23,8 @@ class Binder(Recorder):
     """Records what assignments and imports bind, in the scope they run in."""
 
     def assign(self, target: cst.BaseExpression, value: Optional[cst.BaseExpression],
-               info: ExprInfo, *, augmented: bool = False) -> None:
+               info: ExprInfo, *, augmented: bool = False, operator: str = "+=") -> None:
+        """``operator``: how an augmented assignment is written (``-=``), as the chain shows it."""
         fn = self.fn
         scope = self.scope
         constant = value is not None and is_constant(value)
@@ -41,7 +42,7 @@ class Binder(Recorder):
                     self.bind_module(name, value, target)
                 return
             if name in fn.global_names or name in fn.nonlocal_names:
-                op = "+=" if augmented else "="
+                op = operator if augmented else "="
                 self.record_access("rebind", (name, ()), "=", f"{name} {op} ...", info,
                                    augmented=augmented, constant_value=constant, computed_value=self.computed(value),
                                    made_by=self.made_by(value),
@@ -60,7 +61,7 @@ class Binder(Recorder):
             if ref is not None and ref[0] == fn.self_name and len(ref[1]) == 1 and not augmented:
                 ctor = dotted(value.func) if isinstance(value, cst.Call) else ()
                 fn.facts.self_attrs.setdefault(target.attr.value, ctor)
-            op = "+=" if augmented else "="
+            op = operator if augmented else "="
             # ``m = MODULES[name]; m.label = name``: the entry's own key, the same for every writer
             key_of_entry = (isinstance(target.value, cst.Name) and isinstance(value, cst.Name)
                             and fn.alias_keys.get(target.value.value) == value.value)
@@ -79,7 +80,7 @@ class Binder(Recorder):
             if isinstance(key_node, cst.Index):
                 self.scan(key_node.value)
                 key = self.code(key_node.value)
-            op = "+=" if augmented else "="
+            op = operator if augmented else "="
             container = self.raw_ref(target.value)
             self.note_fill(container, [value] if value is not None else None)
             self.record_access("item", container, "[]", f"{self.short(target)} {op} ...",

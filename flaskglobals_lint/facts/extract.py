@@ -281,8 +281,8 @@ class Walker(Binder):
             self.assign(node.target, node.value, info)
 
     def walk_augmented_assign(self, node: cst.AugAssign) -> None:
-        info = self.scan(node.value)
-        self.assign(node.target, node.value, info, augmented=True)
+        operator = cst.Module([]).code_for_node(node.operator).strip() or "+="
+        self.assign(node.target, node.value, self.scan(node.value), augmented=True, operator=operator)
 
     def walk_del(self, node: cst.Del) -> None:
         fn = self.fn
