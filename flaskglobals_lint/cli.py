@@ -258,13 +258,10 @@ def _path_options(settings: Settings, exclude: Sequence[str], extend_exclude: Se
 def _lint_stdin(name: str, settings: Settings) -> engine.LintResult:
     """The module on standard input, analysed alone as the file ``name`` (the settings and deployment
     files are those of its folder): what an editor sends for an unsaved buffer."""
-    from .discovery.deployment import worker_processes
     from .settings import MAX_FILE_BYTES
 
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-    if settings.processes is None:
-        settings = replace(settings, processes=worker_processes([Path(name)], settings)[0])
-    return engine.LintResult(engine.lint_source(data, name, settings), files_checked=1)
+    return engine.LintResult(engine.lint_file_text(data, name, settings), files_checked=1)
 
 
 def _source_lines(path: str) -> Sequence[str] | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -16,7 +16,7 @@ from .facts import ModuleFacts, module_facts
 from .facts.batch import FileJob, collect, default_jobs
 from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
 from .facts.workers import DEFAULT_FILE_TIMEOUT
-from .discovery.deployment import deployment
+from .discovery.deployment import deployment, worker_processes
 from .discovery.imports import context_files
 from .discovery.prepass import select_for_analysis, stdlib_copies
 from .discovery.sources import SourceFile, discover, read_source
@@ -147,6 +147,15 @@ def lint_source(source: str | bytes, path: str = "app.py", settings: Settings | 
     facts = module_facts(source, path, module)
     processes = settings.processes or 1
     return lint_facts([facts], settings, processes, "processes setting" if processes > 1 else "")
+
+
+def lint_file_text(source: str | bytes, path: str, settings: Settings) -> list[Diagnostic]:
+    """One file's text analysed alone as ``path`` (an editor's unsaved buffer, what flake8 hands a
+    plugin): the worker count comes from the deployment files around ``path`` unless the
+    settings give one."""
+    if settings.processes is None:
+        settings = replace(settings, processes=worker_processes([Path(path)], settings)[0])
+    return lint_source(source, path, settings)
 
 
 def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,

@@ -9,13 +9,11 @@ and so does the project's ``[tool.flaskglobals-lint]`` table.
 from __future__ import annotations
 
 import functools
-from dataclasses import replace
 from pathlib import Path
 from typing import Iterator, Sequence, Union
 
 from ._version import __version__
-from .discovery.deployment import worker_processes
-from .engine import lint_source
+from .engine import lint_file_text
 from .settings import ConfigError, Settings, find_pyproject, load_settings
 
 
@@ -35,10 +33,7 @@ class Flake8Plugin:
         if isinstance(settings, str):
             yield 1, 0, f"FGL900 configuration error: {settings}", type(self)
             return
-        if settings.processes is None:
-            processes, _ = worker_processes([Path(self.filename)], settings)
-            settings = replace(settings, processes=processes)
-        for d in lint_source(source, self.filename, settings):
+        for d in lint_file_text(source, self.filename, settings):
             if d.code == "FGL900":
                 continue  # flake8 reports unparsable files itself (E999)
             yield d.line, d.column - 1, f"{d.code} {d.full_message}", type(self)
