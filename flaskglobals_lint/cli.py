@@ -38,11 +38,15 @@ def _code_list(ctx: click.Context, param: click.Parameter, value: tuple[str, ...
     validated like the config file's codes; None when the option is not given."""
     if not value:
         return None
-    codes = [code.strip() for given in value for code in given.split(",") if code.strip()]
     try:
-        return parse_codes(codes, f"--{(param.name or '').replace('_', '-')}", rule_ids())
+        return parse_codes(_comma_separated(value), f"--{(param.name or '').replace('_', '-')}", rule_ids())
     except ConfigError as exc:
         raise click.UsageError(str(exc), ctx) from exc
+
+
+def _comma_separated(values: Sequence[str]) -> tuple[str, ...]:
+    """``("a, b", "c")`` (an option given twice, each comma-separated) -> ``("a", "b", "c")``."""
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
 
 
 def rule_ids() -> dict[str, str]:
@@ -237,21 +241,17 @@ def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_forma
 def _path_options(settings: Settings, exclude: Sequence[str], extend_exclude: Sequence[str],
                   per_file_ignores: Sequence[str]) -> Settings:
     """``--exclude`` replaces the excludes, ``--extend-exclude`` and ``--per-file-ignores`` add to them."""
-    def globs(values: Sequence[str]) -> tuple[str, ...]:
-        return tuple(glob.strip() for value in values for glob in value.split(",") if glob.strip())
-
     ignores: list[tuple[str, tuple[str, ...]]] = []
     for value in per_file_ignores:
         glob, sep, codes = value.rpartition(":")
         if not sep or not glob.strip():
             raise click.UsageError(f"--per-file-ignores: expected GLOB:CODES, got {value!r}")
         try:
-            ignores.append((glob.strip(), parse_codes([c.strip() for c in codes.split(",") if c.strip()],
-                                                      "--per-file-ignores", rule_ids())))
+            ignores.append((glob.strip(), parse_codes(_comma_separated([codes]), "--per-file-ignores", rule_ids())))
         except ConfigError as exc:
             raise click.UsageError(str(exc)) from exc
-    return replace(settings, exclude=globs(exclude) if exclude else settings.exclude,
-                   extend_exclude=settings.extend_exclude + globs(extend_exclude),
+    return replace(settings, exclude=_comma_separated(exclude) if exclude else settings.exclude,
+                   extend_exclude=settings.extend_exclude + _comma_separated(extend_exclude),
                    per_file_ignores=settings.per_file_ignores + tuple(ignores))
 
 

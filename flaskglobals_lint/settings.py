@@ -178,8 +178,7 @@ def load_settings(config: Path | None, start: Path, rules: Rules | None = None) 
         if config is None:
             return Settings()
     config = config.absolute()
-    document = _parse(_read(config), config)
-    table = _tool_table(document)
+    table = _tool_table(_parse(_read(config), config))
     if table is None:
         raise ConfigError(f"{config}: no [tool.{TOOL_TABLE}] table")
     return _settings_from_table(table, config, rules)

@@ -154,7 +154,7 @@ class _Walk:
                     continue
                 if is_dir:
                     subfolders.append(path)
-                elif entry.name.endswith(".py"):
+                else:
                     # Also FIFOs, sockets, devices and broken links named *.py: each gets an FGL900.
                     yield path
             stack.extend(reversed(subfolders))

@@ -67,6 +67,10 @@ def record_extensions(facts: ModuleFacts, text: str, tree: Optional[ast.Module],
     facts.backend_settings = tuple(sorted(settings, key=lambda s: (s[2].line, s[2].column, s[0])))
 
 
+# What ``_nodes`` gives a scope of its own.
+_OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
 @dataclass(frozen=True)
 class _Scope:
     """The function a node is in ('' at module level) and the names its own imports bind: line,
@@ -89,13 +93,20 @@ def _nodes(tree: ast.Module) -> Iterator[tuple[ast.AST, _Scope]]:
     while stack:
         node, scope = stack.pop()
         yield node, scope
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(node, _OWN_SCOPES):
             scope = _Scope(node.name, scope.imports + tuple(_local_imports(node)))
         stack.extend((child, scope) for child in ast.iter_child_nodes(node))
 
 
 def _local_imports(fn: Union[ast.FunctionDef, ast.AsyncFunctionDef]) -> Iterator[tuple[int, str, str]]:
-    for node in ast.walk(fn):
+    """The imports the function's own body makes; a nested function's bind in its scope, and
+    ``_nodes`` collects them when it gets there (so no body is walked twice)."""
+    stack: list[ast.AST] = list(fn.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _OWN_SCOPES):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
         if isinstance(node, ast.ImportFrom):
             prefix = "." * node.level + (node.module or "")
             for alias in node.names:

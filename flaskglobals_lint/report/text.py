@@ -27,9 +27,9 @@ def render(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], *, co
     lines = []
     helps: dict[str, list[str]] = {}
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
-        path, code = printable(diagnostic.path), diagnostic.code
-        if diagnostic.help and code not in helps.setdefault(printable(diagnostic.help), []):
-            helps[printable(diagnostic.help)].append(code)
+        path, code, help_text = printable(diagnostic.path), diagnostic.code, printable(diagnostic.help)
+        if help_text and code not in helps.setdefault(help_text, []):
+            helps[help_text].append(code)
         if color:
             path, code = f"{_BOLD}{path}{_RESET}", f"{_BOLD_RED}{code}{_RESET}"
         lines.append(f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {printable(diagnostic.message)}\n")
@@ -37,7 +37,7 @@ def render(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], *, co
             lines.append(_frame(diagnostic, source(diagnostic.path), color))
         if help_each and diagnostic.help:
             lines.append(f"  {_CYAN}help:{_RESET} " if color else "  help: ")
-            lines.append(f"{printable(diagnostic.help)}\n")
+            lines.append(f"{help_text}\n")
     if helps and not help_each:
         lines.append("\n")
     for text, codes in sorted(helps.items(), key=lambda item: (item[1], item[0])) if not help_each else ():

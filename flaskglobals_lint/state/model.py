@@ -219,7 +219,7 @@ class Analysis:
 
     def finish(self) -> None:
         """Decide, per state, what is benign and which unlocked writes FGL009 owns."""
-        self.writes = list(_two_sided(self.writes))
+        self.writes = list(_two_sided(self.writes, self.by_state()))
         self._benign_states: set[str] = set()
         self._idempotent: set[int] = set()
         for key, writes in self.by_state().items():
@@ -324,12 +324,9 @@ class Analysis:
                 yield write
 
 
-def _two_sided(writes: list[Write]) -> Iterator[Write]:
+def _two_sided(writes: list[Write], by_state: dict[str, list[Write]]) -> Iterator[Write]:
     """The writes, but a background thread's only where a request writes the same state too: a
     race needs two concurrent sides, and one started thread has no sibling."""
-    by_state: dict[str, list[Write]] = defaultdict(list)
-    for write in writes:
-        by_state[write.state.key].append(write)
     for write in writes:
         if write.reach.entry.request_time:
             yield write
