@@ -70,12 +70,12 @@ def lint_with(monkeypatch: pytest.MonkeyPatch, linter: FakeLinter) -> FakeLinter
     return linter
 
 
-def run(*args: str) -> Result:
+def run(*args: str, stdin: str | None = None) -> Result:
     try:
         runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
     except TypeError:  # click >= 8.2 always keeps stderr apart and dropped the argument
         runner = CliRunner()
-    return runner.invoke(cli.cli, list(args), prog_name="flaskglobals-lint")
+    return runner.invoke(cli.cli, list(args), prog_name="flaskglobals-lint", input=stdin)
 
 
 def test_findings_are_printed_sorted_with_a_summary_and_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -441,12 +441,8 @@ def test_show_settings_and_show_files(tmp_path: Path) -> None:
 def test_standard_input_is_linted_as_the_file_the_editor_names(tmp_path: Path) -> None:
     source = ("from flask import Flask\napp = Flask(__name__)\nhits = []\n\n"
               "@app.route('/')\ndef index():\n    hits.append(1)\n    return 'ok'\n")
-    try:
-        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
-    except TypeError:  # click >= 8.2
-        runner = CliRunner()
 
-    result = runner.invoke(cli.cli, ["--stdin-filename", "src/views.py", "--format", "json", "-"], input=source)
+    result = run("--stdin-filename", "src/views.py", "--format", "json", "-", stdin=source)
 
     assert result.exit_code == 1, result.output
     assert [(d["path"], d["line"], d["code"]) for d in json.loads(result.stdout)] == [("src/views.py", 7, "FGL002")]
