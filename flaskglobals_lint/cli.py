@@ -21,6 +21,7 @@ from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .diagnostics import printable
 from .report import FORMATS, statistics, summary_line
 from .report.text import render as text_report
+from .report.progress import ProgressBar
 from .settings import ConfigError, Settings, apply_cli, describe, load_settings, parse_codes
 
 if TYPE_CHECKING:
@@ -186,8 +187,14 @@ def cli(
         if show_settings or show_files:
             click.echo(describe(settings) if show_settings else _files_text(paths, settings), nl=False)
             ctx.exit(EXIT_CLEAN)
-        options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout)
-        result = _lint_stdin(stdin_filename or "-", settings) if stdin else engine.lint_paths(paths, settings, options)
+        bar = ProgressBar(sys.stderr)
+        options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout,
+                                    progress=None if quiet else bar)
+        try:
+            result = (_lint_stdin(stdin_filename or "-", settings) if stdin
+                      else engine.lint_paths(paths, settings, options))
+        finally:
+            bar.close()
         result = _without_baseline(result, baseline_file)
         _warn(result, paths)
         if show_entry_points:

@@ -34,6 +34,15 @@ class Diagnostic:
     help: str = field(default="", compare=False)
     # The shared state: its name and where it is defined (path, line); ("", "", 0) when none.
     state: tuple[str, str, int] = field(default=("", "", 0), compare=False)
+    # ``chain`` with where each step is: (text, path, line); the same length as ``chain`` when known.
+    frames: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
+
+    @property
+    def located_chain(self) -> list[tuple[str, str, int]]:
+        """The chain, each step with its (path, line) where known ("", 0 where not)."""
+        if len(self.frames) == len(self.chain):
+            return list(self.frames)
+        return [(step, "", 0) for step in self.chain]
 
     @property
     def full_message(self) -> str:
@@ -54,7 +63,8 @@ class Diagnostic:
             "name": self.name,
             "message": self.full_message,
             "severity": self.severity,
-            "chain": list(self.chain),
+            "chain": [{"text": text, "path": path or None, "line": line or None}
+                      for text, path, line in self.located_chain],
             "help": self.help,
             "state": {"name": self.state[0], "path": self.state[1], "line": self.state[2]} if self.state[1] else None,
         }
@@ -94,7 +104,8 @@ def printable_diagnostic(diagnostic: Diagnostic) -> Diagnostic:
     """The diagnostic with its path, message and call chain made ``printable``."""
     return replace(diagnostic, path=printable(diagnostic.path), message=printable(diagnostic.message),
                    chain=tuple(printable(step) for step in diagnostic.chain), help=printable(diagnostic.help),
-                   state=(printable(diagnostic.state[0]), printable(diagnostic.state[1]), diagnostic.state[2]))
+                   state=(printable(diagnostic.state[0]), printable(diagnostic.state[1]), diagnostic.state[2]),
+                   frames=tuple((printable(text), printable(path), line) for text, path, line in diagnostic.frames))
 
 
 # Numbers in a message (line numbers of the definition, of a test) change when code moves.

@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from .diagnostics import Diagnostic, printable_diagnostic
 from .facts import ModuleFacts, module_facts
-from .facts.batch import FileJob, collect, default_jobs
+from .facts.batch import FileJob, Progress, collect, default_jobs
 from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
 from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .discovery.deployment import deployment, worker_processes
@@ -58,6 +58,8 @@ class RunOptions:
     prepass: bool = True
     # Seconds one file may take in a worker before it is stopped and reported as FGL900.
     file_timeout: float = DEFAULT_FILE_TIMEOUT
+    # Told (files done, files in all) while the per-file step runs: the CLI's progress bar.
+    progress: Progress | None = None
 
 
 def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None,
@@ -101,7 +103,7 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     jobs = [FileJob(str(s.path), s.display, s.module, s.is_package, wanted, data)
             for s, (data, error), wanted in zip(everything, contents, full) if not error]
     cache = FactsCache(options.cache_dir or default_cache_dir(settings)) if options.cache else None
-    analysed = iter(collect(jobs, options.jobs or default_jobs(), cache, options.file_timeout))
+    analysed = iter(collect(jobs, options.jobs or default_jobs(), cache, options.file_timeout, options.progress))
     facts = [next(analysed) if not error else unreadable(s, error) for s, (_, error) in zip(everything, contents)]
     served = deployment(paths, settings)
     processes, reason = served.processes, served.reason
@@ -276,4 +278,5 @@ def to_diagnostic(finding: Finding) -> Diagnostic:
         path=finding.path, line=span.line, column=span.column, code=finding.code,
         message=finding.message, name=rule.name, end_line=span.end_line, end_column=span.end_column,
         severity=rule.severity, chain=finding.chain, help=finding.help, state=finding.state,
+        frames=finding.frames,
     ))

@@ -382,7 +382,11 @@ def test_run_options_come_from_the_command_line(monkeypatch: pytest.MonkeyPatch,
     linter = lint_with(monkeypatch, FakeLinter())
     run("--jobs", "1", "--no-cache", ".")
     run("--cache-dir", str(tmp_path / "c"), ".")
-    assert linter.options == [RunOptions(jobs=1, cache=False), RunOptions(cache_dir=tmp_path / "c")]
+    assert [replace(o, progress=None) for o in linter.options] == [RunOptions(jobs=1, cache=False),
+                                                                  RunOptions(cache_dir=tmp_path / "c")]
+    assert all(o.progress is not None for o in linter.options)
+    run("-q", ".")
+    assert linter.options[-1].progress is None  # --quiet: no progress bar either
 
 
 HELPED = [replace(HITS, help="guard it with a lock"), replace(HITS, line=9, help="guard it with a lock"),

@@ -247,3 +247,51 @@ def test_sarif_relates_the_write_to_the_state_definition_and_json_names_it() -> 
     }]
     assert found.as_dict()["state"] == {"name": "hits", "path": "app.py", "line": 3}
     assert "relatedLocations" not in render_sarif([diagnostic()])["runs"][0]["results"][0]
+
+
+BOOKSHOP = Path(__file__).parent.parent / "examples" / "bookshop"
+
+
+def bookshop_diagnostic(code: str, line: int, monkeypatch: pytest.MonkeyPatch) -> Diagnostic:
+    from flaskglobals_lint.engine import RunOptions, lint_paths
+
+    monkeypatch.chdir(BOOKSHOP.parent.parent)  # paths are shown relative to the working folder
+    result = lint_paths([Path("examples")], options=RunOptions(jobs=1, cache=False))
+    return next(d for d in result.diagnostics if d.code == code and d.line == line and d.path.endswith("stats.py"))
+
+
+def test_json_chain_is_frames_with_locations_across_files(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = bookshop_diagnostic("FGL003", 10, monkeypatch)
+    catalog, stats = "examples/bookshop/catalog.py", "examples/bookshop/stats.py"
+    [entry] = json.loads(json_report.render([found], []))
+    # The route at its view's def, the view, the call of the helper in the view, the write in the helper.
+    assert entry["chain"] == [
+        {"text": "route GET /books/<slug>", "path": catalog, "line": 15},
+        {"text": "show()", "path": catalog, "line": 15},
+        {"text": "seen()", "path": catalog, "line": 19},
+        {"text": "self.views += ...", "path": stats, "line": 10},
+    ]
+
+
+def test_sarif_code_flow_follows_the_chain(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = bookshop_diagnostic("FGL003", 10, monkeypatch)
+    log = render_sarif([found])
+    catalog, stats = "examples/bookshop/catalog.py", "examples/bookshop/stats.py"
+    jsonschema.validate(log, SCHEMA)
+    [result] = log["runs"][0]["results"]
+    [flow] = result["codeFlows"]
+    steps = [(step["location"]["physicalLocation"]["artifactLocation"]["uri"],
+              step["location"]["physicalLocation"]["region"]["startLine"], step["location"]["message"]["text"],
+              step["nestingLevel"]) for step in flow["threadFlows"][0]["locations"]]
+    assert steps == [(catalog, 15, "route GET /books/<slug>", 0), (catalog, 15, "show()", 1),
+                     (catalog, 19, "seen()", 1), (stats, 10, "self.views += ...", 1)]
+
+
+def test_a_chain_without_locations_has_no_code_flow_and_plain_json_steps() -> None:
+    bare = diagnostic()
+    bare = Diagnostic(**{**bare.__dict__, "chain": ("route GET /", "index()")})
+    [result] = render_sarif([bare])["runs"][0]["results"]
+    assert "codeFlows" not in result
+    [entry] = json.loads(json_report.render([bare], []))
+    assert entry["chain"] == [{"text": "route GET /", "path": None, "line": None},
+                              {"text": "index()", "path": None, "line": None}]

@@ -99,7 +99,9 @@ def test_undecodable_file_name_in_json(undecodable_name: Path) -> None:
     assert json.loads(proc.stdout) == [{
         "path": "app_\\xff.py", "line": 7, "column": 5, "end_line": 7, "end_column": 39, "code": "FGL002",
         "name": "shared-container-mutation", "message": BAD_MESSAGE, "severity": "warning",
-        "chain": ["route GET /hit/<page>", "hit()", "seen[page] = ..."], "help": ADVICE,
+        "chain": [{"text": "route GET /hit/<page>", "path": "app_\\xff.py", "line": 6},
+                  {"text": "hit()", "path": "app_\\xff.py", "line": 6},
+                  {"text": "seen[page] = ...", "path": "app_\\xff.py", "line": 7}], "help": ADVICE,
         "state": {"name": "seen", "path": "app_\\xff.py", "line": 3},
     }]
 
@@ -181,7 +183,7 @@ def test_hostile_route_string_exact_text_and_github_lines(hostile_route: Path) -
 def test_hostile_route_string_chain_in_json(hostile_route: Path) -> None:
     [finding] = json.loads(lint(hostile_route, "--format", "json", ".").stdout)
 
-    assert finding["chain"] == [f"route GET {ROUTE_SHOWN}", "hit()", "seen[page] = ..."]
+    assert [step["text"] for step in finding["chain"]] == [f"route GET {ROUTE_SHOWN}", "hit()", "seen[page] = ..."]
 
 
 RAW_SHOWN = r"/x\x1b[2J\u2028\u202e\x07"

@@ -9,14 +9,17 @@ return plain facts (sent back through a pipe between this run's own processes).
 from __future__ import annotations
 
 import os
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from .cache import FactsCache, cache_key
 from .jobs import FileJob, analyse, failed
 from .model import ModuleFacts
 from .workers import DEFAULT_FILE_TIMEOUT, WorkerPool
 
-__all__ = ["FileJob", "POOL_THRESHOLD", "collect", "default_jobs", "run_jobs"]
+__all__ = ["FileJob", "POOL_THRESHOLD", "Progress", "collect", "default_jobs", "run_jobs"]
+
+# Called with (files done, files in all) as files are loaded from the cache or analysed.
+Progress = Callable[[int, int], None]
 
 # Below this many files to parse, one worker process does it (more cost more than they save).
 POOL_THRESHOLD = 24
@@ -29,24 +32,30 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run_jobs(jobs: Sequence[FileJob], workers: int, file_timeout: float = DEFAULT_FILE_TIMEOUT) -> list[ModuleFacts]:
+def run_jobs(jobs: Sequence[FileJob], workers: int, file_timeout: float = DEFAULT_FILE_TIMEOUT,
+             done: Optional[Callable[[], None]] = None) -> list[ModuleFacts]:
     """Analyse every job, in order.
 
     ``workers == 1``: in this process (nothing can stop a file that hangs or
     crashes the parser).  Otherwise in watched worker processes: one for a
     handful of files (a pre-commit run), up to ``workers`` when there are
-    enough files to share.
+    enough files to share.  ``done`` is called once per file as it finishes.
     """
     if not jobs:
         return []
     if workers <= 1:
-        return [analyse(job) for job in jobs]
+        results = []
+        for job in jobs:
+            results.append(analyse(job))
+            if done is not None:
+                done()
+        return results
     size = 1 if len(jobs) < POOL_THRESHOLD else min(workers, len(jobs))
-    return WorkerPool(size, file_timeout).run(jobs)
+    return WorkerPool(size, file_timeout, done).run(jobs)
 
 
 def collect(jobs: Sequence[FileJob], workers: int, cache: Optional[FactsCache],
-            file_timeout: float = DEFAULT_FILE_TIMEOUT) -> list[ModuleFacts]:
+            file_timeout: float = DEFAULT_FILE_TIMEOUT, progress: Optional[Progress] = None) -> list[ModuleFacts]:
     """Facts for every job, in order: cached ones loaded, the rest analysed and cached."""
     results: list[Optional[ModuleFacts]] = [None] * len(jobs)
     keys: list[str] = []
@@ -59,7 +68,17 @@ def collect(jobs: Sequence[FileJob], workers: int, cache: Optional[FactsCache],
         keys.append(key)
         if results[index] is None:
             missing.append(index)
-    fresh = run_jobs([jobs[i] for i in missing], workers, file_timeout)
+    finished = len(jobs) - len(missing)
+
+    def done() -> None:
+        nonlocal finished
+        finished += 1
+        if progress is not None:
+            progress(finished, len(jobs))
+
+    if progress is not None and jobs:
+        progress(finished, len(jobs))
+    fresh = run_jobs([jobs[i] for i in missing], workers, file_timeout, done)
     for index, facts in zip(missing, fresh):
         results[index] = facts
         if cache is not None and keys[index] and not _transient(facts.error):

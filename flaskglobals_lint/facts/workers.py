@@ -116,8 +116,10 @@ class _Worker:
 
 
 class WorkerPool:
-    def __init__(self, size: int, file_timeout: float = DEFAULT_FILE_TIMEOUT) -> None:
+    def __init__(self, size: int, file_timeout: float = DEFAULT_FILE_TIMEOUT,
+                 done: Optional[Callable[[], None]] = None) -> None:
         self.size = max(1, size)
+        self.done = done
         self.file_timeout = file_timeout
         self.context = _context()
         self.workers: list[_Worker] = []
@@ -163,18 +165,24 @@ class WorkerPool:
                         self._stop(worker)
                         worker = self._start()
                     worker.job = None
+                    self._finished()
                     self._assign(worker, jobs, pending)
                 now = time.monotonic()
                 for worker in [w for w in self.workers if w.job is not None and now - w.started > self.file_timeout]:
                     index = worker.job
                     assert index is not None
                     results[index] = failed(jobs[index], f"analysis took longer than {self.file_timeout:g} s")
+                    self._finished()
                     self._stop(worker)
                     self._assign(self._start(), jobs, pending)
         finally:
             for worker in list(self.workers):
                 self._stop(worker)
         return [r if r is not None else failed(jobs[i], "analysis produced no result") for i, r in enumerate(results)]
+
+    def _finished(self) -> None:
+        if self.done is not None:
+            self.done()
 
     def _assign(self, worker: _Worker, jobs: Sequence[FileJob], pending: deque[int]) -> None:
         if not pending:

@@ -48,6 +48,8 @@ class Reach:
     origin: str = ""
     # Parameters some request-time call leaves to their default (all, for an entry point).
     defaulted: set[str] = field(default_factory=set)
+    # Where each step of ``chain`` is, (path, line): the entry's def, then each call site.
+    sites: tuple[tuple[str, int], ...] = ()
 
     def is_tainted(self, taint: frozenset[str]) -> bool:
         """Whether a value with these sources carries request data in this reach."""
@@ -107,8 +109,9 @@ class Project(Symbols):
         key = (entry.function, context)
         if key in self.reached:
             return None
+        path = self.modules[entry.function.module].path
         reach = Reach(entry.function, context, entry, (f"{fn.name}()",), held=frozenset(),
-                      origin=self.modules[entry.function.module].path, defaulted=set(fn.params))
+                      origin=path, defaulted=set(fn.params), sites=((path, fn.span.line),))
         if entry.tainted_params:
             # Its parameters are filled from the URL or the payload (all but ``self`` of a method).
             reach.tainted_params = set(fn.params[1:] if fn.class_name and fn.kind == "method" else fn.params)
@@ -146,8 +149,10 @@ class Project(Symbols):
         existing = self.reached.get(key)
         if existing is None:
             chain = caller.chain + ((started.text,) if started else ()) + (f"{callee.name}()",)
+            site = (self.modules[caller.key.module].path, call.span.line)
+            sites = caller.sites + ((site,) if started else ()) + (site,)
             existing = self.reached[key] = Reach(key[0], key[1], caller.entry, chain, None, tainted,
-                                                 origin=caller.origin)
+                                                 origin=caller.origin, sites=sites)
             self.bind_arguments(call, callee, caller, existing)
             return True
         self.bind_arguments(call, callee, caller, existing)

@@ -104,6 +104,15 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: tuple[
         }]
     if diagnostic.chain:
         result["properties"] = {"chain": list(diagnostic.chain)}
+    steps = [(text, path, line) for text, path, line in diagnostic.located_chain if path and line]
+    if steps and len(steps) == len(diagnostic.chain):
+        # The request's path to the write, step by step: code scanning shows it as a flow.
+        result["codeFlows"] = [{"threadFlows": [{"locations": [
+            {"location": {"physicalLocation": {"artifactLocation": _artifact_location(path, srcroot),
+                                               "region": {"startLine": line}},
+                          "message": {"text": text}},
+             "nestingLevel": 0 if index == 0 else 1}
+            for index, (text, path, line) in enumerate(steps)]}]}]
     return result
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..state.model import Analysis, Finding
+from ..state.model import Analysis, Finding, chain_frames
 from .base import Rule
 
 
@@ -101,6 +101,7 @@ def index():
                 self.code, module.path, use.span,
                 f"lock created at request time ({' -> '.join(chain)})",
                 chain, reach.origin,
+                frames=chain_frames(reach),
                 help="each request gets its own lock, so it never excludes another request; create the "
                      "lock once at module level (LOCK = threading.Lock()) and use that",
             )

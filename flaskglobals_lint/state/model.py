@@ -19,6 +19,9 @@ from . import properties
 from .backends import InMemoryBackend
 from .yields import YieldPoints
 
+# One step of a chain and where it is: (text, path, line).
+Frame = tuple[str, str, int]
+
 # What a binding makes, as the state model tells it: the kinds of state and of what is not state
 # (``lock``, ``manager``, ``function``), which resolution leaves out of module and class state.
 BindingKind = Literal["container", "scalar", "instance", "class", "function", "lock", "manager",
@@ -139,13 +142,18 @@ class Write:
     def chain_text(self) -> str:
         return " -> ".join(self.chain)
 
+    @property
+    def frames(self) -> tuple[Frame, ...]:
+        """The chain with where each step is: the entry, each call, and this write."""
+        return chain_frames(self.reach) + ((self.access.text, self.module.path, self.access.span.line),)
+
     def finding(self, code: str, message: str, help: str = "") -> "Finding":
         """A finding at this write's statement: what and where (``message``), why and the fix (``help``)."""
         if self.races_with:
             message += f"; the background thread races with {self.races_with}, which writes it too"
         state = (self.state.name, self.state.path, self.state.line) if self.state.path else ("", "", 0)
         return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin,
-                       subject=self.state.key, help=help, state=state)
+                       subject=self.state.key, help=help, state=state, frames=self.frames)
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,15 @@ class Finding:
     help: str = ""
     # The shared state's name and where it is defined (path, line), when it has a place.
     state: tuple[str, str, int] = ("", "", 0)
+    # ``chain`` with locations: (text, path, line) per step; empty when not known.
+    frames: tuple[Frame, ...] = ()
+
+
+def chain_frames(reach: Reach) -> tuple[Frame, ...]:
+    """The entry point and each call of a reach, each with (text, path, line); the entry is at its def."""
+    sites = reach.sites if len(reach.sites) == len(reach.chain) else (("", 0),) * len(reach.chain)
+    first = sites[0] if sites else ("", 0)
+    return ((reach.entry.label, *first),) + tuple((text, *site) for text, site in zip(reach.chain, sites))
 
 
 @dataclass
