@@ -274,5 +274,11 @@ def generate(folder: Path, lines: int, seed: int = 1) -> int:
 
 
 if __name__ == "__main__":
-    target = Path(sys.argv[1])
-    print(generate(target, int(sys.argv[2])))
+    USAGE = ("usage: python bench/generate.py FOLDER LINES\n"
+             "writes a Flask project of about LINES lines into FOLDER and prints the lines written")
+    if sys.argv[1:2] in (["-h"], ["--help"]):
+        sys.exit(print(USAGE))
+    if len(sys.argv) != 3 or not sys.argv[2].isdigit():
+        print(USAGE, file=sys.stderr)
+        sys.exit(2)
+    print(generate(Path(sys.argv[1]), int(sys.argv[2])))
