@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,6 +73,14 @@ def no_server_outlives_the_session():
     yield
     if Path("/proc").is_dir():
         assert marked_processes() == []
+
+
+def readme_snippet(name: str) -> str:
+    """The code block under ``<!-- snippet: NAME -->`` in the README, as written."""
+    readme = (TESTS.parent / "README.md").read_text(encoding="utf-8")
+    match = re.search(rf"<!-- snippet: {re.escape(name)} -->\n```\w+\n(.*?)```", readme, re.DOTALL)
+    assert match, f"README has no snippet {name}"
+    return match.group(1)
 
 
 def cli_command() -> list[str]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from dataclasses import replace
@@ -18,6 +19,7 @@ from flaskglobals_lint.engine import RunOptions
 from flaskglobals_lint.diagnostics import Diagnostic
 from flaskglobals_lint.settings import Settings
 
+from .conftest import readme_snippet
 from .example_rules import LostUpdate, RequestDataInGlobal
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
@@ -475,13 +477,17 @@ def index():
 
 
 def test_a_baseline_hides_todays_findings_even_when_lines_move_and_shows_new_ones(run_cli, tmp_path: Path) -> None:
+    # The README's two commands, as written.
+    record, use = [shlex.split(line)[1:] for line in readme_snippet("baseline").splitlines()]
     (tmp_path / "app.py").write_text(BASELINED_APP)
-    written = run_cli("--output-format", "baseline", "--output-file", "baseline.json", ".", cwd=tmp_path)
+    written = run_cli(*record, cwd=tmp_path)
     assert written.returncode == 1
-    assert json.loads((tmp_path / "baseline.json").read_text())["findings"][0]["code"] == "FGL002"
+    baseline = json.loads((tmp_path / ".flaskglobals-baseline.json").read_text())
+    assert [f["code"] for f in baseline["findings"]] == ["FGL002"]
 
     (tmp_path / "app.py").write_text("import os\n\n" + BASELINED_APP)  # the finding moves down two lines
-    assert run_cli("--baseline", "baseline.json", ".", cwd=tmp_path).returncode == 0
+    assert run_cli(*use, cwd=tmp_path).returncode == 0
+    (tmp_path / "baseline.json").write_text((tmp_path / ".flaskglobals-baseline.json").read_text())
     new = "seen = {}\n@app.route('/s')\ndef s():\n    seen['k'] = seen.get('k', 0) + 1\n"
     (tmp_path / "app.py").write_text(BASELINED_APP + new)
     proc = run_cli("--baseline", "baseline.json", "--format", "json", ".", cwd=tmp_path)

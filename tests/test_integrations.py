@@ -15,16 +15,14 @@ import jsonschema
 import pytest
 import yaml
 
+from .conftest import readme_snippet
+
 ROOT = Path(__file__).parent.parent
 APPS = ROOT / "flaskglobals_lint" / "demo" / "apps"
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
 
-def snippet(name: str) -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    match = re.search(rf"<!-- snippet: {re.escape(name)} -->\n```\w+\n(.*?)```", readme, re.DOTALL)
-    assert match, f"README has no snippet {name}"
-    return match.group(1)
+snippet = readme_snippet
 
 
 def project_with(tmp_path: Path, fixture: str) -> Path:
