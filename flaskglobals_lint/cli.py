@@ -19,7 +19,7 @@ from . import engine
 from ._version import __version__
 from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .diagnostics import printable
-from .report import FORMATS, statistics, summary_line
+from .report import FORMATS, fix_summary, statistics, summary_line
 from .report.text import render as text_report
 from .report.progress import ProgressBar
 from .settings import ConfigError, Settings, apply_cli, describe, load_settings, parse_codes
@@ -78,6 +78,12 @@ def rule_ids() -> dict[str, str]:
 @click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (marked [*]), then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply (and mark as fixable) the unsafe fixes.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff, write nothing; exit 1 if there is one.")
+@click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing else.")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when anything was fixed.")
+@click.option("--add-noqa", is_flag=True, help="Add '# noqa: CODE' on the line of every finding, and report nothing.")
 @click.option("--statistics", "show_statistics", is_flag=True,
               help="Count problems per code (after a text report; on standard error for other formats).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
@@ -136,6 +142,12 @@ def cli(
     baseline_file: Path | None,
     output_file: Path | None,
     exit_zero: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    fix_only: bool,
+    exit_non_zero_on_fix: bool,
+    add_noqa: bool,
     show_statistics: bool,
     config: Path | None,
     processes: int | None,
@@ -190,12 +202,34 @@ def cli(
         bar = ProgressBar(sys.stderr)
         options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout,
                                     progress=None if quiet else bar)
-        try:
-            result = (_lint_stdin(stdin_filename or "-", settings) if stdin
-                      else engine.lint_paths(paths, settings, options))
-        finally:
-            bar.close()
-        result = _without_baseline(result, baseline_file)
+        if stdin and (fix or fix_only or diff or add_noqa):
+            raise click.UsageError("--fix, --fix-only, --diff and --add-noqa change files: name them, not '-'")
+
+        def lint() -> engine.LintResult:
+            try:
+                found = (_lint_stdin(stdin_filename or "-", settings) if stdin
+                         else engine.lint_paths(paths, settings, options))
+            finally:
+                bar.close()
+            return _without_baseline(found, baseline_file)
+
+        if add_noqa or fix or fix_only or diff:
+            from . import fixing
+        if add_noqa:
+            added, files = fixing.add_noqa(lint().diagnostics)
+            click.echo(f"Added {added} noqa comment{'s' * (added != 1)} in {files} file{'s' * (files != 1)}.")
+            ctx.exit(EXIT_CLEAN)
+        fixed = fixing.run_fixes(lint, unsafe_fixes, diff) if fix or fix_only or diff else None
+        if fixed is not None and diff:
+            click.echo(fixed.diff, nl=False)
+            ctx.exit(EXIT_FINDINGS if fixed.diff else EXIT_CLEAN)
+        if fixed is not None and fix_only:
+            ctx.exit(EXIT_FINDINGS if exit_non_zero_on_fix and fixed.fixed else EXIT_CLEAN)
+        result = fixed.result if fixed else lint()
+        if any(d.fix is not None for d in result.diagnostics):  # libcst is imported only then
+            from .fixing import with_fixes
+
+            result = with_fixes(result, edits=output_format in ("json", "sarif"))
         _warn(result, paths)
         if show_entry_points:
             click.echo("".join(f"{printable(path)}:{line}: {kind}: {printable(label)}\n"
@@ -203,9 +237,12 @@ def cli(
             click.echo(f"{len(result.entries)} entry points in {result.files_checked} files.")
             ctx.exit(EXIT_CLEAN)
         colour = _use_color("never" if no_color else color, output_file)
+        note = f"Fixed {fixed.fixed} problem{'s' * (fixed.fixed != 1)} in {fixed.files} file" \
+               f"{'s' * (fixed.files != 1)}.\n" if fixed is not None else ""
         written = _report(result, rules, output_format, output_file, colour, show_statistics,
-                          verbose or show_source, quiet, show_source)
-        ctx.exit(written if written != EXIT_CLEAN or exit_zero or not result.diagnostics else EXIT_FINDINGS)
+                          verbose or show_source, quiet, show_source, unsafe_fixes, note)
+        findings = bool(result.diagnostics) or bool(exit_non_zero_on_fix and fixed is not None and fixed.fixed)
+        ctx.exit(written if written != EXIT_CLEAN or exit_zero or not findings else EXIT_FINDINGS)
     except ConfigError as exc:
         ctx.exit(_error(str(exc)))
     except FileNotFoundError as exc:
@@ -222,12 +259,12 @@ def cli(
 
 def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_format: str,
             output_file: Path | None, color: bool, show_statistics: bool, verbose: bool = False,
-            quiet: bool = False, show_source: bool = False) -> int:
+            quiet: bool = False, show_source: bool = False, unsafe: bool = False, note: str = "") -> int:
     """Render and write the report, then the summary: EXIT_CLEAN, or EXIT_ERROR if it could not be written."""
     if output_format == "text":
         shown = [replace(d, help="") for d in result.diagnostics] if quiet else result.diagnostics
         report = text_report(shown, rules, color=color, help_each=verbose,
-                             source=_source_lines if show_source else None)
+                             source=_source_lines if show_source else None, unsafe_fixes=unsafe)
     else:
         report = FORMATS[output_format](result.diagnostics, rules, color=color)
     if show_statistics and result.diagnostics:
@@ -237,7 +274,8 @@ def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_forma
             click.echo(statistics(result.diagnostics), err=True, nl=False)
     if output_format == "text" and not quiet:
         # After the findings, in the same stream, as ruff does: ``| head`` and ``> file`` keep it in place.
-        report += summary_line(result.diagnostics, result.files_checked) + "\n"
+        report += note + summary_line(result.diagnostics, result.files_checked) + "\n"
+        report += fix_summary(result.diagnostics, unsafe)
     try:
         _write(report, output_file)
     except OSError as exc:
@@ -360,28 +398,12 @@ def _all_rules() -> list[type[Rule]]:
 
 
 def _demo(selection: str) -> int:
-    """Run demonstrations one by one, printing each report as it finishes."""
-    from .demo import demo_codes, missing_dependencies, render_result, render_summary, run_demo, unavailable
+    from .demo import DemoUnavailable, run_selection
 
     try:
-        codes = demo_codes(selection)
-    except ValueError as exc:
+        return run_selection(selection)
+    except DemoUnavailable as exc:
         return _error(str(exc))
-    reasons = {code: reason for code in codes if (reason := unavailable(code))}
-    if reasons and len(codes) == 1:
-        return _error(f"the demonstration {codes[0]} cannot run here: {reasons[codes[0]]}")
-    for code, reason in reasons.items():
-        click.echo(f"{code}: skipped, {reason}\n")
-    codes = [code for code in codes if code not in reasons]
-    missing = missing_dependencies(codes)
-    if missing:
-        return _error(f"the demonstrations need {', '.join(missing)}: pip install 'flaskglobals-lint[demo]'")
-    results = []
-    for code in codes:
-        results.append(run_demo(code))
-        click.echo(render_result(results[-1]), nl=False)
-    click.echo(render_summary(results), nl=False)
-    return EXIT_CLEAN if all(r.shown for r in results) else EXIT_FINDINGS
 
 
 def _rule_table(rules: Sequence[type[Rule]]) -> str:

@@ -10,6 +10,44 @@ from typing import Sequence
 SEVERITIES = ("error", "warning", "note")
 
 
+@dataclass(frozen=True)
+class LockFix:
+    """What ``--fix`` does for an unlocked write, planned from the facts (the fixer turns it into edits).
+
+    One module-level lock per shared state, named after it, defined next to the state's
+    definition; the smallest block of the function that holds every read and write of the
+    state (``references``, as the function spells them) is wrapped in ``with <lock>:``.
+    """
+
+    # "safe" or "unsafe"; ``why`` says what makes it unsafe.
+    applicability: str
+    why: str
+    # The def line of the function that writes.
+    function_line: int
+    references: tuple[str, ...]
+    lock: str
+    # The file and line of the state's definition, where the lock goes.
+    lock_path: str
+    lock_line: int
+    # The module to import the lock from, when the write is in another module ("" when not).
+    lock_module: str = ""
+    # The function's calls into project code, (line, callee): a block that holds one is unsafe
+    # (the callee could take another lock).
+    project_calls: tuple[tuple[int, str], ...] = ()
+    # The fix's edits once the fixer has made them (JSON and SARIF show them):
+    # (path, start line, start column, end line, end column, new text), 1-based, end exclusive.
+    edits: tuple[tuple[str, int, int, int, int, str], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return f"hold a module-level lock around it: with {self.lock}:"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"applicability": self.applicability, "message": self.message, "why_unsafe": self.why or None,
+                "edits": [{"path": path, "start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec},
+                           "content": content} for path, sl, sc, el, ec, content in self.edits]}
+
+
 @dataclass(frozen=True, order=True)
 class Diagnostic:
     """One finding at one place in one file.
@@ -36,6 +74,8 @@ class Diagnostic:
     state: tuple[str, str, int] = field(default=("", "", 0), compare=False)
     # ``chain`` with where each step is: (text, path, line); the same length as ``chain`` when known.
     frames: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
+    # How --fix would fix it, when it can.
+    fix: LockFix | None = field(default=None, compare=False)
 
     @property
     def located_chain(self) -> list[tuple[str, str, int]]:
@@ -67,6 +107,7 @@ class Diagnostic:
                       for text, path, line in self.located_chain],
             "help": self.help,
             "state": {"name": self.state[0], "path": self.state[1], "line": self.state[2]} if self.state[1] else None,
+            "fix": self.fix.as_dict() if self.fix is not None else None,
         }
 
 

@@ -278,5 +278,5 @@ def to_diagnostic(finding: Finding) -> Diagnostic:
         path=finding.path, line=span.line, column=span.column, code=finding.code,
         message=finding.message, name=rule.name, end_line=span.end_line, end_column=span.end_column,
         severity=rule.severity, chain=finding.chain, help=finding.help, state=finding.state,
-        frames=finding.frames,
+        frames=finding.frames, fix=finding.fix,
     ))

@@ -30,8 +30,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("state",),
     ("rules",),
     ("report",),
+    # The fixer: the rules' fix plans made into edits, with libcst.
+    ("fix",),
     ("engine",),
-    ("cli", "flake8_plugin", "docs", "demo", "__init__", "__main__"),
+    ("cli", "fixing", "flake8_plugin", "docs", "demo", "__init__", "__main__"),
 ]
 
 

@@ -14,8 +14,38 @@ from typing import Iterable, Optional
 from .scenarios import DEMOS, App, Demo, Outcome, server_for
 from .servers import DemoError, RedisServer, Server
 
-__all__ = ["DEMOS", "DemoError", "DemoResult", "run_demo", "demo_codes", "missing_dependencies", "unavailable",
-           "render", "render_result", "render_summary"]
+__all__ = ["DEMOS", "DemoError", "DemoResult", "DemoUnavailable", "run_demo", "run_selection", "demo_codes",
+           "missing_dependencies", "unavailable", "render", "render_result", "render_summary"]
+
+
+class DemoUnavailable(Exception):
+    """The chosen demonstrations cannot run: an unknown name, or what they need is missing."""
+
+
+def run_selection(selection: str) -> int:
+    """``--demo SELECTION``: run the demonstrations one by one, printing each report as it finishes;
+    0 when every one showed the race and the remedy holding, 1 otherwise."""
+    import click
+
+    try:
+        codes = demo_codes(selection)
+    except ValueError as exc:
+        raise DemoUnavailable(str(exc)) from None
+    reasons = {code: reason for code in codes if (reason := unavailable(code))}
+    if reasons and len(codes) == 1:
+        raise DemoUnavailable(f"the demonstration {codes[0]} cannot run here: {reasons[codes[0]]}")
+    for code, reason in reasons.items():
+        click.echo(f"{code}: skipped, {reason}\n")
+    codes = [code for code in codes if code not in reasons]
+    missing = missing_dependencies(codes)
+    if missing:
+        raise DemoUnavailable(f"the demonstrations need {', '.join(missing)}: pip install 'flaskglobals-lint[demo]'")
+    results = []
+    for code in codes:
+        results.append(run_demo(code))
+        click.echo(render_result(results[-1]), nl=False)
+    click.echo(render_summary(results), nl=False)
+    return 0 if all(r.shown for r in results) else 1
 
 
 @dataclass

@@ -38,6 +38,19 @@ def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
     return f"Found {_plural(len(diagnostics), 'problem')} ({per_code}) in {where}."
 
 
+def fix_summary(diagnostics: Sequence[Diagnostic], unsafe: bool) -> str:
+    """``[*] 3 fixable with --fix (1 more with --unsafe-fixes).``, or '' when nothing is fixable."""
+    safe = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "safe")
+    risky = sum(1 for d in diagnostics if d.fix is not None and d.fix.applicability == "unsafe")
+    if unsafe:
+        safe, risky = safe + risky, 0
+    if not safe and not risky:
+        return ""
+    flag = "--fix --unsafe-fixes" if unsafe else "--fix"
+    more = f" ({risky} more with --unsafe-fixes)" if risky else ""
+    return f"[*] {safe} fixable with {flag}{more}.\n" if safe else f"[*] {risky} fixable with --fix --unsafe-fixes.\n"
+
+
 def statistics(diagnostics: Sequence[Diagnostic]) -> str:
     """Count per code with the rule's name, one line each, like ``flake8 --statistics``."""
     counts = Counter(diagnostic.code for diagnostic in diagnostics)

@@ -104,6 +104,8 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: tuple[
         }]
     if diagnostic.chain:
         result["properties"] = {"chain": list(diagnostic.chain)}
+    if diagnostic.fix is not None and diagnostic.fix.edits:
+        result["fixes"] = [_fix(diagnostic, srcroot)]
     steps = [(text, path, line) for text, path, line in diagnostic.located_chain if path and line]
     if steps and len(steps) == len(diagnostic.chain):
         # The request's path to the write, step by step: code scanning shows it as a flow.
@@ -114,6 +116,23 @@ def _result(diagnostic: Diagnostic, rule_index: dict[str, int], identity: tuple[
              "nestingLevel": 0 if index == 0 else 1}
             for index, (text, path, line) in enumerate(steps)]}]}]
     return result
+
+
+def _fix(diagnostic: Diagnostic, srcroot: Path) -> dict[str, Any]:
+    """The fix as SARIF ``artifactChanges``: whole-line replacements, per file."""
+    fix = diagnostic.fix
+    assert fix is not None
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for path, start_line, start_column, end_line, end_column, content in fix.edits:
+        changes.setdefault(path, []).append({
+            "deletedRegion": {"startLine": start_line, "startColumn": start_column, "endLine": end_line,
+                              "endColumn": end_column},
+            "insertedContent": {"text": content},
+        })
+    unsafe = " (unsafe: " + fix.why + ")" if fix.applicability == "unsafe" else ""
+    return {"description": {"text": fix.message + unsafe},
+            "artifactChanges": [{"artifactLocation": _artifact_location(path, srcroot), "replacements": replacements}
+                                for path, replacements in sorted(changes.items())]}
 
 
 def _artifact_location(path: str, srcroot: Path) -> dict[str, str]:

@@ -20,10 +20,11 @@ SourceLines = Callable[[str], Optional[Sequence[str]]]
 
 
 def render(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], *, color: bool = False,
-           help_each: bool = False, source: SourceLines | None = None) -> str:
+           help_each: bool = False, source: SourceLines | None = None, unsafe_fixes: bool = False) -> str:
     """One line per finding, sorted by path, line, column and code; then each distinct help once,
     with the codes it explains (``help_each``: under every finding instead; with ``source``, under a
-    frame of the code, as ruff shows it).  ANSI colour only when asked."""
+    frame of the code, as ruff shows it).  ``[*]`` after the code marks what ``--fix`` fixes (with
+    ``unsafe_fixes``, the unsafe fixes too).  ANSI colour only when asked."""
     lines = []
     helps: dict[str, list[str]] = {}
     for diagnostic in sorted(diagnostics, key=Diagnostic.sort_key):
@@ -32,7 +33,9 @@ def render(diagnostics: Sequence[Diagnostic], rules: Sequence[type[Rule]], *, co
             helps[help_text].append(code)
         if color:
             path, code = f"{_BOLD}{path}{_RESET}", f"{_BOLD_RED}{code}{_RESET}"
-        lines.append(f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {printable(diagnostic.message)}\n")
+        fix = diagnostic.fix
+        mark = "[*] " if fix is not None and (fix.applicability == "safe" or unsafe_fixes) else ""
+        lines.append(f"{path}:{diagnostic.line}:{diagnostic.column}: {code} {mark}{printable(diagnostic.message)}\n")
         if source is not None:
             lines.append(_frame(diagnostic, source(diagnostic.path), color))
         if help_each and diagnostic.help:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..state.fixes import lock_fix
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, remedy, via, when, where, workers_note
@@ -125,4 +126,5 @@ if __name__ == "__main__":
                 self.code,
                 f"global {where(write)} rebound {when(write)} ({via(write)}){leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write)}; {remedy(write)}",
+                fix=lock_fix(write, analysis.project),
             )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..state.fixes import lock_fix
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, process_state, remedy, via, when, where, workers_note
@@ -146,4 +147,5 @@ def run(name, s):
                 self.code,
                 f"shared {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
                 f"{hazard}{note}; {remedy(write)}",
+                fix=lock_fix(write, analysis.project),
             )

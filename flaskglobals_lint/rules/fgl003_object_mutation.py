@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..state.fixes import lock_fix
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, remedy, via, when, where, workers_note
@@ -111,4 +112,5 @@ def basket(item):
                 f"shared object {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write) if write.operation != 'client' else ''}"
                 f"; {remedy(write)}",
+                fix=lock_fix(write, analysis.project),
             )

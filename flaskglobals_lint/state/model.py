@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal, Optional
 
+from ..diagnostics import LockFix
 from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span, key_text, literal_key
 from ..frameworks import flask as fm
 from ..frameworks.stdlib import REMOVING_METHODS, LockScope, LockType
@@ -147,13 +148,13 @@ class Write:
         """The chain with where each step is: the entry, each call, and this write."""
         return chain_frames(self.reach) + ((self.access.text, self.module.path, self.access.span.line),)
 
-    def finding(self, code: str, message: str, help: str = "") -> "Finding":
+    def finding(self, code: str, message: str, help: str = "", fix: Optional[LockFix] = None) -> "Finding":
         """A finding at this write's statement: what and where (``message``), why and the fix (``help``)."""
         if self.races_with:
             message += f"; the background thread races with {self.races_with}, which writes it too"
         state = (self.state.name, self.state.path, self.state.line) if self.state.path else ("", "", 0)
         return Finding(code, self.module.path, self.access.span, message, self.chain, self.reach.origin,
-                       subject=self.state.key, help=help, state=state, frames=self.frames)
+                       subject=self.state.key, help=help, state=state, frames=self.frames, fix=fix)
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,8 @@ class Finding:
     state: tuple[str, str, int] = ("", "", 0)
     # ``chain`` with locations: (text, path, line) per step; empty when not known.
     frames: tuple[Frame, ...] = ()
+    # How --fix would fix it, when it can.
+    fix: Optional[LockFix] = None
 
 
 def chain_frames(reach: Reach) -> tuple[Frame, ...]:

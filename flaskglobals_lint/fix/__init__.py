@@ -1,0 +1,196 @@
+"""``--fix``: the fixes the rules planned, made with libcst in the files they touch.
+
+The engine's diagnostics carry plain plans (``Diagnostic.fix``); this stage
+reads only the files those plans touch, parses them with libcst, and returns
+their new text.  Writing the files, re-linting and reporting are the CLI's.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from typing import Callable, Optional, Sequence
+
+import libcst as cst
+
+from ..diagnostics import Diagnostic, LockFix
+from .locks import Define, Wrap, lock_assigned, top_level_names, transform
+
+__all__ = ["FixPlan", "plan_fixes", "settle", "unified_diff", "fixable"]
+
+Reader = Callable[[str], str]
+
+
+def fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
+    fix = diagnostic.fix
+    return fix is not None and (fix.applicability == "safe" or unsafe)
+
+
+@dataclass
+class FixPlan:
+    """What a round of fixes makes: the new text of each file, and what was fixed."""
+
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (before, after)
+    fixed: list[Diagnostic] = field(default_factory=list)
+    # Findings whose fix could not be made here, and why.
+    refused: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    # Findings with an unsafe fix left out (no ``unsafe``), and why it is unsafe.
+    hidden: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    # Every finding with a fix that can be made: "safe" or "unsafe", and why it is unsafe.
+    applicability: dict[Diagnostic, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> dict[str, tuple[str, str]]:
+        return {path: texts for path, texts in self.texts.items() if texts[0] != texts[1]}
+
+
+def _read(path: str) -> str:
+    with open(path, encoding="utf-8", newline="") as stream:
+        return stream.read()
+
+
+def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Reader = _read) -> FixPlan:
+    """One round: every fix that applies (safe ones; unsafe ones too with ``unsafe``), in every file."""
+    plan = FixPlan()
+    chosen = [d for d in diagnostics if d.fix is not None]
+    texts: dict[str, str] = {}
+
+    def text(path: str) -> Optional[str]:
+        if path not in texts:
+            try:
+                texts[path] = read(path)
+            except (OSError, UnicodeDecodeError):
+                return None
+        return texts[path]
+
+    names = _lock_names(chosen, text)
+    wraps: dict[tuple[str, int, str], tuple[Wrap, list[Diagnostic]]] = {}
+    for d in chosen:
+        fix = d.fix
+        assert fix is not None
+        lock = names.get((fix.lock_path, fix.lock))
+        if lock is None or text(d.path) is None:
+            plan.refused.append((d, "the file could not be read"))
+            continue
+        key = (d.path, fix.function_line, lock)
+        wrap, owners = wraps.setdefault(key, (Wrap(fix.function_line, set(), lock), []))
+        wrap.references.update(fix.references)
+        owners.append(d)
+    # First the wraps alone, to learn which can be made; then the locks those need.
+    made: dict[str, list[Wrap]] = {}
+    for (path, _, _), (wrap, owners) in wraps.items():
+        try:
+            transform(texts[path], [wrap], [])
+        except cst.ParserSyntaxError:
+            wrap.refused = "the file does not parse"
+        if wrap.wrapped is None:
+            plan.refused.extend((d, wrap.refused) for d in owners)
+            continue
+        start, end = wrap.wrapped
+        inside = sorted({(line, name) for d in owners for line, name in d.fix.project_calls  # type: ignore
+                         if start <= line <= end})
+        reasons = [d.fix.why for d in owners if d.fix.why][:1]  # type: ignore[union-attr]
+        if inside:
+            line, name = inside[0]
+            reasons.append(f"the block calls project code ({name}() at line {line}), which could take another "
+                           "lock (a deadlock risk)")
+        why = "; ".join(reasons)
+        for d in owners:
+            plan.applicability[d] = ("unsafe" if why else "safe", why)
+        if why and not unsafe:
+            plan.hidden.extend((d, why) for d in owners)
+            continue
+        made.setdefault(path, []).append(Wrap(wrap.function_line, wrap.references, wrap.lock))
+        plan.fixed.extend(owners)
+    defines: dict[str, dict[str, Define]] = {}
+    for d in plan.fixed:
+        fix = d.fix
+        assert fix is not None
+        lock = names[(fix.lock_path, fix.lock)]
+        if not reuses(text(fix.lock_path) or "", lock):
+            defines.setdefault(fix.lock_path, {}).setdefault(lock, Define(lock, fix.lock_line))
+        if fix.lock_module:
+            beside = fix.references[0].split(".")[0]
+            defines.setdefault(d.path, {}).setdefault(f"import {lock}",
+                                                      Define(lock, module=fix.lock_module, beside=beside))
+    for path in sorted(set(made) | set(defines)):
+        before = text(path)
+        if before is None:
+            continue
+        after = transform(before, made.get(path, []), list(defines.get(path, {}).values()))
+        plan.texts[path] = (before, after)
+    return plan
+
+
+def settle(diagnostics: Sequence[Diagnostic], edits: bool = False, read: Reader = _read) -> list[Diagnostic]:
+    """The diagnostics with their fixes as the fixer finds them: the final applicability (a block that
+    turns out to call project code is unsafe), no fix where none can be made, and with ``edits``
+    each fix's own edits (what JSON and SARIF show)."""
+    if not any(d.fix is not None for d in diagnostics):
+        return list(diagnostics)
+    plan = plan_fixes(diagnostics, unsafe=True, read=read)
+    out: list[Diagnostic] = []
+    for d in diagnostics:
+        if d.fix is None or d not in plan.applicability:
+            out.append(replace(d, fix=None) if d.fix is not None else d)
+            continue
+        kind, why = plan.applicability[d]
+        fix = replace(d.fix, applicability=kind, why=why)
+        if edits:
+            fix = replace(fix, edits=tuple(_edits(plan_fixes([d], unsafe=True, read=read).changed)))
+        out.append(replace(d, fix=fix))
+    return out
+
+
+def _edits(changed: dict[str, tuple[str, str]]) -> list[tuple[str, int, int, int, int, str]]:
+    """Whole-line edits that turn each file's old text into its new one."""
+    out = []
+    for path in sorted(changed):
+        before, after = (text.splitlines(keepends=True) for text in changed[path])
+        matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":
+                out.append((path, i1 + 1, 1, i2 + 1, 1, "".join(after[j1:j2])))
+    return out
+
+
+def reuses(source: str, lock: str) -> bool:
+    """The module already defines ``lock`` as a lock: the fix uses it and defines nothing."""
+    try:
+        return lock_assigned(cst.parse_module(source), lock) is True
+    except cst.ParserSyntaxError:
+        return False
+
+
+def _lock_names(chosen: Sequence[Diagnostic], text: Callable[[str], Optional[str]]) -> dict[tuple[str, str], str]:
+    """The name each planned lock gets in its module: the planned one, unless that name is taken by
+    something that is not a lock (then ``_stock_lock_2``, ...)."""
+    names: dict[tuple[str, str], str] = {}
+    for d in chosen:
+        fix: LockFix = d.fix  # type: ignore[assignment]
+        key = (fix.lock_path, fix.lock)
+        if key in names:
+            continue
+        source = text(fix.lock_path)
+        if source is None:
+            continue
+        try:
+            module = cst.parse_module(source)
+        except cst.ParserSyntaxError:
+            continue
+        taken = top_level_names(module)
+        name, n = fix.lock, 1
+        while name in taken and lock_assigned(module, name) is not True:
+            n += 1
+            name = f"{fix.lock}_{n}"
+        names[key] = name
+    return names
+
+
+def unified_diff(changed: dict[str, tuple[str, str]]) -> str:
+    """``--diff``'s output: a unified diff per changed file, in path order."""
+    out: list[str] = []
+    for path in sorted(changed):
+        before, after = changed[path]
+        out.extend(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                        fromfile=f"a/{path}", tofile=f"b/{path}"))
+    return "".join(out)

@@ -1,0 +1,56 @@
+"""How a write the rules report can be fixed: the plan ``--fix`` carries out.
+
+The plan is made here, from the facts and the linked program, so that it is
+plain data (cacheable, libcst-free); ``flaskglobals_lint.fix`` turns it into
+edits.  One kind of fix today: a module-level lock per shared state around
+the smallest block of the function that holds every read and write of it.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..diagnostics import LockFix
+from ..program.callgraph import Project
+from .model import Write
+
+
+def lock_name(write: Write) -> str:
+    """``_downloads_lock`` for ``downloads``; one lock per object for an object's attributes
+    (``stats.views`` and ``stats.hits``: ``_stats_lock``)."""
+    root = write.state.name.split(".")[0] if write.operation == "object" else write.state.name
+    stem = re.sub(r"\W+", "_", root).strip("_").lower() or "state"
+    return f"_{stem}_lock"
+
+
+def reference(write: Write) -> str:
+    """The state as the writing function spells it: ``downloads``, ``STOCK``, ``self.views``."""
+    return write.access.target.text().split("[")[0]
+
+
+def lock_fix(write: Write, project: Project) -> Optional[LockFix]:
+    """The lock fix for an unlocked write to in-process state, or None when there is none to make."""
+    state = write.state
+    if write.locks or write.operation not in ("rebind", "container", "object") or state.kind == "process":
+        return None
+    if state.where not in ("module", "class", "instance") or not state.path or not state.line:
+        return None
+    ref = reference(write)
+    if not re.fullmatch(r"[A-Za-z_][\w.]*", ref):
+        return None
+    # The fixer knows which of them end up inside the block it wraps.
+    calls = tuple(sorted({(call.span.line, call.callee.text()) for call, target, _ in
+                          project.callees(write.reach.key, write.function, write.reach.context)
+                          if project.function(target) is not None}))
+    reasons = []
+    if state.path != write.module.path:
+        reasons.append(f"the state is defined in another module ({state.path}): the lock is imported from there")
+    if write.function.is_async:
+        reasons.append("the function is a coroutine: a threading lock held across an await blocks the event loop")
+    modules = project.modules
+    defining = next((m.module for m in modules.values() if m.path == state.path), "")
+    if state.path != write.module.path and not defining:
+        return None
+    return LockFix("unsafe" if reasons else "safe", "; ".join(reasons), write.function.span.line, (ref,),
+                   lock_name(write), state.path, state.line,
+                   defining if state.path != write.module.path else "", calls)
