@@ -1,26 +1,23 @@
 """The command line: options -> Settings -> lint -> reporter -> exit code.  No analysis happens here."""
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-import secrets
 import signal
-import stat
 import sys
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, BinaryIO, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import click
 
-from . import engine
+from . import engine, fixing
 from ._version import __version__
 from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .diagnostics import printable
 from .report import FORMATS, fix_summary, statistics, summary_line
 from .report.text import render as text_report
+from .output import write_report
 from .report.progress import ProgressBar
 from .settings import ConfigError, Settings, apply_cli, describe, load_settings, parse_codes
 
@@ -78,12 +75,7 @@ def rule_ids() -> dict[str, str]:
 @click.option("--output-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the report to this file instead of standard output.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when problems are found.")
-@click.option("--fix", is_flag=True, help="Apply the safe fixes (marked [*]), then report what is left.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply (and mark as fixable) the unsafe fixes.")
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff, write nothing; exit 1 if there is one.")
-@click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing else.")
-@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix or --fix-only: exit 1 when anything was fixed.")
-@click.option("--add-noqa", is_flag=True, help="Add '# noqa: CODE' on the line of every finding, and report nothing.")
+@fixing.fix_options
 @click.option("--statistics", "show_statistics", is_flag=True,
               help="Count problems per code (after a text report; on standard error for other formats).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path),
@@ -202,34 +194,14 @@ def cli(
         bar = ProgressBar(sys.stderr)
         options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout,
                                     progress=None if quiet else bar)
-        if stdin and (fix or fix_only or diff or add_noqa):
+        mode = fixing.FixMode(fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix, add_noqa)
+        if stdin and mode.active:
             raise click.UsageError("--fix, --fix-only, --diff and --add-noqa change files: name them, not '-'")
-
-        def lint() -> engine.LintResult:
-            try:
-                found = (_lint_stdin(stdin_filename or "-", settings) if stdin
-                         else engine.lint_paths(paths, settings, options))
-            finally:
-                bar.close()
-            return _without_baseline(found, baseline_file)
-
-        if add_noqa or fix or fix_only or diff:
-            from . import fixing
-        if add_noqa:
-            added, files = fixing.add_noqa(lint().diagnostics)
-            click.echo(f"Added {added} noqa comment{'s' * (added != 1)} in {files} file{'s' * (files != 1)}.")
-            ctx.exit(EXIT_CLEAN)
-        fixed = fixing.run_fixes(lint, unsafe_fixes, diff) if fix or fix_only or diff else None
-        if fixed is not None and diff:
-            click.echo(fixed.diff, nl=False)
-            ctx.exit(EXIT_FINDINGS if fixed.diff else EXIT_CLEAN)
-        if fixed is not None and fix_only:
-            ctx.exit(EXIT_FINDINGS if exit_non_zero_on_fix and fixed.fixed else EXIT_CLEAN)
-        result = fixed.result if fixed else lint()
-        if any(d.fix is not None for d in result.diagnostics):  # libcst is imported only then
-            from .fixing import with_fixes
-
-            result = with_fixes(result, edits=output_format in ("json", "sarif"))
+        lint = _linter(paths, settings, options, (stdin_filename or "-") if stdin else None, baseline_file, bar)
+        status, fixed = fixing.run_mode(mode, lint)
+        if status is not None:
+            ctx.exit(status)
+        result = fixing.settled(fixed.result, edits=output_format in ("json", "sarif"))
         _warn(result, paths)
         if show_entry_points:
             click.echo("".join(f"{printable(path)}:{line}: {kind}: {printable(label)}\n"
@@ -237,11 +209,9 @@ def cli(
             click.echo(f"{len(result.entries)} entry points in {result.files_checked} files.")
             ctx.exit(EXIT_CLEAN)
         colour = _use_color("never" if no_color else color, output_file)
-        note = f"Fixed {fixed.fixed} problem{'s' * (fixed.fixed != 1)} in {fixed.files} file" \
-               f"{'s' * (fixed.files != 1)}.\n" if fixed is not None else ""
         written = _report(result, rules, output_format, output_file, colour, show_statistics,
-                          verbose or show_source, quiet, show_source, unsafe_fixes, note)
-        findings = bool(result.diagnostics) or bool(exit_non_zero_on_fix and fixed is not None and fixed.fixed)
+                          verbose or show_source, quiet, show_source, unsafe_fixes, fixed.note)
+        findings = bool(result.diagnostics) or mode.failed(fixed)
         ctx.exit(written if written != EXIT_CLEAN or exit_zero or not findings else EXIT_FINDINGS)
     except ConfigError as exc:
         ctx.exit(_error(str(exc)))
@@ -255,6 +225,20 @@ def cli(
     except Exception as exc:  # noqa: BLE001 - a linter must fail with a message, not a traceback
         click.echo(f"{PROG}: internal error: {type(exc).__name__}: {exc}", err=True)
         ctx.exit(EXIT_ERROR)
+
+
+def _linter(paths: Sequence[str], settings: Settings, options: engine.RunOptions, stdin_filename: str | None,
+            baseline_file: Path | None, bar: ProgressBar) -> Callable[[], engine.LintResult]:
+    """What one lint of this run is (the fix modes lint again after each round): the files, or the
+    module on standard input when ``stdin_filename`` is given ("-" without --stdin-filename)."""
+    def lint() -> engine.LintResult:
+        try:
+            found = (_lint_stdin(stdin_filename, settings) if stdin_filename is not None
+                     else engine.lint_paths(paths, settings, options))
+        finally:
+            bar.close()
+        return _without_baseline(found, baseline_file)
+    return lint
 
 
 def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_format: str,
@@ -277,7 +261,7 @@ def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_forma
         report += note + summary_line(result.diagnostics, result.files_checked) + "\n"
         report += fix_summary(result.diagnostics, unsafe)
     try:
-        _write(report, output_file)
+        write_report(report, output_file)
     except OSError as exc:
         return _write_failed(exc, output_file)
     return EXIT_CLEAN
@@ -435,65 +419,6 @@ def _use_color(when: str, output_file: Path | None) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return output_file is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-
-
-def _write(report: str, output_file: Path | None) -> None:
-    """Write the whole report or raise ``OSError``: a report cut short must never pass for a whole one."""
-    if output_file is not None:
-        _replace_file(output_file, report.encode("utf-8"))
-        return
-    stdout = sys.stdout
-    if stdout is None:  # pythonw: there is no standard output to write to
-        return
-    stdout.flush()
-    binary = getattr(stdout, "buffer", None)
-    if binary is None:  # a text-only stream someone put in place of sys.stdout
-        stdout.write(report)
-        stdout.flush()
-        return
-    # No ANSI stripping needed: analysed text arrives escaped, and colour codes are only there when asked for.
-    _write_all(binary, report.encode(getattr(stdout, "encoding", None) or "utf-8", "backslashreplace"))
-
-
-def _write_all(stream: BinaryIO, data: bytes) -> None:
-    """Write until every byte is out (or the OS says why not), then flush.
-
-    Over ``ulimit -f`` (Python ignores SIGXFSZ) the first write is cut short
-    and only the next one fails with EFBIG; the text layer ignores the short
-    count, which is how the rest of a report used to vanish silently.
-    """
-    view = memoryview(data)
-    while view:
-        written = stream.write(view)
-        if not written:
-            raise OSError(errno.EIO, "nothing could be written")
-        view = view[written:]
-    stream.flush()
-
-
-def _replace_file(output_file: Path, data: bytes) -> None:
-    """Write beside the report and rename over it, so that a failed write leaves the old report whole."""
-    try:
-        special = not stat.S_ISREG(os.stat(output_file).st_mode)
-    except FileNotFoundError:
-        special = False
-    if special:  # /dev/null, /dev/stdout, a FIFO: nothing to replace, and never rename over a device
-        with open(output_file, "wb") as stream:
-            _write_all(stream, data)
-        return
-    target = Path(os.path.realpath(output_file))  # through a symbolic link, as a plain write would
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
-    # Mode 0o666 less the umask, as for any new file (mkstemp would give 0o600); O_EXCL: never an existing file.
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            _write_all(stream, data)
-            os.fsync(stream.fileno())  # a full disk can show only here, and the rename must not come first
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
 
 
 def _write_failed(exc: OSError, output_file: Path | None) -> int:

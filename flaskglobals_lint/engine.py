@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .diagnostics import Diagnostic, printable_diagnostic
+from .diagnostics import Diagnostic, LockFix, printable, printable_diagnostic
 from .facts import ModuleFacts, module_facts
 from .facts.batch import FileJob, Progress, collect, default_jobs
 from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
@@ -278,5 +278,14 @@ def to_diagnostic(finding: Finding) -> Diagnostic:
         path=finding.path, line=span.line, column=span.column, code=finding.code,
         message=finding.message, name=rule.name, end_line=span.end_line, end_column=span.end_column,
         severity=rule.severity, chain=finding.chain, help=finding.help, state=finding.state,
-        frames=finding.frames, fix=finding.fix,
+        frames=finding.frames, fix=_fixable_where_named(finding),
     ))
+
+
+def _fixable_where_named(finding: Finding) -> LockFix | None:
+    """The fix, unless a file it touches has a name the report must escape (the fixer finds files by
+    the names the diagnostics show, and an escaped name could be another file's)."""
+    fix = finding.fix
+    if fix is None or printable(finding.path) != finding.path or printable(fix.lock_path) != fix.lock_path:
+        return None
+    return fix

@@ -12,15 +12,54 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from typing import Callable, Optional, Sequence
+
+import click
 
 from .diagnostics import Diagnostic
 from .engine import LintResult
-from .fix import plan_fixes, settle, unified_diff
 
-__all__ = ["FixRun", "add_noqa", "run_fixes", "with_fixes"]
+__all__ = ["FixMode", "FixRun", "add_noqa", "fix_options", "run_fixes", "run_mode", "settled"]
 
 MAX_ROUNDS = 4
+# (exit status, or None to go on and report)
+Outcome = tuple[Optional[int], "FixRun"]
+
+
+def fix_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The fix modes' options, in ruff's names."""
+    for option in reversed((
+        click.option("--fix", is_flag=True, help="Apply the safe fixes (marked [*]), then report what is left."),
+        click.option("--unsafe-fixes", is_flag=True, help="Also apply (and mark as fixable) the unsafe fixes."),
+        click.option("--diff", is_flag=True,
+                     help="Print the fixes as a unified diff, write nothing; exit 1 if there is one."),
+        click.option("--fix-only", is_flag=True, help="Apply the fixes and report nothing else."),
+        click.option("--exit-non-zero-on-fix", is_flag=True,
+                     help="With --fix or --fix-only: exit 1 when anything was fixed."),
+        click.option("--add-noqa", is_flag=True,
+                     help="Add '# noqa: CODE' on the line of every finding, and report nothing."),
+    )):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class FixMode:
+    fix: bool = False
+    unsafe: bool = False
+    diff: bool = False
+    fix_only: bool = False
+    exit_non_zero_on_fix: bool = False
+    add_noqa: bool = False
+
+    def failed(self, run: Optional["FixRun"]) -> bool:
+        """``--exit-non-zero-on-fix`` and something was fixed."""
+        return bool(self.exit_non_zero_on_fix and run is not None and run.fixed)
+
+    @property
+    def active(self) -> bool:
+        """The run changes files (or shows how it would)."""
+        return self.fix or self.diff or self.fix_only or self.add_noqa
 
 
 @dataclass
@@ -30,9 +69,47 @@ class FixRun:
     files: int = 0
     diff: str = ""
 
+    @property
+    def note(self) -> str:
+        """``Fixed 2 problems in 1 file.`` before the summary, when anything was fixed."""
+        if not self.fixed:
+            return ""
+        return f"Fixed {self.fixed} problem{'s' * (self.fixed != 1)} in {self.files} file{'s' * (self.files != 1)}.\n"
+
+
+def run_mode(mode: FixMode, lint: Callable[[], LintResult]) -> Outcome:
+    """Carry out ``--add-noqa``, ``--diff``, ``--fix-only`` (each ends the run: an exit status) or ``--fix``
+    (the fixes made: the caller reports what is left); without a fix mode, just the lint."""
+    if mode.add_noqa:
+        result = lint()
+        added, files = add_noqa(result.diagnostics)
+        click.echo(f"Added {added} noqa comment{'s' * (added != 1)} in {files} file{'s' * (files != 1)}.")
+        return 0, FixRun(result)
+    if not (mode.fix or mode.diff or mode.fix_only):
+        return None, FixRun(lint())
+    run = run_fixes(lint, mode.unsafe, mode.diff)
+    if mode.diff:
+        click.echo(run.diff, nl=False)
+        return (1 if run.diff else 0), run
+    if mode.fix_only:
+        return (1 if mode.exit_non_zero_on_fix and run.fixed else 0), run
+    return None, run
+
+
+def settled(result: LintResult, edits: bool) -> LintResult:
+    """The result with each fix's final applicability (and, with ``edits``, its edits, for JSON and
+    SARIF); libcst is imported only when some finding has a fix."""
+    if not any(d.fix is not None for d in result.diagnostics):
+        return result
+    from .fix import settle
+
+    return replace(result, diagnostics=settle(result.diagnostics, edits=edits))
+
 
 def run_fixes(lint: Callable[[], LintResult], unsafe: bool, diff: bool) -> FixRun:
     """Fix what can be fixed; with ``diff``, only say what would change (one round, nothing written)."""
+    from .fix import plan_fixes, unified_diff
+
     result = lint()
     if diff:
         plan = plan_fixes(result.diagnostics, unsafe)
@@ -73,11 +150,6 @@ def _write_if_unchanged(path: str, before: str, after: str) -> bool:
             pass
         return False
     return True
-
-
-def with_fixes(result: LintResult, edits: bool) -> LintResult:
-    """The result with each fix's final applicability (and, for JSON and SARIF, its edits)."""
-    return replace(result, diagnostics=settle(result.diagnostics, edits=edits))
 
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)

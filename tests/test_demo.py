@@ -172,3 +172,37 @@ def test_a_demo_this_python_cannot_run_says_exactly_why(monkeypatch: pytest.Monk
     assert result.exit_code == 2
     assert "the demonstration FGL012 cannot run here: no redis-server" in result.output
     assert "pip install" not in result.output
+
+
+# ---------------------------------------------------------------- the fixes, proven under the server
+AUTO_FIXED = ["FGL001", "FGL002", "FGL003"]
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("code", AUTO_FIXED)
+def test_the_auto_fixed_buggy_app_holds_under_the_real_server_20_of_20(code: str, tmp_path: Path, run_cli) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from flaskglobals_lint.demo.scenarios import server_for
+
+    demo = DEMOS[code]
+    folder = tmp_path / code
+    shutil.copytree(APPS / code, folder)
+    proc = run_cli("--no-cache", "--fix", "--select", code, "buggy_app.py", cwd=folder)
+    assert (proc.returncode, proc.stdout) == (0, "Fixed 1 problem in 1 file.\nAll checks passed: 1 file.\n")
+    fixed = (folder / "buggy_app.py").read_text()
+    assert fixed != (APPS / code / "buggy_app.py").read_text() and "with _" in fixed
+    compiled = subprocess.run([sys.executable, "-m", "py_compile", "buggy_app.py"], cwd=folder, capture_output=True)
+    assert compiled.returncode == 0, compiled.stderr
+    app = App(str(folder), "buggy_app")  # the buggy app, as --fix left it
+    env = {RUN_MARKER: str(os.getpid())}
+    outcomes = []
+    for _ in range(20):  # a fresh server each time: the measure counts from the app's starting state
+        with demo.env() as demo_env, server_for(app, {**demo_env, **env}) as server:
+            outcomes.append(demo.measure(server))
+    assert [o.correct for o in outcomes] == [True] * 20, [o.observed for o in outcomes if not o.correct]
+    # ... and the same measure on the app before the fix shows the race.
+    with demo.env() as demo_env, server_for(demo.buggy, {**demo_env, **env}) as server:
+        assert not demo.measure(server).correct

@@ -283,3 +283,18 @@ def test_the_sdist_holds_every_file_of_the_project(tmp_path: Path) -> None:
         expected |= ({f"{name}/{p.relative_to(path).as_posix()}" for p in path.rglob("*.py")} if path.is_dir()
                      else {name})
     assert sorted(expected - members - {".gitignore"}) == []
+
+
+@pytest.mark.timeout(900)
+def test_pre_commit_fix_hook_fixes_the_race(tmp_path: Path, pre_commit_env) -> None:
+    hook_repo_head()
+    repo = app_repo(tmp_path, "FGL001/buggy_app.py")
+    proc = pre_commit("try-repo", str(ROOT), "flaskglobals-lint-fix", "--all-files", cwd=repo, env=pre_commit_env)
+    # The hook changed the file: pre-commit fails the run, and the file now holds the fix.
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Fixed 1 problem in 1 file." in proc.stdout
+    fixed = (repo / "app.py").read_text()
+    assert "_downloads_lock = threading.Lock()" in fixed and "    with _downloads_lock:\n" in fixed
+    git("add", "app.py", cwd=repo)
+    proc = pre_commit("try-repo", str(ROOT), "flaskglobals-lint-fix", "--all-files", cwd=repo, env=pre_commit_env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

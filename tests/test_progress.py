@@ -62,8 +62,8 @@ def test_a_long_run_on_a_terminal_shows_progress_then_clears_it(tmp_path: Path) 
     assert f"{MIN_FILES + 1}/{MIN_FILES + 1}" in stderr
     # The bar's line is erased and the cursor shown again before the report.
     assert stderr.endswith("\r\x1b[2K\x1b[?25h")
-    assert stdout.startswith("p/app.py:7:5: FGL002 shared 'seen' (line 3) changed at request time")
-    assert stdout.endswith(f"Found 1 problem (1 FGL002) in 1 of {MIN_FILES + 1} files.\n")
+    assert stdout.startswith("p/app.py:7:5: FGL002 [*] shared 'seen' (line 3) changed at request time")
+    assert stdout.endswith(f"Found 1 problem (1 FGL002) in 1 of {MIN_FILES + 1} files.\n[*] 1 fixable with --fix.\n")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX only")

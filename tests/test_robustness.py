@@ -140,9 +140,10 @@ def test_odd_file_names_are_escaped_in_every_format(tree: Path) -> None:
     run = lambda fmt: subprocess.run([*cli_command(), "--format", fmt, "--no-cache", "."], cwd=tree,  # noqa: E731
                                      capture_output=True, text=True, timeout=120)
     text = run("text").stdout.splitlines()
-    assert len(text) == 8 and "new\\nline.py:7:5: FGL002" in "\n".join(text)  # 5 findings, help, summary
+    assert len(text) == 9 and "new\\nline.py:7:5: FGL002 shared" in "\n".join(text)  # 5 findings, help, summary
     assert text[5:7] == ["", f"help (FGL002): {text[6].split(': ', 1)[1]}"]
-    assert text[-1] == "Found 5 problems (5 FGL002) in 5 files."
+    # The file whose name is shown escaped gets no fix: the fixer finds files by the names shown.
+    assert text[-2:] == ["Found 5 problems (5 FGL002) in 5 files.", "[*] 4 fixable with --fix."]
     paths = {d["path"] for d in json.loads(run("json").stdout)}
     # Control characters in names are shown escaped in every format (a name cannot forge output lines).
     assert paths == {"good.py", "my app.py", "ünïcode.py", "new\\nline.py", "per%cent,comma:colon.py"}

@@ -70,9 +70,11 @@ def line_message(route: str = "/hit/<page>") -> str:
     return f"shared 'seen' (line 3) changed at request time (route GET {route} -> hit() -> seen[page] = ...)"
 
 
-def text_report(path: str, route: str = "/hit/<page>") -> str:
-    return (f"{path}:7:5: FGL002 {line_message(route)}\n\nhelp (FGL002): {ADVICE}\n"
-            "Found 1 problem (1 FGL002) in 1 file.\n")
+def text_report(path: str, route: str = "/hit/<page>", fixable: bool = True) -> str:
+    """The text report of the one finding (no fix for a file whose name is shown escaped)."""
+    mark, footer = ("[*] ", "[*] 1 fixable with --fix.\n") if fixable else ("", "")
+    return (f"{path}:7:5: FGL002 {mark}{line_message(route)}\n\nhelp (FGL002): {ADVICE}\n"
+            f"Found 1 problem (1 FGL002) in 1 file.\n{footer}")
 
 
 BAD_NAME = "app_\\xff.py"  # how b"app_\xff.py" is shown: backslashreplace of the undecodable byte
@@ -89,7 +91,7 @@ def test_undecodable_file_name_in_text_is_backslash_escaped(undecodable_name: Pa
     proc = lint(undecodable_name, "--format", "text", ".")
 
     assert (proc.returncode, proc.stderr) == (1, "")
-    assert proc.stdout == text_report(BAD_NAME)
+    assert proc.stdout == text_report(BAD_NAME, fixable=False)
 
 
 def test_undecodable_file_name_in_json(undecodable_name: Path) -> None:
@@ -103,6 +105,7 @@ def test_undecodable_file_name_in_json(undecodable_name: Path) -> None:
                   {"text": "hit()", "path": "app_\\xff.py", "line": 6},
                   {"text": "seen[page] = ...", "path": "app_\\xff.py", "line": 7}], "help": ADVICE,
         "state": {"name": "seen", "path": "app_\\xff.py", "line": 3},
+        "fix": None,  # the fixer finds files by the names shown: not by an escaped one
     }]
 
 
@@ -162,8 +165,8 @@ def test_terminal_escapes_from_a_route_string_are_made_visible(hostile_route: Pa
     assert proc.returncode == 1
     assert not UNSAFE.search(proc.stdout), repr(proc.stdout)
     if output_format in ("text", "github"):
-        # One line per finding (text adds the help and the summary).
-        assert proc.stdout.count("\n") == (4 if output_format == "text" else 1) and ROUTE_SHOWN in proc.stdout
+        # One line per finding (text adds the help, the summary and the fixable count).
+        assert proc.stdout.count("\n") == (5 if output_format == "text" else 1) and ROUTE_SHOWN in proc.stdout
     else:
         # JSON escapes controls itself; what a consumer decodes and may print must be safe too.
         decoded = json.dumps(json.loads(proc.stdout), ensure_ascii=False)

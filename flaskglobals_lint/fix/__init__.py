@@ -48,63 +48,98 @@ def _read(path: str) -> str:
         return stream.read()
 
 
+class _Texts:
+    """Each file's text, read once per round (None when it cannot be read)."""
+
+    def __init__(self, read: Reader) -> None:
+        self.read = read
+        self.texts: dict[str, Optional[str]] = {}
+
+    def __call__(self, path: str) -> Optional[str]:
+        if path not in self.texts:
+            try:
+                self.texts[path] = self.read(path)
+            except (OSError, UnicodeDecodeError):
+                self.texts[path] = None
+        return self.texts[path]
+
+
+Group = dict[tuple[str, int, str], tuple[Wrap, list[Diagnostic]]]
+
+
 def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Reader = _read) -> FixPlan:
     """One round: every fix that applies (safe ones; unsafe ones too with ``unsafe``), in every file."""
     plan = FixPlan()
+    text = _Texts(read)
     chosen = [d for d in diagnostics if d.fix is not None]
-    texts: dict[str, str] = {}
-
-    def text(path: str) -> Optional[str]:
-        if path not in texts:
-            try:
-                texts[path] = read(path)
-            except (OSError, UnicodeDecodeError):
-                return None
-        return texts[path]
-
     names = _lock_names(chosen, text)
-    wraps: dict[tuple[str, int, str], tuple[Wrap, list[Diagnostic]]] = {}
+    made = _wraps_made(_grouped(chosen, names, text, plan), text, plan, unsafe)
+    defines = _defines(plan.fixed, names, text)
+    for path in sorted(set(made) | set(defines)):
+        before = text(path)
+        if before is not None:
+            plan.texts[path] = (before, transform(before, made.get(path, []), list(defines.get(path, {}).values())))
+    return plan
+
+
+def _grouped(chosen: Sequence[Diagnostic], names: dict[tuple[str, str], str], text: _Texts, plan: FixPlan) -> Group:
+    """One wrap per (file, function, lock): the fixes of one function that share a lock are one block."""
+    wraps: Group = {}
     for d in chosen:
-        fix = d.fix
-        assert fix is not None
+        fix: LockFix = d.fix  # type: ignore[assignment]
         lock = names.get((fix.lock_path, fix.lock))
         if lock is None or text(d.path) is None:
             plan.refused.append((d, "the file could not be read"))
             continue
-        key = (d.path, fix.function_line, lock)
-        wrap, owners = wraps.setdefault(key, (Wrap(fix.function_line, set(), lock), []))
+        wrap, owners = wraps.setdefault((d.path, fix.function_line, lock), (Wrap(fix.function_line, set(), lock), []))
         wrap.references.update(fix.references)
+        wrap.lines.add(d.line)
         owners.append(d)
-    # First the wraps alone, to learn which can be made; then the locks those need.
+    return wraps
+
+
+def _wraps_made(wraps: Group, text: _Texts, plan: FixPlan, unsafe: bool) -> dict[str, list[Wrap]]:
+    """Each wrap tried alone, to learn whether it can be made and which lines it covers (a block that
+    holds a call into project code is unsafe); the ones to make, per file."""
     made: dict[str, list[Wrap]] = {}
     for (path, _, _), (wrap, owners) in wraps.items():
         try:
-            transform(texts[path], [wrap], [])
+            transform(text(path) or "", [wrap], [])
         except cst.ParserSyntaxError:
             wrap.refused = "the file does not parse"
         if wrap.wrapped is None:
             plan.refused.extend((d, wrap.refused) for d in owners)
             continue
-        start, end = wrap.wrapped
-        inside = sorted({(line, name) for d in owners for line, name in d.fix.project_calls  # type: ignore
-                         if start <= line <= end})
-        reasons = [d.fix.why for d in owners if d.fix.why][:1]  # type: ignore[union-attr]
-        if inside:
-            line, name = inside[0]
-            reasons.append(f"the block calls project code ({name}() at line {line}), which could take another "
-                           "lock (a deadlock risk)")
-        why = "; ".join(reasons)
+        why = _unsafe_because(wrap, owners)
         for d in owners:
             plan.applicability[d] = ("unsafe" if why else "safe", why)
         if why and not unsafe:
             plan.hidden.extend((d, why) for d in owners)
             continue
-        made.setdefault(path, []).append(Wrap(wrap.function_line, wrap.references, wrap.lock))
+        made.setdefault(path, []).append(Wrap(wrap.function_line, wrap.references, wrap.lock, wrap.lines))
         plan.fixed.extend(owners)
+    return made
+
+
+def _unsafe_because(wrap: Wrap, owners: Sequence[Diagnostic]) -> str:
+    assert wrap.wrapped is not None
+    start, end = wrap.wrapped
+    fixes: list[LockFix] = [d.fix for d in owners if d.fix is not None]
+    inside = sorted({(line, name) for fix in fixes for line, name in fix.project_calls if start <= line <= end})
+    reasons = [fix.why for fix in fixes if fix.why][:1]
+    if inside:
+        line, name = inside[0]
+        reasons.append(f"the block calls project code ({name}() at line {line}), which could take another "
+                       "lock (a deadlock risk)")
+    return "; ".join(reasons)
+
+
+def _defines(fixed: Sequence[Diagnostic], names: dict[tuple[str, str], str],
+             text: _Texts) -> dict[str, dict[str, Define]]:
+    """The locks to define (unless the module already has that lock) and to import, per file."""
     defines: dict[str, dict[str, Define]] = {}
-    for d in plan.fixed:
-        fix = d.fix
-        assert fix is not None
+    for d in fixed:
+        fix: LockFix = d.fix  # type: ignore[assignment]
         lock = names[(fix.lock_path, fix.lock)]
         if not reuses(text(fix.lock_path) or "", lock):
             defines.setdefault(fix.lock_path, {}).setdefault(lock, Define(lock, fix.lock_line))
@@ -112,13 +147,7 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Re
             beside = fix.references[0].split(".")[0]
             defines.setdefault(d.path, {}).setdefault(f"import {lock}",
                                                       Define(lock, module=fix.lock_module, beside=beside))
-    for path in sorted(set(made) | set(defines)):
-        before = text(path)
-        if before is None:
-            continue
-        after = transform(before, made.get(path, []), list(defines.get(path, {}).values()))
-        plan.texts[path] = (before, after)
-    return plan
+    return defines
 
 
 def settle(diagnostics: Sequence[Diagnostic], edits: bool = False, read: Reader = _read) -> list[Diagnostic]:

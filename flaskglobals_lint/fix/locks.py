@@ -28,6 +28,9 @@ class Wrap:
     function_line: int
     references: set[str]
     lock: str
+    # The lines of the reported writes: the block holds them too (a write through an alias of the
+    # state, ``task = [t for t in tasks ...]; task[0]["done"] = True``, names no reference).
+    lines: set[int] = field(default_factory=set)
     # Set by the transformation: the wrapped lines, or why nothing was wrapped.
     wrapped: Optional[tuple[int, int]] = None
     refused: str = ""
@@ -97,6 +100,23 @@ def _scan(node: cst.CSTNode, references: set[str]) -> _References:
     return visitor
 
 
+class _Holds(cst.CSTVisitor):
+    def __init__(self, lock: str) -> None:
+        self.lock = lock
+        self.found = False
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if _EMPTY.code_for_node(node.item) == self.lock:
+            self.found = True
+
+
+def _holds_lock(statement: cst.CSTNode, lock: str) -> bool:
+    """Whether the statement is or holds a ``with <lock>:`` (wrapping it again would deadlock)."""
+    visitor = _Holds(lock)
+    statement.visit(visitor)
+    return visitor.found
+
+
 def _header(statement: cst.BaseCompoundStatement) -> list[cst.CSTNode]:
     """The parts of a compound statement outside its blocks (an ``if``'s test, a ``for``'s iterable)."""
     if isinstance(statement, (cst.If, cst.While)):
@@ -146,7 +166,10 @@ class _Fixer(cst.CSTTransformer):
 
     def _wrap(self, original: Body, updated: list[cst.BaseStatement], wrap: Wrap) -> Optional[list[cst.BaseStatement]]:
         scans = [_scan(statement, wrap.references) for statement in original]
-        hits = [i for i, scan in enumerate(scans) if scan.found]
+        hits = [i for i, scan in enumerate(scans) if scan.found or self._holds_line(original[i], wrap.lines)]
+        if any(_holds_lock(original[i], wrap.lock) for i in hits):
+            wrap.refused = f"the function already holds {wrap.lock} there"
+            return None
         if not hits:
             wrap.refused = "no statement of the function touches the state"
             return None
@@ -169,12 +192,17 @@ class _Fixer(cst.CSTTransformer):
                          leading_lines=leading)
         return [*updated[:first], block, *updated[last + 1:]]
 
+    def _holds_line(self, statement: cst.CSTNode, lines: set[int]) -> bool:
+        position = self.get_metadata(PositionProvider, statement)
+        return any(position.start.line <= line <= position.end.line for line in lines)
+
     def _wrap_inside(self, original: cst.BaseCompoundStatement, updated: cst.BaseCompoundStatement,
                      wrap: Wrap) -> Optional[cst.BaseCompoundStatement]:
         """Wrap inside the one block of a compound statement that holds every reference, if there is one."""
         if any(_scan(part, wrap.references).found for part in _header(original)):
             return None
-        holding = [name for name in _blocks(original) if _scan(getattr(original, name), wrap.references).found]
+        holding = [name for name in _blocks(original) if _scan(getattr(original, name), wrap.references).found
+                   or self._holds_line(getattr(original, name), wrap.lines)]
         if len(holding) != 1 or isinstance(original, cst.Try) and original.handlers:
             return None
         name = holding[0]

@@ -109,9 +109,8 @@ class Project(Symbols):
         key = (entry.function, context)
         if key in self.reached:
             return None
-        path = self.modules[entry.function.module].path
-        reach = Reach(entry.function, context, entry, (f"{fn.name}()",), held=frozenset(),
-                      origin=path, defaulted=set(fn.params), sites=((path, fn.span.line),))
+        reach = Reach(entry.function, context, entry, (f"{fn.name}()",), held=frozenset(), defaulted=set(fn.params),
+                      origin=(path := self.modules[entry.function.module].path), sites=((path, fn.span.line),))
         if entry.tainted_params:
             # Its parameters are filled from the URL or the payload (all but ``self`` of a method).
             reach.tainted_params = set(fn.params[1:] if fn.class_name and fn.kind == "method" else fn.params)
@@ -149,8 +148,7 @@ class Project(Symbols):
         existing = self.reached.get(key)
         if existing is None:
             chain = caller.chain + ((started.text,) if started else ()) + (f"{callee.name}()",)
-            site = (self.modules[caller.key.module].path, call.span.line)
-            sites = caller.sites + ((site,) if started else ()) + (site,)
+            sites = caller.sites + ((self.modules[caller.key.module].path, call.span.line),) * (2 if started else 1)
             existing = self.reached[key] = Reach(key[0], key[1], caller.entry, chain, None, tainted,
                                                  origin=caller.origin, sites=sites)
             self.bind_arguments(call, callee, caller, existing)
@@ -251,8 +249,7 @@ class Project(Symbols):
             if id(call) not in self.started and (started := started_function(self, call, fn, module, context)):
                 self.started[id(call)] = started
             yield from self.callees_of_call(call, module, context)
-        # Project decorators on a request-time function: the wrapper they
-        # return runs per request too.
+        # Project decorators on a request-time function: the wrapper they return runs per request too.
         for dec in fn.decorators:
             yield from self.decorator_wrappers(dec, module, fn)
 

@@ -48,6 +48,8 @@ class Rule:
     supersedes: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[ExampleSource, ...]] = ()
     valid: ClassVar[tuple[ExampleSource, ...]] = ()
+    # What ``--fix`` does for this rule's findings and when that is safe (the doc's "Fix safety").
+    fix_safety: ClassVar[str] = "`--fix` does not change these findings."
 
     def check(self, analysis: "Analysis") -> Iterator["Finding"]:
         raise NotImplementedError
@@ -55,4 +57,4 @@ class Rule:
     @classmethod
     def documentation(cls) -> str:
         body = inspect.cleandoc(cls.__doc__ or "")
-        return f"# {cls.code} {cls.name}\n\n{cls.summary}\n\n{body}\n"
+        return f"# {cls.code} {cls.name}\n\n{cls.summary}\n\n{body}\n\n## Fix safety\n{cls.fix_safety}\n"

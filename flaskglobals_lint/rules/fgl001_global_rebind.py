@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..state.fixes import lock_fix
+from ..state.fixes import LOCK_FIX_SAFETY, lock_fix
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, remedy, via, when, where, workers_note
@@ -61,6 +61,7 @@ class GlobalRebind(Rule):
     # One finding per write: the request data it stores is said in this message.
     supersedes = ("FGL004",)
     name = "global-rebind"
+    fix_safety = LOCK_FIX_SAFETY
     summary = "A module-level or app-factory variable is rebound in request-time code."
     invalid = (
         '''

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..state.fixes import lock_fix
+from ..state.fixes import LOCK_FIX_SAFETY, lock_fix
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, remedy, via, when, where, workers_note
@@ -65,6 +65,7 @@ class SharedObjectMutation(Rule):
     # One finding per write: the request data it stores is said in this message.
     supersedes = ("FGL004",)
     name = "shared-object-mutation"
+    fix_safety = LOCK_FIX_SAFETY
     summary = "The state of an object shared by all requests is changed without a lock."
     invalid = (
         '''

@@ -14,6 +14,26 @@ from ..diagnostics import LockFix
 from ..program.callgraph import Project
 from .model import Write
 
+# The rule docs' "Fix safety" section for the rules whose findings get the lock fix.
+LOCK_FIX_SAFETY = """\
+`--fix` adds one module-level lock per shared state, named after it
+(`_downloads_lock = threading.Lock()`, after the state's definition, with
+`import threading` if needed, or the module's own alias of it), and wraps
+the smallest block of the function that holds every read and write of
+the state in `with _downloads_lock:`.  An object's attributes share one
+lock (`_stats_lock`).
+
+Safe when the block calls no project code that takes a lock, and the
+state is defined in the same module.  Unsafe (`--unsafe-fixes`) when the
+block calls project code (it could take another lock: a deadlock risk),
+when the state is defined in another module (the lock is added there and
+imported), and in a coroutine (a threading lock held across an `await`
+blocks the event loop).  No fix is offered where a lock is not the
+remedy: a global that carries one request's data (use `flask.g`), a block
+that yields, or a function whose body is on its `def` line.  A lock makes
+the state consistent within one process only: with several worker
+processes, keep it in Redis or a database."""
+
 
 def lock_name(write: Write) -> str:
     """``_downloads_lock`` for ``downloads``; one lock per object for an object's attributes
@@ -35,6 +55,8 @@ def lock_fix(write: Write, project: Project) -> Optional[LockFix]:
         return None
     if state.where not in ("module", "class", "instance") or not state.path or not state.line:
         return None
+    if write.operation == "rebind" and write.stores_request_data:
+        return None  # per-request data in a global: a lock does not stop the next request reading it (flask.g does)
     ref = reference(write)
     if not re.fullmatch(r"[A-Za-z_][\w.]*", ref):
         return None

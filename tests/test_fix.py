@@ -1,0 +1,387 @@
+"""--fix: each fix as input and expected output, and the command line around it."""
+from __future__ import annotations
+
+import ast
+import json
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from flaskglobals_lint.engine import LintResult, RunOptions, lint_paths
+from flaskglobals_lint.fixing import run_fixes
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(textwrap.dedent(text).lstrip("\n"))
+
+
+def fix(tmp_path: Path, files: dict[str, str], unsafe: bool = False) -> dict[str, str]:
+    """The files after ``--fix`` (with ``--unsafe-fixes`` when asked), run in ``tmp_path``."""
+    write(tmp_path, files)
+
+    def lint() -> LintResult:
+        return lint_paths([tmp_path], options=RunOptions(jobs=1, cache=False))
+
+    run_fixes(lint, unsafe, diff=False)
+    return {name: (tmp_path / name).read_text() for name in files}
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+GLOBAL_COUNTER = """
+    \"\"\"A counter.\"\"\"
+    import time
+
+    from flask import Flask
+
+    app = Flask(__name__)
+    downloads = 0  # how many so far
+
+
+    @app.route("/download", methods=["POST"])
+    def download():
+        global downloads
+        # read, wait, write back
+        seen = downloads
+        time.sleep(0.01)
+        downloads = seen + 1
+        return {"downloads": seen + 1}
+"""
+
+
+def test_a_global_read_modify_write_is_wrapped_with_a_lock_next_to_the_state(tmp_path: Path) -> None:
+    assert fix(tmp_path, {"app.py": GLOBAL_COUNTER})["app.py"] == dedent("""
+        \"\"\"A counter.\"\"\"
+        import threading
+        import time
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        downloads = 0  # how many so far
+        _downloads_lock = threading.Lock()
+
+
+        @app.route("/download", methods=["POST"])
+        def download():
+            global downloads
+            # read, wait, write back
+            with _downloads_lock:
+                seen = downloads
+                time.sleep(0.01)
+                downloads = seen + 1
+            return {"downloads": seen + 1}
+    """)
+
+
+def test_fixing_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
+    once = fix(tmp_path, {"app.py": GLOBAL_COUNTER})
+    assert fix(tmp_path, once) == once
+
+
+def test_global_in_several_functions_shares_one_lock(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        from flask import Flask
+
+        app = Flask(__name__)
+        hits = 0
+
+
+        @app.route("/hit")
+        def hit():
+            global hits
+            hits += 1
+            return "ok"
+
+
+        @app.route("/reset")
+        def reset():
+            global hits
+            hits = 0
+            return "ok"
+    """})["app.py"]
+    assert fixed.count("_hits_lock = threading.Lock()") == 1
+    assert "    with _hits_lock:\n        hits += 1\n" in fixed
+    assert "    with _hits_lock:\n        hits = 0\n" in fixed
+
+
+def test_an_existing_threading_alias_and_a_lock_of_that_name_are_used(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        import threading as th
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        _jobs_lock = th.Lock()
+        JOBS = []
+        EVENTS = []
+
+
+        @app.route("/job", methods=["POST"])
+        def job():
+            JOBS.append(1)
+            EVENTS.append(1)
+            return "ok"
+    """})["app.py"]
+    assert fixed == dedent("""
+        import threading as th
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        _jobs_lock = th.Lock()
+        JOBS = []
+        EVENTS = []
+        _events_lock = th.Lock()
+
+
+        @app.route("/job", methods=["POST"])
+        def job():
+            with _jobs_lock:
+                JOBS.append(1)
+            with _events_lock:
+                EVENTS.append(1)
+            return "ok"
+    """)
+
+
+def test_a_lock_name_taken_by_something_else_gets_another_name(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        from flask import Flask
+
+        app = Flask(__name__)
+        _cart_lock = "not a lock"
+        CART = {}
+
+
+        @app.route("/add/<item>")
+        def add(item):
+            CART[item] = 1
+            return "ok"
+    """})["app.py"]
+    assert "_cart_lock_2 = threading.Lock()" in fixed and "    with _cart_lock_2:\n        CART[item] = 1\n" in fixed
+
+
+def test_a_write_in_try_finally_is_wrapped_inside_the_try(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        from flask import Flask
+
+        app = Flask(__name__)
+        SEEN = []
+
+
+        @app.route("/see/<item>")
+        def see(item):
+            try:
+                SEEN.append(item)  # remember it
+            finally:
+                print("done")
+            return "ok"
+    """})["app.py"]
+    assert "    try:\n        with _seen_lock:\n            SEEN.append(item)  # remember it\n    finally:\n" in fixed
+
+
+def test_decorated_methods_and_object_state_get_one_lock_per_object(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        class Stats:
+            def __init__(self):
+                self.views = 0
+                self.last = ""
+
+            def seen(self, query):
+                self.views += 1
+                self.last = query
+
+
+        stats = Stats()
+
+
+        @app.route("/")
+        def index():
+            stats.seen(request.args.get("q", ""))
+            return "ok"
+    """})["app.py"]
+    assert "        with _stats_lock:\n            self.views += 1\n            self.last = query\n" in fixed
+    assert "stats = Stats()\n_stats_lock = threading.Lock()\n" in fixed
+
+
+def test_a_nested_function_is_left_to_its_own_fix(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        from flask import Flask
+
+        app = Flask(__name__)
+        LOG = []
+
+
+        @app.route("/")
+        def index():
+            def note(text):
+                LOG.append(text)
+            note("hit")
+            return "ok"
+    """})["app.py"]
+    assert "    def note(text):\n        with _log_lock:\n            LOG.append(text)\n    note(\"hit\")\n" in fixed
+
+
+STATE_ELSEWHERE = {
+    "store.py": """
+        ORDERS = []
+    """,
+    "app.py": """
+        from flask import Flask, request
+
+        from store import ORDERS
+
+        app = Flask(__name__)
+
+
+        @app.route("/order", methods=["POST"])
+        def order():
+            ORDERS.append(request.form["item"])
+            return "ok"
+    """,
+}
+
+
+def test_state_in_another_module_is_an_unsafe_fix_that_imports_the_lock(tmp_path: Path) -> None:
+    assert fix(tmp_path, STATE_ELSEWHERE) == {name: dedent(text) for name, text in STATE_ELSEWHERE.items()}
+    fixed = fix(tmp_path, STATE_ELSEWHERE, unsafe=True)
+    assert fixed["store.py"] == "import threading\nORDERS = []\n_orders_lock = threading.Lock()\n"
+    assert "from store import ORDERS, _orders_lock\n" in fixed["app.py"]
+    assert "    with _orders_lock:\n        ORDERS.append(request.form[\"item\"])\n" in fixed["app.py"]
+
+
+def test_a_block_that_calls_project_code_is_unsafe(tmp_path: Path) -> None:
+    files = {"app.py": """
+        import threading
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        QUEUE = []
+        AUDIT = []
+        AUDIT_LOCK = threading.Lock()
+
+
+        def audit():
+            with AUDIT_LOCK:  # another lock: taking it while holding the queue's is a deadlock risk
+                AUDIT.append(1)
+
+
+        @app.route("/q")
+        def q():
+            QUEUE.append(1)
+            audit()
+            QUEUE.append(2)
+            return "ok"
+    """}
+    assert fix(tmp_path, files)["app.py"] == dedent(files["app.py"])
+    fixed = fix(tmp_path, files, unsafe=True)["app.py"]
+    assert "    with _queue_lock:\n        QUEUE.append(1)\n        audit()\n        QUEUE.append(2)\n" in fixed
+
+
+# ------------------------------------------------------------------ the command line
+def test_diff_prints_the_fix_writes_nothing_and_exits_1(run_cli, tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": GLOBAL_COUNTER})
+    before = (tmp_path / "app.py").read_text()
+    proc = run_cli("--no-cache", "--diff", "app.py", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("--- a/app.py\n+++ b/app.py\n")
+    assert "+_downloads_lock = threading.Lock()\n" in proc.stdout
+    assert "+    with _downloads_lock:\n" in proc.stdout
+    assert (tmp_path / "app.py").read_text() == before
+
+
+def test_fix_reports_what_is_left_and_fix_only_exits_0(run_cli, tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": GLOBAL_COUNTER, "other.py": STATE_ELSEWHERE["app.py"],
+                     "store.py": STATE_ELSEWHERE["store.py"]})
+    proc = run_cli("--no-cache", "--fix", ".", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.endswith("Fixed 1 problem in 1 file.\nFound 1 problem (1 FGL002) in 1 of 3 files.\n"
+                                "[*] 1 fixable with --fix --unsafe-fixes.\n")
+    ast.parse((tmp_path / "app.py").read_text())
+    proc = run_cli("--no-cache", "--fix-only", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (0, "")
+    assert run_cli("--no-cache", ".", cwd=tmp_path).returncode == 0
+
+
+def test_exit_non_zero_on_fix(run_cli, tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": GLOBAL_COUNTER})
+    proc = run_cli("--no-cache", "--fix", "--exit-non-zero-on-fix", ".", cwd=tmp_path)
+    assert proc.returncode == 1 and "Fixed 1 problem in 1 file.\nAll checks passed: 1 file.\n" in proc.stdout
+    assert run_cli("--no-cache", "--fix", "--exit-non-zero-on-fix", ".", cwd=tmp_path).returncode == 0
+
+
+def test_text_marks_fixable_findings(run_cli, tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": GLOBAL_COUNTER})
+    proc = run_cli("--no-cache", ".", cwd=tmp_path)
+    assert proc.stdout.startswith("app.py:16:5: FGL001 [*] global 'downloads' (line 7) rebound at request time")
+    assert proc.stdout.endswith("[*] 1 fixable with --fix.\n")
+
+
+def test_json_and_sarif_carry_the_fix(run_cli, tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": GLOBAL_COUNTER})
+    [finding] = json.loads(run_cli("--no-cache", "--format", "json", ".", cwd=tmp_path).stdout)
+    assert finding["fix"]["applicability"] == "safe"
+    assert finding["fix"]["message"] == "hold a module-level lock around it: with _downloads_lock:"
+    edits = finding["fix"]["edits"]
+    assert {"path": "app.py", "start": {"line": 2, "column": 1}, "end": {"line": 2, "column": 1},
+            "content": "import threading\n"} in edits
+    sarif = json.loads(run_cli("--no-cache", "--format", "sarif", ".", cwd=tmp_path).stdout)
+    jsonschema.validate(sarif, SCHEMA)
+    [result] = sarif["runs"][0]["results"]
+    [change] = result["fixes"][0]["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == "app.py"
+    assert {"text": "import threading\n"} in [r["insertedContent"] for r in change["replacements"]]
+
+
+def test_add_noqa_silences_every_finding_and_keeps_existing_codes(run_cli, tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": GLOBAL_COUNTER.replace("downloads = seen + 1", "downloads = seen + 1  # noqa: E501")})
+    proc = run_cli("--no-cache", "--add-noqa", ".", cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (0, "Added 1 noqa comment in 1 file.\n")
+    assert "    downloads = seen + 1  # noqa: E501, FGL001\n" in (tmp_path / "app.py").read_text()
+    assert run_cli("--no-cache", ".", cwd=tmp_path).returncode == 0
+
+
+def test_fix_refuses_standard_input(run_cli, tmp_path: Path) -> None:
+    proc = run_cli("--fix", "-", cwd=tmp_path)
+    assert proc.returncode == 2 and "change files: name them, not '-'" in proc.stderr
+
+
+@pytest.mark.parametrize("source", ["x = 1\n", "def f(:\n"])
+def test_files_without_fixable_findings_are_not_touched(tmp_path: Path, source: str) -> None:
+    assert fix(tmp_path, {"app.py": source}) == {"app.py": source}
+
+
+def test_a_block_already_under_the_lock_is_never_wrapped_again(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        from flask import Flask
+
+        app = Flask(__name__)
+        TASKS = [{"id": 1}]
+
+
+        @app.route("/delete/<int:tid>", methods=["POST"])
+        def delete(tid):
+            task = [t for t in TASKS if t["id"] == tid]
+            if not task:
+                return "no", 404
+            TASKS.remove(task[0])
+            return "ok"
+    """})["app.py"]
+    assert ("    with _tasks_lock:\n        task = [t for t in TASKS if t[\"id\"] == tid]\n        if not task:\n"
+            "            return \"no\", 404\n        TASKS.remove(task[0])\n    return \"ok\"\n") in fixed
+    assert fix(tmp_path, {"app.py": fixed})["app.py"] == fixed
