@@ -21,7 +21,8 @@ from .engine import LintResult
 
 __all__ = ["FixMode", "FixRun", "add_noqa", "fix_options", "run_fixes", "run_mode", "settled"]
 
-MAX_ROUNDS = 4
+# Each round makes one lock block per function: a function that touches several states needs more.
+MAX_ROUNDS = 10
 # (exit status, or None to go on and report)
 Outcome = tuple[Optional[int], "FixRun"]
 

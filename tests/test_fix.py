@@ -385,3 +385,56 @@ def test_a_block_already_under_the_lock_is_never_wrapped_again(tmp_path: Path) -
     assert ("    with _tasks_lock:\n        task = [t for t in TASKS if t[\"id\"] == tid]\n        if not task:\n"
             "            return \"no\", 404\n        TASKS.remove(task[0])\n    return \"ok\"\n") in fixed
     assert fix(tmp_path, {"app.py": fixed})["app.py"] == fixed
+
+
+def test_a_method_the_analysis_cannot_follow_makes_the_fix_unsafe(tmp_path: Path) -> None:
+    files = {"app.py": """
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        GAMES = {}
+
+
+        @app.route("/join/<code>", methods=["POST"])
+        def join(code):
+            game = request.json
+            GAMES[code] = game
+            game.save()
+            GAMES[code + "!"] = 1
+            return "ok"
+    """}
+    write(tmp_path, files)
+    [first, second] = lint_paths([tmp_path], options=RunOptions(jobs=1, cache=False)).diagnostics
+    from flaskglobals_lint.fix import settle
+
+    settled = settle([first, second])
+    assert [d.fix.applicability for d in settled] == ["unsafe", "unsafe"]  # type: ignore[union-attr]
+    assert settled[0].fix.why == ("the block calls game.save(), a method the analysis cannot follow, "  # type: ignore
+                                  "which could take another lock (a deadlock risk)")
+    assert fix(tmp_path, files)["app.py"] == dedent(files["app.py"])
+
+
+def test_a_block_that_waits_for_another_thread_gets_no_fix(tmp_path: Path) -> None:
+    files = {"app.py": """
+        import threading
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        READY = threading.Event()
+        WAITING = []
+
+
+        @app.route("/wait")
+        def wait():
+            WAITING.append(1)
+            READY.wait()
+            WAITING.pop()
+            return "ok"
+    """}
+    write(tmp_path, files)
+    from flaskglobals_lint.fix import settle
+
+    found = lint_paths([tmp_path], options=RunOptions(jobs=1, cache=False)).diagnostics
+    assert found and all(d.fix is None for d in settle(found))
+    assert fix(tmp_path, files, unsafe=True)["app.py"] == dedent(files["app.py"])

@@ -35,6 +35,8 @@ class FixPlan:
     refused: list[tuple[Diagnostic, str]] = field(default_factory=list)
     # Findings with an unsafe fix left out (no ``unsafe``), and why it is unsafe.
     hidden: list[tuple[Diagnostic, str]] = field(default_factory=list)
+    # Findings whose fix waits for the next round (another lock's block in the same function goes first).
+    later: list[Diagnostic] = field(default_factory=list)
     # Every finding with a fix that can be made: "safe" or "unsafe", and why it is unsafe.
     applicability: dict[Diagnostic, tuple[str, str]] = field(default_factory=dict)
 
@@ -100,9 +102,11 @@ def _grouped(chosen: Sequence[Diagnostic], names: dict[tuple[str, str], str], te
 
 def _wraps_made(wraps: Group, text: _Texts, plan: FixPlan, unsafe: bool) -> dict[str, list[Wrap]]:
     """Each wrap tried alone, to learn whether it can be made and which lines it covers (a block that
-    holds a call into project code is unsafe); the ones to make, per file."""
+    holds a call into project code is unsafe); the ones to make, per file.  One wrap per function in
+    a round: a second lock in the same function waits for the next round (after a re-lint)."""
     made: dict[str, list[Wrap]] = {}
-    for (path, _, _), (wrap, owners) in wraps.items():
+    taken: set[tuple[str, int]] = set()
+    for (path, function_line, _), (wrap, owners) in wraps.items():
         try:
             transform(text(path) or "", [wrap], [])
         except cst.ParserSyntaxError:
@@ -116,6 +120,10 @@ def _wraps_made(wraps: Group, text: _Texts, plan: FixPlan, unsafe: bool) -> dict
         if why and not unsafe:
             plan.hidden.extend((d, why) for d in owners)
             continue
+        if (path, function_line) in taken:
+            plan.later.extend(owners)
+            continue
+        taken.add((path, function_line))
         made.setdefault(path, []).append(Wrap(wrap.function_line, wrap.references, wrap.lock, wrap.lines))
         plan.fixed.extend(owners)
     return made
@@ -127,7 +135,9 @@ def _unsafe_because(wrap: Wrap, owners: Sequence[Diagnostic]) -> str:
     fixes: list[LockFix] = [d.fix for d in owners if d.fix is not None]
     inside = sorted({(line, name) for fix in fixes for line, name in fix.project_calls if start <= line <= end})
     reasons = [fix.why for fix in fixes if fix.why][:1]
-    if inside:
+    if wrap.unfollowed:
+        reasons.append(f"the block calls {wrap.unfollowed}, which could take another lock (a deadlock risk)")
+    elif inside:
         line, name = inside[0]
         reasons.append(f"the block calls project code ({name}() at line {line}), which could take another "
                        "lock (a deadlock risk)")

@@ -31,9 +31,11 @@ class Wrap:
     # The lines of the reported writes: the block holds them too (a write through an alias of the
     # state, ``task = [t for t in tasks ...]; task[0]["done"] = True``, names no reference).
     lines: set[int] = field(default_factory=set)
-    # Set by the transformation: the wrapped lines, or why nothing was wrapped.
+    # Set by the transformation: the wrapped lines, or why nothing was wrapped; and the first call in
+    # the block that the analysis cannot follow or that blocks (the fix is then unsafe).
     wrapped: Optional[tuple[int, int]] = None
     refused: str = ""
+    unfollowed: str = ""
 
 
 @dataclass
@@ -100,6 +102,63 @@ def _scan(node: cst.CSTNode, references: set[str]) -> _References:
     return visitor
 
 
+# Calls that wait for another thread: under a lock, the classic deadlock.
+_BLOCKING = frozenset({"wait", "join", "acquire", "wait_for"})
+
+
+class _Calls(cst.CSTVisitor):
+    """The first call in a block that the analysis cannot follow, or that waits for another thread.
+
+    Followed: a builtin; a function, class or object the module binds at top level, called directly
+    (``jsonify(...)``, ``stats.seen()``: a project one is in the plan's project calls); anything
+    reached through an imported module (``time.sleep``); a method of the state itself
+    (``STATE.append``).  Not followed: a method of a local, a parameter, an element of the state or
+    an attribute of an attribute (``self.events[i][0].wait()``, ``BaseCamera.event.wait()``): it
+    could be project code that takes another lock.
+    """
+
+    def __init__(self, references: set[str], known: frozenset[str], modules: frozenset[str]) -> None:
+        self.references, self.known, self.modules = references, known, modules
+        self.unfollowed = self.blocking = ""
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.unfollowed and self.blocking:
+            return
+        func = node.func
+        code = _EMPTY.code_for_node(func)
+        if isinstance(func, cst.Attribute) and func.attr.value in _BLOCKING:
+            self.blocking = f"{code}()"
+        if not self._followed(func) and not self.unfollowed:
+            self.unfollowed = f"{code}(), a method the analysis cannot follow"
+
+    def _followed(self, func: cst.BaseExpression) -> bool:
+        if isinstance(func, cst.Name):
+            return True  # a builtin, a local function or a name the module binds: the plan resolved it
+        if not isinstance(func, cst.Attribute):
+            return False  # ``f()()``, ``table[k]()``
+        receiver = func.value
+        code = _EMPTY.code_for_node(receiver)
+        if code in self.references:
+            return True
+        root = receiver
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return False
+        if root.value in self.modules:
+            return True
+        return isinstance(receiver, cst.Name) and (root.value in self.known or root.value in _BUILTIN_NAMES)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+_BUILTIN_NAMES = frozenset(dir(__import__("builtins")))
+
+
 class _Holds(cst.CSTVisitor):
     def __init__(self, lock: str) -> None:
         self.lock = lock
@@ -145,9 +204,11 @@ Body = Sequence[cst.BaseStatement]
 class _Fixer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, wraps: list[Wrap], defines: list[Define], threading_name: str) -> None:
+    def __init__(self, wraps: list[Wrap], defines: list[Define], threading_name: str,
+                 known: frozenset[str] = frozenset(), modules: frozenset[str] = frozenset()) -> None:
         super().__init__()
         self.wraps = {w.function_line: w for w in wraps}
+        self.known, self.modules = known, modules
         self.defines = defines
         self.threading_name = threading_name
 
@@ -185,6 +246,15 @@ class _Fixer(cst.CSTTransformer):
         start = self.get_metadata(PositionProvider, original[first]).start.line
         end = self.get_metadata(PositionProvider, original[last]).end.line
         wrap.wrapped = (start, end)
+        calls = _Calls(wrap.references, self.known, self.modules)
+        for statement in original[first:last + 1]:
+            statement.visit(calls)
+        if calls.blocking:
+            wrap.wrapped = None
+            wrap.refused = (f"the block waits for another thread ({calls.blocking}): holding a lock there "
+                            "stalls every request, or deadlocks")
+            return None
+        wrap.unfollowed = calls.unfollowed
         moved = list(updated[first:last + 1])
         leading = getattr(moved[0], "leading_lines", ())
         moved[0] = moved[0].with_changes(leading_lines=())
@@ -245,7 +315,14 @@ class _Fixer(cst.CSTTransformer):
             need_threading = need_threading or not self.threading_name
             define.done = True
         if need_threading:
-            inserts.setdefault(_stdlib_import_place(original), []).insert(0, cst.parse_statement("import threading\n"))
+            at = _stdlib_import_place(original)
+            statement = cst.parse_statement("import threading\n")
+            following = body[at] if at < len(body) else None
+            if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], cst.ImportFrom):
+                # Before the first ``from`` import: a group of its own, as the standard library's imports go.
+                statement = statement.with_changes(leading_lines=following.leading_lines)
+                body[at] = following.with_changes(leading_lines=[cst.EmptyLine()])
+            inserts.setdefault(at, []).insert(0, statement)
         for index in sorted(inserts, reverse=True):
             body[index:index] = inserts[index]
         return updated.with_changes(body=body)
@@ -305,10 +382,11 @@ def _stdlib_import_place(module: cst.Module) -> int:
         small = statement.body[0]
         if isinstance(small, cst.ImportFrom) and _EMPTY.code_for_node(small.module or cst.Name("")) == "__future__":
             continue
+        if isinstance(small, (cst.Import, cst.ImportFrom)):
+            first = index if first is None else first
         if isinstance(small, cst.ImportFrom):
             break
         if isinstance(small, cst.Import):
-            first = index if first is None else first
             if _EMPTY.code_for_node(small.names[0].name) > "threading":
                 return index  # in alphabetical order among them
             at = index + 1
@@ -350,6 +428,21 @@ def top_level_names(module: cst.Module) -> set[str]:
     return names
 
 
+def imported_modules(module: cst.Module) -> set[str]:
+    """The names that ``import x`` / ``import x.y`` / ``import x as y`` bind at top level."""
+    names: set[str] = set()
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Import):
+                    for alias in small.names:
+                        if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                            names.add(alias.asname.name.value)
+                        else:
+                            names.add(_EMPTY.code_for_node(alias.name).split(".")[0])
+    return names
+
+
 def lock_assigned(module: cst.Module, name: str) -> Optional[bool]:
     """Whether the top-level ``name = ...`` is a lock (``threading.Lock()``/``RLock()``); None if unbound."""
     for statement in module.body:
@@ -365,7 +458,8 @@ def lock_assigned(module: cst.Module, name: str) -> Optional[bool]:
 def transform(source: str, wraps: list[Wrap], defines: list[Define]) -> str:
     """``source`` with the wraps and definitions made (those that could be are marked on them)."""
     module = cst.parse_module(source)
-    fixer = _Fixer(wraps, defines, threading_alias(module))
+    fixer = _Fixer(wraps, defines, threading_alias(module), frozenset(top_level_names(module)),
+                   frozenset(imported_modules(module)))
     return MetadataWrapper(module).visit(fixer).code
 
 
