@@ -5,13 +5,33 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Sequence
+from typing import Sequence, Union
 
 SEVERITIES = ("error", "warning", "note")
 
 
+Edit = tuple[str, int, int, int, int, str]
+
+
+class _FixReport:
+    """What every fix shows in JSON (and, with its message, in SARIF)."""
+
+    applicability: str
+    why: str
+    edits: tuple[Edit, ...]
+
+    @property
+    def message(self) -> str:
+        raise NotImplementedError
+
+    def as_dict(self) -> dict[str, object]:
+        return {"applicability": self.applicability, "message": self.message, "why_unsafe": self.why or None,
+                "edits": [{"path": path, "start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec},
+                           "content": content} for path, sl, sc, el, ec, content in self.edits]}
+
+
 @dataclass(frozen=True)
-class LockFix:
+class LockFix(_FixReport):
     """What ``--fix`` does for an unlocked write, planned from the facts (the fixer turns it into edits).
 
     One module-level lock per shared state, named after it, defined next to the state's
@@ -36,16 +56,49 @@ class LockFix:
     project_calls: tuple[tuple[int, str], ...] = ()
     # The fix's edits once the fixer has made them (JSON and SARIF show them):
     # (path, start line, start column, end line, end column, new text), 1-based, end exclusive.
-    edits: tuple[tuple[str, int, int, int, int, str], ...] = ()
+    edits: tuple[Edit, ...] = ()
 
     @property
     def message(self) -> str:
         return f"hold a module-level lock around it: with {self.lock}:"
 
-    def as_dict(self) -> dict[str, object]:
-        return {"applicability": self.applicability, "message": self.message, "why_unsafe": self.why or None,
-                "edits": [{"path": path, "start": {"line": sl, "column": sc}, "end": {"line": el, "column": ec},
-                           "content": content} for path, sl, sc, el, ec, content in self.edits]}
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The files the fix touches besides the finding's own."""
+        return (self.lock_path,)
+
+
+@dataclass(frozen=True)
+class GlobalToG(_FixReport):
+    """What ``--fix`` does for a global that carries one request's data: ``flask.g`` instead.
+
+    Every request-time read becomes ``g.get("name", default)`` and every write ``g.name = ...``;
+    the ``global`` statements go, and so does the module binding when nothing else uses it.
+    """
+
+    applicability: str
+    why: str
+    name: str
+    # The module that binds the global, and the line of that binding.
+    path: str
+    line: int
+    # The def lines of that module's functions that run at request time: a use anywhere else
+    # (a thread, import time) makes the fix unsafe.
+    request_functions: tuple[int, ...]
+    # Another module imports the name: the module binding stays.
+    imported_elsewhere: bool = False
+    edits: tuple[Edit, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return f"keep it on flask.g: g.{self.name}"
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (self.path,)
+
+
+Fix = Union[LockFix, GlobalToG]
 
 
 @dataclass(frozen=True, order=True)
@@ -75,7 +128,7 @@ class Diagnostic:
     # ``chain`` with where each step is: (text, path, line); the same length as ``chain`` when known.
     frames: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
     # How --fix would fix it, when it can.
-    fix: LockFix | None = field(default=None, compare=False)
+    fix: Fix | None = field(default=None, compare=False)
 
     @property
     def located_chain(self) -> list[tuple[str, str, int]]:

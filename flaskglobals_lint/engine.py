@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .diagnostics import Diagnostic, LockFix, printable, printable_diagnostic
+from .diagnostics import Diagnostic, Fix, printable, printable_diagnostic
 from .facts import ModuleFacts, module_facts
 from .facts.batch import FileJob, Progress, collect, default_jobs
 from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
@@ -282,10 +282,10 @@ def to_diagnostic(finding: Finding) -> Diagnostic:
     ))
 
 
-def _fixable_where_named(finding: Finding) -> LockFix | None:
+def _fixable_where_named(finding: Finding) -> Fix | None:
     """The fix, unless a file it touches has a name the report must escape (the fixer finds files by
     the names the diagnostics show, and an escaped name could be another file's)."""
     fix = finding.fix
-    if fix is None or printable(finding.path) != finding.path or printable(fix.lock_path) != fix.lock_path:
+    if fix is None or any(printable(path) != path for path in (finding.path, *fix.paths)):
         return None
     return fix

@@ -175,7 +175,7 @@ def test_a_demo_this_python_cannot_run_says_exactly_why(monkeypatch: pytest.Monk
 
 
 # ---------------------------------------------------------------- the fixes, proven under the server
-AUTO_FIXED = ["FGL001", "FGL002", "FGL003"]
+AUTO_FIXED = ["FGL001", "FGL002", "FGL003", "FGL004"]
 
 
 @pytest.mark.timeout(600)
@@ -193,7 +193,8 @@ def test_the_auto_fixed_buggy_app_holds_under_the_real_server_20_of_20(code: str
     proc = run_cli("--no-cache", "--fix", "--select", code, "buggy_app.py", cwd=folder)
     assert (proc.returncode, proc.stdout) == (0, "Fixed 1 problem in 1 file.\nAll checks passed: 1 file.\n")
     fixed = (folder / "buggy_app.py").read_text()
-    assert fixed != (APPS / code / "buggy_app.py").read_text() and "with _" in fixed
+    assert fixed != (APPS / code / "buggy_app.py").read_text()
+    assert ("g.current_user_name = " if code == "FGL004" else "with _") in fixed
     compiled = subprocess.run([sys.executable, "-m", "py_compile", "buggy_app.py"], cwd=folder, capture_output=True)
     assert compiled.returncode == 0, compiled.stderr
     app = App(str(folder), "buggy_app")  # the buggy app, as --fix left it

@@ -438,3 +438,90 @@ def test_a_block_that_waits_for_another_thread_gets_no_fix(tmp_path: Path) -> No
     found = lint_paths([tmp_path], options=RunOptions(jobs=1, cache=False)).diagnostics
     assert found and all(d.fix is None for d in settle(found))
     assert fix(tmp_path, files, unsafe=True)["app.py"] == dedent(files["app.py"])
+
+
+# ------------------------------------------------------------------ flask.g
+PER_REQUEST = """
+    from flask import Flask, request
+
+    app = Flask(__name__)
+    current_user = "anonymous"
+    hits = 0
+
+
+    @app.before_request
+    def load_user():
+        global current_user, hits
+        current_user = request.headers.get("X-User", "anonymous")
+
+
+    @app.route("/whoami")
+    def whoami():
+        current = "x"  # a local of its own
+        return {"user": current_user, "local": current}
+"""
+
+
+def test_a_global_carrying_request_data_moves_to_flask_g(tmp_path: Path) -> None:
+    assert fix(tmp_path, {"app.py": PER_REQUEST})["app.py"] == dedent("""
+        from flask import Flask, request, g
+
+        app = Flask(__name__)
+        hits = 0
+
+
+        @app.before_request
+        def load_user():
+            global hits
+            g.current_user = request.headers.get("X-User", "anonymous")
+
+
+        @app.route("/whoami")
+        def whoami():
+            current = "x"  # a local of its own
+            return {"user": g.get("current_user", "anonymous"), "local": current}
+    """)
+
+
+def test_a_global_also_read_at_import_time_is_an_unsafe_move_that_keeps_the_binding(tmp_path: Path) -> None:
+    files = {"app.py": dedent(PER_REQUEST) + '\n\nprint("starting as", current_user)\n'}
+    assert fix(tmp_path, files) == {"app.py": dedent(files["app.py"])}
+    fixed = fix(tmp_path, files, unsafe=True)["app.py"]
+    assert 'current_user = "anonymous"\n' in fixed and 'print("starting as", current_user)' in fixed
+    assert "    g.current_user = request.headers" in fixed and "global hits\n" in fixed
+
+
+def test_flask_g_is_imported_when_flask_is_imported_as_a_module(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        import flask
+
+        app = flask.Flask(__name__)
+        locale = "en"
+
+
+        @app.before_request
+        def pick():
+            global locale
+            locale = flask.request.args.get("lang", "en")
+
+
+        @app.route("/")
+        def index():
+            return locale
+    """})["app.py"]
+    assert fixed.startswith("import flask\nfrom flask import g\n")
+    assert '    g.locale = flask.request.args.get("lang", "en")\n' in fixed
+    assert '    return g.get("locale", "en")\n' in fixed
+
+
+def test_a_thread_that_writes_the_global_keeps_its_global_statement(tmp_path: Path) -> None:
+    files = {"app.py": dedent(PER_REQUEST) + dedent("""
+
+
+        def refresh():
+            global current_user
+            current_user = "system"
+    """)}
+    fixed = fix(tmp_path, files, unsafe=True)["app.py"]
+    assert fixed.endswith('def refresh():\n    global current_user\n    current_user = "system"\n')
+    assert "    g.current_user = request.headers" in fixed and 'current_user = "anonymous"\n' in fixed

@@ -12,7 +12,8 @@ from typing import Callable, Optional, Sequence
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic, LockFix
+from ..diagnostics import Diagnostic, GlobalToG, LockFix
+from .globals import ToG, to_g
 from .locks import Define, Wrap, lock_assigned, top_level_names, transform
 
 __all__ = ["FixPlan", "plan_fixes", "settle", "unified_diff", "fixable"]
@@ -73,15 +74,58 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Re
     """One round: every fix that applies (safe ones; unsafe ones too with ``unsafe``), in every file."""
     plan = FixPlan()
     text = _Texts(read)
-    chosen = [d for d in diagnostics if d.fix is not None]
+    moved = _globals_moved([d for d in diagnostics if isinstance(d.fix, GlobalToG)], text, plan, unsafe)
+    # A file whose global moved to flask.g this round gets its locks in the next one (after a re-lint).
+    chosen = [d for d in diagnostics if isinstance(d.fix, LockFix)]
+    plan.later.extend(d for d in chosen if d.path in moved or d.fix.lock_path in moved)  # type: ignore[union-attr]
+    chosen = [d for d in chosen if d not in plan.later]
     names = _lock_names(chosen, text)
     made = _wraps_made(_grouped(chosen, names, text, plan), text, plan, unsafe)
-    defines = _defines(plan.fixed, names, text)
+    defines = _defines([d for d in plan.fixed if isinstance(d.fix, LockFix)], names, text)
+    for path, after in moved.items():
+        plan.texts[path] = (text(path) or "", after)
     for path in sorted(set(made) | set(defines)):
         before = text(path)
         if before is not None:
             plan.texts[path] = (before, transform(before, made.get(path, []), list(defines.get(path, {}).values())))
     return plan
+
+
+def _globals_moved(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan, unsafe: bool) -> dict[str, str]:
+    """The flask.g fixes: one global per file in a round; the new text of each file changed."""
+    groups: dict[tuple[str, str], list[Diagnostic]] = {}
+    for d in chosen:
+        fix: GlobalToG = d.fix  # type: ignore[assignment]
+        groups.setdefault((fix.path, fix.name), []).append(d)
+    moved: dict[str, str] = {}
+    for (path, name), owners in groups.items():
+        fix: GlobalToG = owners[0].fix  # type: ignore[assignment,no-redef]
+        source = text(path)
+        job = ToG(name, set(fix.request_functions), fix.imported_elsewhere)
+        try:
+            after = to_g(source, job) if source is not None else ""
+        except cst.ParserSyntaxError:
+            job.refused = "the file does not parse"
+        if source is None or not job.done:
+            plan.refused.extend((d, job.refused or "the file could not be read") for d in owners)
+            continue
+        reasons = [fix.why] if fix.why else []
+        if job.outside:
+            reasons.append(f"it is also used outside request time ({job.outside}): that use keeps the "
+                           "module's value, which no longer changes")
+        if job.computed_default:
+            reasons.append("its default is computed: reads before the first write see None")
+        why = "; ".join(reasons)
+        for d in owners:
+            plan.applicability[d] = ("unsafe" if why else "safe", why)
+        if why and not unsafe:
+            plan.hidden.extend((d, why) for d in owners)
+        elif path in moved:
+            plan.later.extend(owners)
+        else:
+            moved[path] = after
+            plan.fixed.extend(owners)
+    return moved
 
 
 def _grouped(chosen: Sequence[Diagnostic], names: dict[tuple[str, str], str], text: _Texts, plan: FixPlan) -> Group:
@@ -132,7 +176,7 @@ def _wraps_made(wraps: Group, text: _Texts, plan: FixPlan, unsafe: bool) -> dict
 def _unsafe_because(wrap: Wrap, owners: Sequence[Diagnostic]) -> str:
     assert wrap.wrapped is not None
     start, end = wrap.wrapped
-    fixes: list[LockFix] = [d.fix for d in owners if d.fix is not None]
+    fixes: list[LockFix] = [d.fix for d in owners if isinstance(d.fix, LockFix)]
     inside = sorted({(line, name) for fix in fixes for line, name in fix.project_calls if start <= line <= end})
     reasons = [fix.why for fix in fixes if fix.why][:1]
     if wrap.unfollowed:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..state.fixes import LOCK_FIX_SAFETY, lock_fix
+from ..state.fixes import LOCK_FIX_SAFETY, fix_for
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, remedy, via, when, where, workers_note
@@ -127,5 +127,5 @@ if __name__ == "__main__":
                 self.code,
                 f"global {where(write)} rebound {when(write)} ({via(write)}){leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write)}; {remedy(write)}",
-                fix=lock_fix(write, analysis.project),
+                fix=fix_for(write, analysis.project),
             )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..state.fixes import LOCK_FIX_SAFETY, lock_fix
+from ..state.fixes import LOCK_FIX_SAFETY, fix_for
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, process_state, remedy, via, when, where, workers_note
@@ -148,5 +148,5 @@ def run(name, s):
                 self.code,
                 f"shared {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
                 f"{hazard}{note}; {remedy(write)}",
-                fix=lock_fix(write, analysis.project),
+                fix=fix_for(write, analysis.project),
             )

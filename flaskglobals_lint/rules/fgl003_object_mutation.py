@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..state.fixes import LOCK_FIX_SAFETY, lock_fix
+from ..state.fixes import LOCK_FIX_SAFETY, fix_for
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, remedy, via, when, where, workers_note
@@ -113,5 +113,5 @@ def basket(item):
                 f"shared object {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write) if write.operation != 'client' else ''}"
                 f"; {remedy(write)}",
-                fix=lock_fix(write, analysis.project),
+                fix=fix_for(write, analysis.project),
             )

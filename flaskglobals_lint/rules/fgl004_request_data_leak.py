@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..state.fixes import G_FIX_SAFETY, g_fix
 from ..state.model import Analysis, Finding
 from .base import Example, Rule
 from .wording import via, where
@@ -54,6 +55,7 @@ class RequestDataLeak(Rule):
 
     code = "FGL004"
     name = "request-data-in-shared-state"
+    fix_safety = G_FIX_SAFETY
     summary = "Data from the request is stored in state shared by all requests."
     # Where FGL001/002/003/006 report the same write, their finding says it stores request
     # data and replaces this one; selected alone, this rule reports every such write.
@@ -89,4 +91,5 @@ def remember():
                 f"request data stored in shared {where(write)} ({via(write)})",
                 "concurrent requests of other users read it, so one user's data is served to another; "
                 "keep per-request data on flask.g (or pass it as an argument)",
+                fix=g_fix(write, analysis.project),
             )

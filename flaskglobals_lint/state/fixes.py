@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ..diagnostics import LockFix
+from ..diagnostics import Fix, GlobalToG, LockFix
 from ..program.callgraph import Project
 from .model import Write
 
@@ -32,7 +32,27 @@ blocks the event loop).  No fix is offered where a lock is not the
 remedy: a global that carries one request's data (use `flask.g`), a block
 that yields, or a function whose body is on its `def` line.  A lock makes
 the state consistent within one process only: with several worker
-processes, keep it in Redis or a database."""
+processes, keep it in Redis or a database.
+
+A global that carries one request's data (`global user; user =
+request.headers[...]` in a `before_request` hook) gets the `flask.g` fix
+instead: see FGL004."""
+
+# The "Fix safety" of FGL004 (and of FGL001 findings that store request data in a global).
+G_FIX_SAFETY = """\
+`--fix` moves a module global that request functions rebind to the
+request's own data onto `flask.g`: each write becomes `g.name = ...`, each
+read `g.get("name", <the module's default>)`, the `global` statements go,
+`g` is imported from flask, and the module binding is removed when
+nothing else uses it.  Uses are found with libcst's scope analysis, so a
+local of the same name is left alone.
+
+Safe when every use is in a function that runs at request time.  Unsafe
+(`--unsafe-fixes`) when the global is used elsewhere (import time, a
+background thread: it keeps reading the module's value, which no longer
+changes) or another module imports it.  Only globals of the writing module
+get it; a default that is not a literal makes reads before the first write
+see None."""
 
 
 def lock_name(write: Write) -> str:
@@ -46,6 +66,28 @@ def lock_name(write: Write) -> str:
 def reference(write: Write) -> str:
     """The state as the writing function spells it: ``downloads``, ``STOCK``, ``self.views``."""
     return write.access.target.text().split("[")[0]
+
+
+def fix_for(write: Write, project: Project) -> Optional[Fix]:
+    """The fix for an unlocked write: a lock, or ``flask.g`` for a global that carries request data."""
+    return lock_fix(write, project) or g_fix(write, project)
+
+
+def g_fix(write: Write, project: Project) -> Optional[GlobalToG]:
+    """``flask.g`` for a module global that a request function rebinds to the request's own data."""
+    state, module = write.state, write.module
+    if write.operation != "rebind" or not write.stores_request_data or write.access.kind != "rebind":
+        return None
+    if state.where != "module" or state.path != module.path or write.access.target.path:
+        return None
+    lines = tuple(sorted({fn.span.line for (key, _), reach in project.reached.items()
+                          if key.module == module.module and reach.entry.request_time
+                          and (fn := project.function(key)) is not None}))
+    stem = module.module.rsplit(".", 1)[-1]
+    imported = any(imp.name == state.name and imp.module.rsplit(".", 1)[-1].lstrip(".") == stem
+                   for other in project.modules.values() if other is not module for imp in other.imports.values())
+    why = "another module imports it: it keeps reading the module's value" if imported else ""
+    return GlobalToG("unsafe" if why else "safe", why, state.name, state.path, state.line, lines, imported)
 
 
 def lock_fix(write: Write, project: Project) -> Optional[LockFix]:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Literal, Optional
 
-from ..diagnostics import LockFix
+from ..diagnostics import Fix
 from ..facts.model import Access, FunctionFacts, LockUse, ModuleFacts, Span, key_text, literal_key
 from ..frameworks import flask as fm
 from ..frameworks.stdlib import REMOVING_METHODS, LockScope, LockType
@@ -148,7 +148,7 @@ class Write:
         """The chain with where each step is: the entry, each call, and this write."""
         return chain_frames(self.reach) + ((self.access.text, self.module.path, self.access.span.line),)
 
-    def finding(self, code: str, message: str, help: str = "", fix: Optional[LockFix] = None) -> "Finding":
+    def finding(self, code: str, message: str, help: str = "", fix: Optional[Fix] = None) -> "Finding":
         """A finding at this write's statement: what and where (``message``), why and the fix (``help``)."""
         if self.races_with:
             message += f"; the background thread races with {self.races_with}, which writes it too"
@@ -177,7 +177,7 @@ class Finding:
     # ``chain`` with locations: (text, path, line) per step; empty when not known.
     frames: tuple[Frame, ...] = ()
     # How --fix would fix it, when it can.
-    fix: Optional[LockFix] = None
+    fix: Optional[Fix] = None
 
 
 def chain_frames(reach: Reach) -> tuple[Frame, ...]:
