@@ -51,6 +51,8 @@ class LockFix(_FixReport):
     lock_line: int
     # The module to import the lock from, when the write is in another module ("" when not).
     lock_module: str = ""
+    # The lock the other writes of the state already take (FGL009): used as is, nothing defined.
+    existing: bool = False
     # The function's calls into project code, (line, callee): a block that holds one is unsafe
     # (the callee could take another lock).
     project_calls: tuple[tuple[int, str], ...] = ()
@@ -98,7 +100,30 @@ class GlobalToG(_FixReport):
         return (self.path,)
 
 
-Fix = Union[LockFix, GlobalToG]
+@dataclass(frozen=True)
+class WidenLock(_FixReport):
+    """What ``--fix`` does for a check made outside the lock held for the write (FGL005): the
+    ``with <lock>:`` block grows up to the check, so the test and the write are one locked block."""
+
+    applicability: str
+    why: str
+    function_line: int
+    lock: str  # as the function names it
+    # The line of the test (or of the stale computation), and the write's line.
+    from_line: int
+    write_line: int
+    edits: tuple[Edit, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return f"make the test and the write one block under {self.lock}"
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return ()
+
+
+Fix = Union[LockFix, GlobalToG, WidenLock]
 
 
 @dataclass(frozen=True, order=True)

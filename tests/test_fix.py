@@ -525,3 +525,97 @@ def test_a_thread_that_writes_the_global_keeps_its_global_statement(tmp_path: Pa
     fixed = fix(tmp_path, files, unsafe=True)["app.py"]
     assert fixed.endswith('def refresh():\n    global current_user\n    current_user = "system"\n')
     assert "    g.current_user = request.headers" in fixed and 'current_user = "anonymous"\n' in fixed
+
+
+# ------------------------------------------------------------------ FGL005 and FGL009
+def test_the_lock_block_grows_up_to_the_check_and_a_second_with_dissolves(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        import threading
+
+        from flask import Flask, abort
+
+        app = Flask(__name__)
+        USERS = set()
+        users_lock = threading.Lock()
+
+
+        @app.route("/join/<name>", methods=["POST"])
+        def join(name):
+            if name in USERS:  # taken?
+                abort(409)
+            with users_lock:
+                print("checking")
+            with users_lock:
+                USERS.add(name)
+            return "ok"
+    """})["app.py"]
+    assert fixed.endswith(dedent("""
+        def join(name):
+            with users_lock:
+                if name in USERS:  # taken?
+                    abort(409)
+                print("checking")
+                USERS.add(name)
+            return "ok"
+    """))
+
+
+def test_a_check_in_the_header_of_the_statement_that_holds_the_lock(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        import threading
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        SEATS = {}
+        seats_lock = threading.Lock()
+
+
+        @app.route("/book/<int:seat>/<user>", methods=["POST"])
+        def book(seat, user):
+            if seat not in SEATS:
+                with seats_lock:
+                    SEATS[seat] = user
+            return "ok"
+    """})["app.py"]
+    assert "    with seats_lock:\n        if seat not in SEATS:\n            SEATS[seat] = user\n    return" in fixed
+
+
+def test_the_other_sites_lock_is_taken_where_a_write_skips_it(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        import threading
+
+        from flask import Flask
+
+        app = Flask(__name__)
+
+
+        class Ledger:
+            def __init__(self):
+                self._lock = threading.Lock()
+                self.balance = 0
+
+            def deposit(self, n):
+                with self._lock:
+                    self.balance += n
+
+            def withdraw(self, n):
+                self.balance -= n
+
+
+        ledger = Ledger()
+
+
+        @app.route("/deposit", methods=["POST"])
+        def deposit():
+            ledger.deposit(1)
+            return "ok"
+
+
+        @app.route("/withdraw", methods=["POST"])
+        def withdraw():
+            ledger.withdraw(1)
+            return "ok"
+    """})["app.py"]
+    assert "    def withdraw(self, n):\n        with self._lock:\n            self.balance -= n\n" in fixed
+    assert "_ledger_lock" not in fixed and fixed.count("threading.Lock()") == 1

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field, replace
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional, Sequence, Union
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic, GlobalToG, LockFix
+from ..diagnostics import Diagnostic, GlobalToG, LockFix, WidenLock
 from .globals import ToG, to_g
+from .widen import Widen, widen
 from .locks import Define, Wrap, lock_assigned, top_level_names, transform
 
 __all__ = ["FixPlan", "plan_fixes", "settle", "unified_diff", "fixable"]
@@ -74,8 +75,9 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Re
     """One round: every fix that applies (safe ones; unsafe ones too with ``unsafe``), in every file."""
     plan = FixPlan()
     text = _Texts(read)
-    moved = _globals_moved([d for d in diagnostics if isinstance(d.fix, GlobalToG)], text, plan, unsafe)
-    # A file whose global moved to flask.g this round gets its locks in the next one (after a re-lint).
+    moved = _whole_file_fixes([d for d in diagnostics if isinstance(d.fix, (GlobalToG, WidenLock))], text, plan,
+                              unsafe)
+    # A file changed as a whole this round gets its locks in the next one (after a re-lint).
     chosen = [d for d in diagnostics if isinstance(d.fix, LockFix)]
     plan.later.extend(d for d in chosen if d.path in moved or d.fix.lock_path in moved)  # type: ignore[union-attr]
     chosen = [d for d in chosen if d not in plan.later]
@@ -91,30 +93,32 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Re
     return plan
 
 
-def _globals_moved(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan, unsafe: bool) -> dict[str, str]:
-    """The flask.g fixes: one global per file in a round; the new text of each file changed."""
-    groups: dict[tuple[str, str], list[Diagnostic]] = {}
+WholeFile = Union[GlobalToG, WidenLock]
+
+
+def _whole_file_fixes(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan, unsafe: bool) -> dict[str, str]:
+    """The fixes made on a file as a whole (flask.g, a widened lock): one per file in a round, the
+    others after a re-lint; the new text of each file changed."""
+    groups: dict[tuple[object, ...], list[Diagnostic]] = {}
     for d in chosen:
-        fix: GlobalToG = d.fix  # type: ignore[assignment]
-        groups.setdefault((fix.path, fix.name), []).append(d)
+        fix: WholeFile = d.fix  # type: ignore[assignment]
+        key: tuple[object, ...] = ((fix.path, fix.name) if isinstance(fix, GlobalToG)
+                                   else (d.path, fix.function_line, fix.from_line))
+        groups.setdefault(key, []).append(d)
     moved: dict[str, str] = {}
-    for (path, name), owners in groups.items():
-        fix: GlobalToG = owners[0].fix  # type: ignore[assignment,no-redef]
+    for key, owners in groups.items():
+        path = str(key[0])
         source = text(path)
-        job = ToG(name, set(fix.request_functions), fix.imported_elsewhere)
-        try:
-            after = to_g(source, job) if source is not None else ""
-        except cst.ParserSyntaxError:
-            job.refused = "the file does not parse"
-        if source is None or not job.done:
-            plan.refused.extend((d, job.refused or "the file could not be read") for d in owners)
+        if source is None:
+            plan.refused.extend((d, "the file could not be read") for d in owners)
             continue
-        reasons = [fix.why] if fix.why else []
-        if job.outside:
-            reasons.append(f"it is also used outside request time ({job.outside}): that use keeps the "
-                           "module's value, which no longer changes")
-        if job.computed_default:
-            reasons.append("its default is computed: reads before the first write see None")
+        try:
+            after, refused, reasons = _attempt(owners[0].fix, source)  # type: ignore[arg-type]
+        except cst.ParserSyntaxError:
+            after, refused, reasons = "", "the file does not parse", []
+        if refused:
+            plan.refused.extend((d, refused) for d in owners)
+            continue
         why = "; ".join(reasons)
         for d in owners:
             plan.applicability[d] = ("unsafe" if why else "safe", why)
@@ -126,6 +130,26 @@ def _globals_moved(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan, un
             moved[path] = after
             plan.fixed.extend(owners)
     return moved
+
+
+def _attempt(fix: WholeFile, source: str) -> tuple[str, str, list[str]]:
+    """(the new text, why it cannot be made, why it is unsafe)."""
+    reasons = [fix.why] if fix.why else []
+    if isinstance(fix, GlobalToG):
+        job = ToG(fix.name, set(fix.request_functions), fix.imported_elsewhere)
+        after = to_g(source, job)
+        if job.outside:
+            reasons.append(f"it is also used outside request time ({job.outside}): that use keeps the "
+                           "module's value, which no longer changes")
+        if job.computed_default:
+            reasons.append("its default is computed: reads before the first write see None")
+        return after, "" if job.done else (job.refused or "nothing to change"), reasons
+    widening = Widen(fix.function_line, fix.lock, fix.from_line, fix.write_line)
+    after = widen(source, widening)
+    if widening.unfollowed:
+        reasons.append(f"the statements that move under the lock call {widening.unfollowed}, which could take "
+                       "another lock (a deadlock risk)")
+    return after, "" if widening.done else (widening.refused or "nothing to change"), reasons
 
 
 def _grouped(chosen: Sequence[Diagnostic], names: dict[tuple[str, str], str], text: _Texts, plan: FixPlan) -> Group:
@@ -195,7 +219,7 @@ def _defines(fixed: Sequence[Diagnostic], names: dict[tuple[str, str], str],
     for d in fixed:
         fix: LockFix = d.fix  # type: ignore[assignment]
         lock = names[(fix.lock_path, fix.lock)]
-        if not reuses(text(fix.lock_path) or "", lock):
+        if not fix.existing and not reuses(text(fix.lock_path) or "", lock):
             defines.setdefault(fix.lock_path, {}).setdefault(lock, Define(lock, fix.lock_line))
         if fix.lock_module:
             beside = fix.references[0].split(".")[0]
@@ -252,6 +276,9 @@ def _lock_names(chosen: Sequence[Diagnostic], text: Callable[[str], Optional[str
         fix: LockFix = d.fix  # type: ignore[assignment]
         key = (fix.lock_path, fix.lock)
         if key in names:
+            continue
+        if fix.existing:
+            names[key] = fix.lock  # the lock the other writes take, as they name it
             continue
         source = text(fix.lock_path)
         if source is None:

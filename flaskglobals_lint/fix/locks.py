@@ -258,7 +258,7 @@ class _Fixer(cst.CSTTransformer):
         moved = list(updated[first:last + 1])
         leading = getattr(moved[0], "leading_lines", ())
         moved[0] = moved[0].with_changes(leading_lines=())
-        block = cst.With(items=[cst.WithItem(cst.Name(wrap.lock))], body=cst.IndentedBlock(body=moved),
+        block = cst.With(items=[cst.WithItem(cst.parse_expression(wrap.lock))], body=cst.IndentedBlock(body=moved),
                          leading_lines=leading)
         return [*updated[:first], block, *updated[last + 1:]]
 

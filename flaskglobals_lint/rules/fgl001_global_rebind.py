@@ -127,5 +127,5 @@ if __name__ == "__main__":
                 self.code,
                 f"global {where(write)} rebound {when(write)} ({via(write)}){leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write)}; {remedy(write)}",
-                fix=fix_for(write, analysis.project),
+                fix=fix_for(write, analysis),
             )

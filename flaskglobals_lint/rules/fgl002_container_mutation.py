@@ -148,5 +148,5 @@ def run(name, s):
                 self.code,
                 f"shared {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
                 f"{hazard}{note}; {remedy(write)}",
-                fix=fix_for(write, analysis.project),
+                fix=fix_for(write, analysis),
             )

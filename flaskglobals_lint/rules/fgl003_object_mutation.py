@@ -113,5 +113,5 @@ def basket(item):
                 f"shared object {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write) if write.operation != 'client' else ''}"
                 f"; {remedy(write)}",
-                fix=fix_for(write, analysis.project),
+                fix=fix_for(write, analysis),
             )

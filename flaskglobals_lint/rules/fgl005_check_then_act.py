@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..state import properties
+from ..state.fixes import WIDEN_SAFETY, widen_fix
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import via, where
@@ -50,6 +51,7 @@ class CheckThenAct(Rule):
 
     code = "FGL005"
     name = "check-then-act-outside-lock"
+    fix_safety = WIDEN_SAFETY
     summary = "Shared state is tested outside the lock that protects the write that depends on it."
     invalid = (
         '''
@@ -110,6 +112,7 @@ def book(seat, user):
                     f"the lock held for this write ({via(write)})",
                     "another request can change it in between, so the write stores a stale result; compute "
                     "the value inside the locked block",
+                    fix=widen_fix(write, stale) if stale is not None else None,
                 )
                 continue
             yield write.finding(
@@ -118,4 +121,5 @@ def book(seat, user):
                 f"held for this write ({via(write)})",
                 "another request can change it in between, so the write acts on a stale decision; make "
                 "the test and the write one locked block",
+                fix=widen_fix(write, test[0]),
             )

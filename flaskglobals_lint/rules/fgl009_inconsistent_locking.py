@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..state.fixes import LOCKED_LIKE_SAFETY, locked_like
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import via, where
@@ -41,6 +42,7 @@ class InconsistentLocking(Rule):
 
     code = "FGL009"
     name = "inconsistent-locking"
+    fix_safety = LOCKED_LIKE_SAFETY
     summary = "Shared state is changed under a lock at one site and without it at another."
     # Its finding names the lock the other sites take: more useful than "no lock here".
     supersedes = ("FGL001", "FGL002", "FGL003", "FGL004", "FGL006")
@@ -97,4 +99,5 @@ def clear():
                 f"shared {where(write)} changed {here} ({via(write)}) but under {other.lock_names()} at "
                 f"{other.module.path}:{other.access.span.line}",
                 f"the two writes do not exclude each other; take {other.lock_names()} here too",
+                fix=locked_like(write, analysis),
             )

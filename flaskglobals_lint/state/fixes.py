@@ -8,11 +8,12 @@ the smallest block of the function that holds every read and write of it.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Optional
 
-from ..diagnostics import Fix, GlobalToG, LockFix
+from ..diagnostics import Fix, GlobalToG, LockFix, WidenLock
 from ..program.callgraph import Project
-from .model import Write
+from .model import Analysis, Write
 
 # The rule docs' "Fix safety" section for the rules whose findings get the lock fix.
 LOCK_FIX_SAFETY = """\
@@ -37,6 +38,32 @@ processes, keep it in Redis or a database.
 A global that carries one request's data (`global user; user =
 request.headers[...]` in a `before_request` hook) gets the `flask.g` fix
 instead: see FGL004."""
+
+# The "Fix safety" of FGL009.
+LOCKED_LIKE_SAFETY = """\
+`--fix` wraps the unprotected write, with every read and write of the
+state in its function (the smallest block that holds them), in the lock
+the other writes take, named as they name it (`with CART_LOCK:`, or
+`with self._lock:` in a method of the same class).  Nothing is defined.
+
+Safe on the same terms as the lock fix of FGL001-FGL003 (no call in the
+block that could take another lock, not a coroutine).  No fix when the
+other writes take several locks, or a lock this function cannot name (a
+lock of another module, a local, another class's)."""
+
+# The "Fix safety" of FGL005.
+WIDEN_SAFETY = """\
+`--fix` grows the `with <lock>:` block held for the write up to the test
+(or the computation) made outside it: the statements from the test to
+the block move inside it, and a second `with` on the same lock inside
+that range is dissolved (the lock is not reentrant).
+
+Safe when the statements that move inside call nothing the analysis
+cannot follow and nothing that could take another lock.  Unsafe
+otherwise, and in a coroutine.  No fix when the write holds several
+locks, when the moved statements wait for another thread (`.wait()`,
+`.join()`), or when the test and the block are not in one block of the
+function."""
 
 # The "Fix safety" of FGL004 (and of FGL001 findings that store request data in a global).
 G_FIX_SAFETY = """\
@@ -68,9 +95,37 @@ def reference(write: Write) -> str:
     return write.access.target.text().split("[")[0]
 
 
-def fix_for(write: Write, project: Project) -> Optional[Fix]:
-    """The fix for an unlocked write: a lock, or ``flask.g`` for a global that carries request data."""
-    return lock_fix(write, project) or g_fix(write, project)
+def fix_for(write: Write, analysis: Analysis) -> Optional[Fix]:
+    """The fix for an unlocked write: the lock its other writes take (FGL009's remedy), a new lock,
+    or ``flask.g`` for a global that carries request data."""
+    project = analysis.project
+    return locked_like(write, analysis) or lock_fix(write, project) or g_fix(write, project)
+
+
+def locked_like(write: Write, analysis: Analysis) -> Optional[LockFix]:
+    """The fix of an unlocked write whose state other writes change under a lock: take that lock,
+    when this function can name it as they do (a module lock of the same module, or ``self._lock``
+    in a method of the same class)."""
+    other = analysis.inconsistent_with(write)
+    if other is None or write.locks or len(other.held) != 1:
+        return None
+    uses = [use for use in other.access.locks if not use.made]
+    if len(uses) != 1:
+        return None
+    name = uses[0].lock.text()  # as the other write's function spells it
+    same_module = other.module.path == write.module.path
+    if re.fullmatch(r"[A-Za-z_]\w*", name):
+        usable = same_module and name in write.module.bindings
+    else:
+        usable = (re.fullmatch(r"self\.[A-Za-z_]\w*", name) is not None and same_module
+                  and bool(write.function.class_name) and write.function.class_name == other.function.class_name)
+    planned = lock_fix(write, analysis.project)
+    if not usable or planned is None:
+        return None
+    # The lock is this module's own: where the state is defined no longer matters.
+    reasons = [r for r in planned.why.split("; ") if r and "another module" not in r]
+    return replace(planned, lock=name, lock_path=write.module.path, lock_module="", existing=True,
+                   applicability="unsafe" if reasons else "safe", why="; ".join(reasons))
 
 
 def g_fix(write: Write, project: Project) -> Optional[GlobalToG]:
@@ -88,6 +143,18 @@ def g_fix(write: Write, project: Project) -> Optional[GlobalToG]:
                    for other in project.modules.values() if other is not module for imp in other.imports.values())
     why = "another module imports it: it keeps reading the module's value" if imported else ""
     return GlobalToG("unsafe" if why else "safe", why, state.name, state.path, state.line, lines, imported)
+
+
+def widen_fix(write: Write, from_line: int) -> Optional[WidenLock]:
+    """FGL005's fix: the block of the one lock held for the write grows up to the test at ``from_line``."""
+    if len(write.held) != 1 or not re.fullmatch(r"[A-Za-z_][\w.]*", write.held[0].name):
+        return None
+    if from_line >= write.access.span.line or from_line < write.function.span.line:
+        return None
+    why = "the function is a coroutine: a threading lock held across an await blocks the event loop" \
+        if write.function.is_async else ""
+    return WidenLock("unsafe" if why else "safe", why, write.function.span.line, write.held[0].name, from_line,
+                     write.access.span.line)
 
 
 def lock_fix(write: Write, project: Project) -> Optional[LockFix]:
@@ -117,4 +184,4 @@ def lock_fix(write: Write, project: Project) -> Optional[LockFix]:
         return None
     return LockFix("unsafe" if reasons else "safe", "; ".join(reasons), write.function.span.line, (ref,),
                    lock_name(write), state.path, state.line,
-                   defining if state.path != write.module.path else "", calls)
+                   defining if state.path != write.module.path else "", project_calls=calls)
