@@ -108,6 +108,11 @@ def test_cli_demo_prints_the_report_and_exits_zero(run_cli) -> None:
     assert re.search(r"\d+ of 30 responses carried another request's X-User \(expected 0\)", proc.stdout)
     assert "0 of 30 responses carried another request's X-User (expected 0)" in proc.stdout
     assert "lint:   buggy_app.py:18:5: FGL004 request-data-in-shared-state\n" in proc.stdout
+    # The buggy app as --fix leaves it, under the same server and load.
+    assert "  --fix:  buggy_app.py after --fix (fixed 1 problem in 1 file, lints clean), on Werkzeug" in proc.stdout
+    assert re.search(r"--fix: .*\n {10}0 of 30 responses carried another request's X-User \(expected 0\)\n",
+                     proc.stdout)
+    assert "result: race shown, remedy holds, --fix holds (" in proc.stdout
     assert proc.stdout.endswith("1 of 1 demonstrations showed the race and the remedy holding.\n")
 
 

@@ -56,7 +56,8 @@ def test_readme_demo_block_has_the_shape_of_a_real_run() -> None:
     text = block.group(1)
     assert re.search(r"on Werkzeug threaded server, 1 process on http://127\.0\.0\.1:\d+\n", text) or \
         re.search(r"on gunicorn, 2 worker processes on http://127\.0\.0\.1:\d+\n", text)
-    assert re.search(r"  result: race shown, remedy holds \(\d+\.\d s\)\n", text)
+    assert re.search(r"  result: race shown, remedy holds(, --fix holds)? \(\d+\.\d s\)\n", text)
+    assert re.search(r"  --fix:  buggy_app.py after --fix \(fixed 1 problem in 1 file, lints clean\), on ", text)
     assert text.endswith("demonstrations showed the race and the remedy holding.\n")
 
 

@@ -185,7 +185,7 @@ def test_a_write_in_try_finally_is_wrapped_inside_the_try(tmp_path: Path) -> Non
             finally:
                 print("done")
             return "ok"
-    """})["app.py"]
+    """}, unsafe=True)["app.py"]  # unsafe: it stores the request's own data (a lock keeps it consistent, not private)
     assert "    try:\n        with _seen_lock:\n            SEEN.append(item)  # remember it\n    finally:\n" in fixed
 
 
@@ -213,7 +213,7 @@ def test_decorated_methods_and_object_state_get_one_lock_per_object(tmp_path: Pa
         def index():
             stats.seen(request.args.get("q", ""))
             return "ok"
-    """})["app.py"]
+    """}, unsafe=True)["app.py"]
     assert "        with _stats_lock:\n            self.views += 1\n            self.last = query\n" in fixed
     assert "stats = Stats()\n_stats_lock = threading.Lock()\n" in fixed
 
@@ -259,7 +259,7 @@ STATE_ELSEWHERE = {
 def test_state_in_another_module_is_an_unsafe_fix_that_imports_the_lock(tmp_path: Path) -> None:
     assert fix(tmp_path, STATE_ELSEWHERE) == {name: dedent(text) for name, text in STATE_ELSEWHERE.items()}
     fixed = fix(tmp_path, STATE_ELSEWHERE, unsafe=True)
-    assert fixed["store.py"] == "import threading\nORDERS = []\n_orders_lock = threading.Lock()\n"
+    assert fixed["store.py"] == "import threading\n\nORDERS = []\n_orders_lock = threading.Lock()\n"
     assert "from store import ORDERS, _orders_lock\n" in fixed["app.py"]
     assert "    with _orders_lock:\n        ORDERS.append(request.form[\"item\"])\n" in fixed["app.py"]
 
@@ -619,3 +619,27 @@ def test_the_other_sites_lock_is_taken_where_a_write_skips_it(tmp_path: Path) ->
     """})["app.py"]
     assert "    def withdraw(self, n):\n        with self._lock:\n            self.balance -= n\n" in fixed
     assert "_ledger_lock" not in fixed and fixed.count("threading.Lock()") == 1
+
+
+def test_a_lone_store_gets_a_lock_only_where_other_code_takes_it(tmp_path: Path) -> None:
+    files = {"app.py": """
+        from flask import Flask, request
+
+        app = Flask(__name__)
+
+
+        class Registry:
+            mode = "fast"
+
+            @classmethod
+            def set_mode(cls, mode):
+                cls.mode = mode
+
+
+        @app.route("/mode", methods=["POST"])
+        def set_mode():
+            Registry.set_mode(request.form["mode"])
+            return "ok"
+    """}
+    # A lock around `cls.mode = mode` alone would change nothing: every request still sees the new mode.
+    assert fix(tmp_path, files, unsafe=True) == {"app.py": dedent(files["app.py"])}

@@ -9,10 +9,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import TYPE_CHECKING, Iterable, Optional
 
 from .scenarios import DEMOS, App, Demo, Outcome, server_for
 from .servers import DemoError, RedisServer, Server
+
+if TYPE_CHECKING:
+    from ..engine import LintResult
 
 __all__ = ["DEMOS", "DemoError", "DemoResult", "DemoUnavailable", "run_demo", "run_selection", "demo_codes",
            "missing_dependencies", "unavailable", "render", "render_result", "render_summary"]
@@ -58,6 +61,10 @@ class DemoResult:
     findings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     error: str = ""
+    # The buggy app as ``--fix`` leaves it, under the same server and load: what --fix did, and how it ran.
+    auto: Optional[Outcome] = None
+    auto_server: str = ""
+    auto_note: str = ""
 
     @property
     def shown(self) -> bool:
@@ -121,9 +128,11 @@ def run_demo(code: str) -> DemoResult:
                 env = {"FGL_REDIS_URL": f"{redis.url.replace('http', 'redis')}/0"}
                 result.buggy, result.buggy_server = _run(demo.buggy, demo, env)
                 result.fixed, result.fixed_server = _run(demo.fixed, demo, env)
+                _run_auto_fixed(result, env)
         else:
             result.buggy, result.buggy_server = _run(demo.buggy, demo, {})
             result.fixed, result.fixed_server = _run(demo.fixed, demo, {})
+            _run_auto_fixed(result, {})
     except DemoError as exc:
         result.error = str(exc)
     except OSError as exc:
@@ -139,6 +148,41 @@ def _run(app: App, demo: Demo, extra_env: dict[str, str]) -> tuple[Outcome, str]
         with server_for(app, env) as server:
             outcome = demo.measure(server)
             return outcome, f"{server.description} on {server.url}"
+
+
+def _run_auto_fixed(result: DemoResult, env: dict[str, str]) -> None:
+    """Run ``--fix`` on a copy of the buggy app (unsafe fixes only when no safe one applies) and, when
+    it changed something, the same load against the copy."""
+    import shutil
+    import tempfile
+
+    from ..engine import RunOptions, lint_paths
+    from ..fixing import run_fixes
+    from ..settings import Settings
+
+    demo = result.demo
+    if not demo.lint_code:
+        result.auto_note = "a demonstration of a remedy: nothing for --fix to do"
+        return
+    with tempfile.TemporaryDirectory(prefix="fgl-demo-fix-") as folder:
+        copy = Path(folder) / demo.buggy.path.name
+        shutil.copytree(demo.buggy.path, copy)
+        app = App(str(copy), demo.buggy.module)
+        settings = Settings(select=(demo.lint_code,))
+
+        def lint() -> "LintResult":
+            return lint_paths(app.lint_targets(), settings, options=RunOptions(cache=False))
+
+        flag, run = "--fix", run_fixes(lint, unsafe=False, diff=False)
+        if not run.fixed:
+            flag, run = "--fix --unsafe-fixes", run_fixes(lint, unsafe=True, diff=False)
+        if not run.fixed:
+            result.auto_note = f"no automatic fix for {demo.lint_code}"
+            return
+        left = f", {len(run.result.diagnostics)} finding(s) left" if run.result.diagnostics else ", lints clean"
+        done = run.note.strip().rstrip(".")
+        result.auto_note = f"{demo.buggy.source.name} after {flag} ({done[0].lower()}{done[1:]}{left})"
+        result.auto, result.auto_server = _run(app, demo, env)
 
 
 def _findings(app: App, code: str = "") -> list[str]:
@@ -180,8 +224,14 @@ def render_result(r: DemoResult) -> str:
         lines.append(f"  fixed:  {d.fixed.folder}/{d.fixed.source.name}, {d.remedy}")
         lines.append(f"          {r.fixed.observed} (expected {r.fixed.expected})"
                      + (f": {r.fixed.damage}" if r.fixed.damage else ""))
+        lines.append(f"  --fix:  {r.auto_note}" + (f", on {r.auto_server}" if r.auto else ""))
+        if r.auto is not None:
+            lines.append(f"          {r.auto.observed} (expected {r.auto.expected})"
+                         + (f": {r.auto.damage}" if r.auto.damage else ""))
         lines.append("  lint:   " + ("; ".join(r.findings) if r.findings else "no findings"))
         verdict = "race shown, remedy holds" if r.shown else (
             "NOT SHOWN: the buggy app gave the right answer" if r.buggy.correct else "REMEDY FAILED")
+        if r.shown and r.auto is not None:
+            verdict += ", --fix holds" if r.auto.correct else ", --FIX FAILED"
         lines.append(f"  result: {verdict} ({r.seconds:.1f} s)")
     return "\n".join(lines) + "\n\n"

@@ -174,11 +174,15 @@ def _wraps_made(wraps: Group, text: _Texts, plan: FixPlan, unsafe: bool) -> dict
     a round: a second lock in the same function waits for the next round (after a re-lint)."""
     made: dict[str, list[Wrap]] = {}
     taken: set[tuple[str, int]] = set()
-    for (path, function_line, _), (wrap, owners) in wraps.items():
+    for (path, _, _), (wrap, _) in wraps.items():
         try:
             transform(text(path) or "", [wrap], [])
         except cst.ParserSyntaxError:
             wrap.refused = "the file does not parse"
+    for (path, function_line, _), (wrap, owners) in wraps.items():
+        if wrap.wrapped is not None and wrap.lone and not _lock_in_use(wrap, owners, wraps, text):
+            wrap.wrapped, wrap.refused = None, ("a lock around a lone store changes nothing: every request "
+                                                "still sees the value another stored")
         if wrap.wrapped is None:
             plan.refused.extend((d, wrap.refused) for d in owners)
             continue
@@ -195,6 +199,17 @@ def _wraps_made(wraps: Group, text: _Texts, plan: FixPlan, unsafe: bool) -> dict
         made.setdefault(path, []).append(Wrap(wrap.function_line, wrap.references, wrap.lock, wrap.lines))
         plan.fixed.extend(owners)
     return made
+
+
+def _lock_in_use(wrap: Wrap, owners: Sequence[Diagnostic], wraps: Group, text: _Texts) -> bool:
+    """Other code takes (or will take) this lock: a lone store under it keeps the locking consistent
+    (``hits = 0`` beside ``with _hits_lock: hits += 1``)."""
+    fix: LockFix = owners[0].fix  # type: ignore[assignment]
+    if fix.existing or reuses(text(fix.lock_path) or "", wrap.lock):
+        return True
+    return any(other is not wrap and other.lock == wrap.lock and other.wrapped is not None and not other.lone
+               and any(isinstance(d.fix, LockFix) and d.fix.lock_path == fix.lock_path for d in others)
+               for other, others in wraps.values())
 
 
 def _unsafe_because(wrap: Wrap, owners: Sequence[Diagnostic]) -> str:

@@ -36,6 +36,8 @@ class Wrap:
     wrapped: Optional[tuple[int, int]] = None
     refused: str = ""
     unfollowed: str = ""
+    # The block is one store that rebinds the state and reads nothing of it.
+    lone: bool = False
 
 
 @dataclass
@@ -176,6 +178,17 @@ def _holds_lock(statement: cst.CSTNode, lock: str) -> bool:
     return visitor.found
 
 
+def _lone_store(statement: cst.CSTNode, references: set[str]) -> bool:
+    """``x = value`` / ``self.mode = value``: the state itself rebound, reading nothing of it."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return False
+    small = statement.body[0]
+    if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
+        return False
+    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+    return all(_EMPTY.code_for_node(t) in references for t in targets) and not _scan(small.value, references).found
+
+
 def _header(statement: cst.BaseCompoundStatement) -> list[cst.CSTNode]:
     """The parts of a compound statement outside its blocks (an ``if``'s test, a ``for``'s iterable)."""
     if isinstance(statement, (cst.If, cst.While)):
@@ -243,6 +256,7 @@ class _Fixer(cst.CSTTransformer):
                 _scan(original[i], set()).suspends for i in range(first, last + 1)):
             wrap.refused = "the block yields or awaits: a lock held across it would block other requests"
             return None
+        wrap.lone = first == last and _lone_store(original[first], wrap.references)
         start = self.get_metadata(PositionProvider, original[first]).start.line
         end = self.get_metadata(PositionProvider, original[last]).end.line
         wrap.wrapped = (start, end)
@@ -310,8 +324,11 @@ class _Fixer(cst.CSTTransformer):
             index = self._top_level_index(original, define.line)
             if index is None:
                 continue
-            inserts.setdefault(index + 1, []).append(
-                cst.parse_statement(f"{define.lock} = {self.threading_name or 'threading'}.Lock()\n"))
+            statement = cst.parse_statement(f"{define.lock} = {self.threading_name or 'threading'}.Lock()\n")
+            if isinstance(original.body[index], (cst.ClassDef, cst.FunctionDef)):
+                # After a class (a class attribute's lock): two blank lines, as after any class.
+                statement = statement.with_changes(leading_lines=[cst.EmptyLine(), cst.EmptyLine()])
+            inserts.setdefault(index + 1, []).append(statement)
             need_threading = need_threading or not self.threading_name
             define.done = True
         if need_threading:
@@ -322,6 +339,12 @@ class _Fixer(cst.CSTTransformer):
                 # Before the first ``from`` import: a group of its own, as the standard library's imports go.
                 statement = statement.with_changes(leading_lines=following.leading_lines)
                 body[at] = following.with_changes(leading_lines=[cst.EmptyLine()])
+            elif following is not None and not (isinstance(following, cst.SimpleStatementLine)
+                                                and isinstance(following.body[0], (cst.Import, cst.ImportFrom))):
+                # Before the code itself (a module without imports): blank lines after the import.
+                blank = 2 if isinstance(following, (cst.ClassDef, cst.FunctionDef)) else 1
+                if len(following.leading_lines) < blank:
+                    body[at] = following.with_changes(leading_lines=[cst.EmptyLine()] * blank)
             inserts.setdefault(at, []).insert(0, statement)
         for index in sorted(inserts, reverse=True):
             body[index:index] = inserts[index]

@@ -178,6 +178,9 @@ def lock_fix(write: Write, project: Project) -> Optional[LockFix]:
         reasons.append(f"the state is defined in another module ({state.path}): the lock is imported from there")
     if write.function.is_async:
         reasons.append("the function is a coroutine: a threading lock held across an await blocks the event loop")
+    if write.stores_request_data:
+        reasons.append("it stores one request's data where other users' requests read it: a lock keeps it "
+                       "consistent, not private (flask.g keeps it per request)")
     modules = project.modules
     defining = next((m.module for m in modules.values() if m.path == state.path), "")
     if state.path != write.module.path and not defining:
