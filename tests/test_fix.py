@@ -643,3 +643,53 @@ def test_a_lone_store_gets_a_lock_only_where_other_code_takes_it(tmp_path: Path)
     """}
     # A lock around `cls.mode = mode` alone would change nothing: every request still sees the new mode.
     assert fix(tmp_path, files, unsafe=True) == {"app.py": dedent(files["app.py"])}
+
+
+def test_builtin_methods_and_string_joins_keep_a_fix_safe(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        LOG = []
+
+
+        @app.route("/log", methods=["POST"])
+        def log():
+            data = {"a": 1}
+            LOG.append(", ".join([data.get("a", ""), str(len(LOG))]))
+            return "ok"
+    """})["app.py"]
+    assert "    with _log_lock:\n        LOG.append(" in fixed
+
+
+def test_writes_through_a_local_alias_of_the_state_are_inside_the_block(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        from flask import Flask, abort, request
+
+        app = Flask(__name__)
+        TASKS = [{"id": 1, "title": "a", "done": False}]
+
+
+        @app.route("/t/<int:tid>", methods=["PUT"])
+        def update(tid):
+            task = [t for t in TASKS if t["id"] == tid]
+            if not task:
+                abort(404)
+            task[0]["title"] = request.json.get("title", task[0]["title"])
+            task[0]["done"] = True
+            count = len(TASKS)
+            print(count)
+            return "ok"
+    """}, unsafe=True)["app.py"]
+    assert fixed.endswith(dedent("""
+        def update(tid):
+            with _tasks_lock:
+                task = [t for t in TASKS if t["id"] == tid]
+                if not task:
+                    abort(404)
+                task[0]["title"] = request.json.get("title", task[0]["title"])
+                task[0]["done"] = True
+                count = len(TASKS)
+            print(count)
+            return "ok"
+    """))

@@ -31,6 +31,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("rules",),
     ("report",),
     # The fixer: the rules' fix plans made into edits, with libcst.
+    ("fix.module",),
+    ("fix.blocks",),
     ("fix",),
     ("engine",),
     ("cli", "fixing", "flake8_plugin", "docs", "demo", "__init__", "__main__"),

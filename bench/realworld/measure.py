@@ -14,6 +14,12 @@ Judgments with the verdict ``missed`` are real hazards a reader found that the
 tool did not report when the app was judged (code ''): the recall set.  A miss
 counts as found when the tool now reports any finding judged real at its path
 and line; the others are listed.
+
+``--fix`` fixes are judged too, in ``judgments/<app>.fixes.jsonl`` (one line per
+finding with a fix: path, line, code, the applicability it had, and the verdict
+``accept`` (a reader would take the diff as written) or ``reject``, with why).
+The fixes are read from the JSON report's ``fix`` objects (``--unsafe-fixes``
+marks nothing: the applicability says whether ``--fix`` alone makes it).
 """
 from __future__ import annotations
 
@@ -43,6 +49,10 @@ class AppResult:
     # Recorded misses (path, line, family), and those the tool now reports.
     misses: list[tuple[str, int, str]] = field(default_factory=list)
     misses_found: list[tuple[str, int, str]] = field(default_factory=list)
+    # Findings with a fix: their applicability; and the fix verdicts that match them.
+    fixes: dict[tuple[str, int, str], str] = field(default_factory=dict)
+    fix_verdicts: Counter[str] = field(default_factory=Counter)
+    fixes_unjudged: list[tuple[str, int, str, str]] = field(default_factory=list)
 
     @property
     def judged(self) -> int:
@@ -71,12 +81,20 @@ def load_misses(data: Path, name: str) -> list[tuple[str, int, str]]:
             for e in entries if e.get("verdict") == "missed"]
 
 
-def lint(clone: Path) -> list[tuple[str, int, str]]:
+def lint(clone: Path) -> list[dict[str, object]]:
     run = subprocess.run([sys.executable, "-I", "-m", "flaskglobals_lint", "--no-cache", "--format", "json", "."],
                          cwd=clone, capture_output=True, text=True, timeout=900)
     if run.returncode not in (0, 1):
         raise RuntimeError(run.stderr.strip() or f"exit {run.returncode}")
-    return [(d["path"], d["line"], d["code"]) for d in json.loads(run.stdout) if d["code"] != "FGL900"]
+    return [d for d in json.loads(run.stdout) if d["code"] != "FGL900"]
+
+
+def load_fix_verdicts(data: Path, name: str) -> dict[tuple[str, int, str], dict[str, object]]:
+    path = data / "judgments" / f"{name}.fixes.jsonl"
+    if not path.exists():
+        return {}
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {(str(e["path"]), int(e["line"]), str(e["code"])): e for e in entries}
 
 
 def measure(name: str, app: dict[str, object], apps_dir: Path, data: Path) -> AppResult:
@@ -91,10 +109,20 @@ def measure(name: str, app: dict[str, object], apps_dir: Path, data: Path) -> Ap
         return result
     judgments = load_judgments(data, name)
     try:
-        found = lint(clone)
+        report = lint(clone)
     except (RuntimeError, ValueError, subprocess.TimeoutExpired) as exc:
         result.skipped = f"lint failed: {exc}"
         return result
+    found = [(str(d["path"]), int(str(d["line"])), str(d["code"])) for d in report]
+    result.fixes = {key: str(d["fix"]["applicability"]) for key, d in zip(found, report)  # type: ignore[index]
+                    if d.get("fix")}
+    fix_verdicts = load_fix_verdicts(data, name)
+    for key, applicability in result.fixes.items():
+        verdict = fix_verdicts.get(key)
+        if verdict is None or verdict.get("applicability") != applicability:
+            result.fixes_unjudged.append((*key, applicability))
+        else:
+            result.fix_verdicts[f"{applicability} {verdict['verdict']}"] += 1
     for finding in found:
         entry = judgments.get(finding)
         if entry is None:
@@ -149,12 +177,22 @@ def main() -> int:
     misses = sum(len(r.misses) for r in results if not r.skipped)
     found = sum(len(r.misses_found) for r in results if not r.skipped)
     print(f"recorded misses now found {found}/{misses}")
+    fixes: Counter[str] = Counter()
+    for r in results:
+        fixes.update(r.fix_verdicts)
+        fixes.update(applicability for applicability in r.fixes.values())
+    offered = fixes["safe"] + fixes["unsafe"]
+    print(f"fixes offered {offered} (safe {fixes['safe']}, unsafe {fixes['unsafe']}); accepted as written: "
+          f"safe {fixes['safe accept']}/{fixes['safe accept'] + fixes['safe reject']}, "
+          f"unsafe {fixes['unsafe accept']}/{fixes['unsafe accept'] + fixes['unsafe reject']}")
     for r in results:
         for path, line, code in r.unjudged:
             print(f"to judge: {r.name} {path}:{line} {code}")
         for path, line, code, verdict in r.vanished:
             if verdict == "real":
                 print(f"lost real finding: {r.name} {path}:{line} {code}")
+        for path, line, code, applicability in r.fixes_unjudged:
+            print(f"fix to judge: {r.name} {path}:{line} {code} ({applicability})")
         for miss in r.misses:
             if miss not in r.misses_found:
                 print(f"still missed: {r.name} {miss[0]}:{miss[1]} ({miss[2]})")

@@ -15,7 +15,8 @@ import libcst as cst
 from ..diagnostics import Diagnostic, GlobalToG, LockFix, WidenLock
 from .globals import ToG, to_g
 from .widen import Widen, widen
-from .locks import Define, Wrap, lock_assigned, top_level_names, transform
+from .locks import Define, Wrap, transform
+from .module import lock_assigned, top_level_names
 
 __all__ = ["FixPlan", "plan_fixes", "settle", "unified_diff", "fixable"]
 

@@ -13,7 +13,7 @@ from typing import Any, Optional, Union
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, PositionProvider, ScopeProvider
 
-from .locks import _EMPTY, _importing, _with_name, top_level_names
+from .module import EMPTY, after_imports, importing, top_level_names, with_name
 
 __all__ = ["ToG", "to_g"]
 
@@ -46,7 +46,7 @@ def _default(module: cst.Module, name: str) -> tuple[Optional[int], str]:
                         return index, "None"
                     literal = isinstance(value, _LITERALS) or (
                         isinstance(value, cst.Name) and value.value in ("None", "True", "False"))
-                    return index, _EMPTY.code_for_node(value) if literal else ""
+                    return index, EMPTY.code_for_node(value) if literal else ""
     return None, ""
 
 
@@ -113,7 +113,7 @@ def to_g(source: str, fix: ToG) -> str:
     tree = wrapper.module
     top = scopes[tree]
     assert isinstance(top, GlobalScope)
-    if "g" in top_level_names(tree) and _importing(list(tree.body), "g") is None:
+    if "g" in top_level_names(tree) and importing(list(tree.body), "g") is None:
         fix.refused = "the module binds a name g of its own"
         return source
     index, default = _default(tree, fix.name)
@@ -166,17 +166,15 @@ def _names_in(statement: cst.CSTNode) -> set[cst.CSTNode]:
 def _import_g(module: cst.Module) -> cst.Module:
     """``g`` joins ``from flask import ...``, or a ``from flask import g`` is added after the imports."""
     body: list[Any] = list(module.body)
-    if _importing(body, "g") is not None:
+    if importing(body, "g") is not None:
         return module
     for index, statement in enumerate(body):
         if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
             small = statement.body[0]
             if isinstance(small, cst.ImportFrom) and not small.relative and small.module is not None and \
-                    _EMPTY.code_for_node(small.module) == "flask" and not isinstance(small.names, cst.ImportStar):
-                body[index] = _with_name(statement, "g")
+                    EMPTY.code_for_node(small.module) == "flask" and not isinstance(small.names, cst.ImportStar):
+                body[index] = with_name(statement, "g")
                 return module.with_changes(body=body)
-    from .locks import _after_imports
-
-    at = _after_imports(module)
+    at = after_imports(module)
     body[at:at] = [cst.parse_statement("from flask import g\n")]
     return module.with_changes(body=body)

@@ -13,7 +13,8 @@ from typing import Any, Optional, Sequence, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .locks import _EMPTY, _Calls, _blocks, imported_modules, top_level_names
+from .blocks import Calls, blocks_of
+from .module import EMPTY, imported_modules, top_level_names
 
 __all__ = ["Widen", "widen"]
 
@@ -39,7 +40,7 @@ class _Dissolve(cst.CSTTransformer):
 
     def leave_With(self, original: cst.With, updated: cst.With) -> Union[cst.BaseStatement,
                                                                           cst.FlattenSentinel[cst.BaseStatement]]:
-        if len(updated.items) == 1 and _EMPTY.code_for_node(updated.items[0].item) == self.lock and \
+        if len(updated.items) == 1 and EMPTY.code_for_node(updated.items[0].item) == self.lock and \
                 isinstance(updated.body, cst.IndentedBlock):
             body = list(updated.body.body)
             if body:
@@ -80,7 +81,7 @@ class _Widen(cst.CSTTransformer):
             inner = self._inside(original[first], updated[first])
             if inner is not None:
                 return [*updated[:first], inner, *updated[first + 1:]]
-        calls = _Calls(set(), self.known, self.modules)
+        calls = Calls(set(), self.known, self.modules)
         for statement in original[first:last]:  # what moves inside the lock; the block itself was there
             statement.visit(calls)
         if calls.blocking:
@@ -102,7 +103,7 @@ class _Widen(cst.CSTTransformer):
         """Both lines in one block of this compound statement (not its header): widen in there."""
         if not isinstance(original, cst.BaseCompoundStatement):
             return None
-        for name in _blocks(original):
+        for name in blocks_of(original):
             old_block, new_block = getattr(original, name), getattr(updated, name)
             old_inner = old_block.body if isinstance(old_block, (cst.Else, cst.Finally)) else old_block
             new_inner = new_block.body if isinstance(new_block, (cst.Else, cst.Finally)) else new_block
