@@ -10,6 +10,7 @@ import libcst as cst
 
 from .module import EMPTY
 
+
 class _References(cst.CSTVisitor):
     """Whether a statement reads or writes one of the names, outside nested functions and classes."""
 
@@ -64,11 +65,15 @@ def scan(node: cst.CSTNode, references: set[str]) -> _References:
 
 # Calls that wait for another thread: under a lock, the classic deadlock.  (``join`` only as a thread's:
 # no argument or a timeout, not ``", ".join(parts)``.)
+
+
 _BLOCKING = frozenset({"wait", "join", "acquire", "wait_for"})
 
 
 # Methods of the builtin types (dict, list, set, str, bytes, datetime): a call of one of these on a
 # value the analysis cannot follow is taken to be that builtin's, which takes no lock.
+
+
 _BUILTIN_METHODS = frozenset({
     "get", "items", "keys", "values", "append", "extend", "insert", "pop", "popitem", "remove", "clear",
     "update", "setdefault", "copy", "add", "discard", "union", "intersection", "difference", "issubset",

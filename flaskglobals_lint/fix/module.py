@@ -6,6 +6,7 @@ from typing import Optional
 
 import libcst as cst
 
+
 EMPTY = cst.Module(body=[])
 
 
