@@ -128,7 +128,7 @@ def test_an_existing_threading_alias_and_a_lock_of_that_name_are_used(tmp_path: 
         @app.route("/job", methods=["POST"])
         def job():
             JOBS.append(1)
-            EVENTS.append(1)
+            EVENTS.append(len(EVENTS))
             return "ok"
     """})["app.py"]
     assert fixed == dedent("""
@@ -148,7 +148,7 @@ def test_an_existing_threading_alias_and_a_lock_of_that_name_are_used(tmp_path: 
             with _jobs_lock:
                 JOBS.append(1)
             with _events_lock:
-                EVENTS.append(1)
+                EVENTS.append(len(EVENTS))
             return "ok"
     """)
 
@@ -164,10 +164,11 @@ def test_a_lock_name_taken_by_something_else_gets_another_name(tmp_path: Path) -
 
         @app.route("/add/<item>")
         def add(item):
-            CART[item] = 1
+            CART[item] = CART.get(item, 0) + 1
             return "ok"
     """})["app.py"]
-    assert "_cart_lock_2 = threading.Lock()" in fixed and "    with _cart_lock_2:\n        CART[item] = 1\n" in fixed
+    assert "_cart_lock_2 = threading.Lock()" in fixed
+    assert "    with _cart_lock_2:\n        CART[item] = CART.get(item, 0) + 1\n" in fixed
 
 
 def test_a_write_in_try_finally_is_wrapped_inside_the_try(tmp_path: Path) -> None:
@@ -175,18 +176,19 @@ def test_a_write_in_try_finally_is_wrapped_inside_the_try(tmp_path: Path) -> Non
         from flask import Flask
 
         app = Flask(__name__)
-        SEEN = []
+        SEEN = {}
 
 
         @app.route("/see/<item>")
         def see(item):
             try:
-                SEEN.append(item)  # remember it
+                SEEN[item] = SEEN.get(item, 0) + 1  # count it
             finally:
                 print("done")
             return "ok"
-    """}, unsafe=True)["app.py"]  # unsafe: it stores the request's own data (a lock keeps it consistent, not private)
-    assert "    try:\n        with _seen_lock:\n            SEEN.append(item)  # remember it\n    finally:\n" in fixed
+    """})["app.py"]
+    assert ("    try:\n        with _seen_lock:\n            SEEN[item] = SEEN.get(item, 0) + 1  # count it\n"
+            "    finally:\n") in fixed
 
 
 def test_decorated_methods_and_object_state_get_one_lock_per_object(tmp_path: Path) -> None:
@@ -229,11 +231,12 @@ def test_a_nested_function_is_left_to_its_own_fix(tmp_path: Path) -> None:
         @app.route("/")
         def index():
             def note(text):
-                LOG.append(text)
+                LOG.append(f"{len(LOG)}: {text}")
             note("hit")
             return "ok"
     """})["app.py"]
-    assert "    def note(text):\n        with _log_lock:\n            LOG.append(text)\n    note(\"hit\")\n" in fixed
+    assert ("    def note(text):\n        with _log_lock:\n            LOG.append(f\"{len(LOG)}: {text}\")\n"
+            "    note(\"hit\")\n") in fixed
 
 
 STATE_ELSEWHERE = {
@@ -250,7 +253,7 @@ STATE_ELSEWHERE = {
 
         @app.route("/order", methods=["POST"])
         def order():
-            ORDERS.append(request.form["item"])
+            ORDERS.append((len(ORDERS) + 1, request.form["item"]))
             return "ok"
     """,
 }
@@ -261,7 +264,7 @@ def test_state_in_another_module_is_an_unsafe_fix_that_imports_the_lock(tmp_path
     fixed = fix(tmp_path, STATE_ELSEWHERE, unsafe=True)
     assert fixed["store.py"] == "import threading\n\nORDERS = []\n_orders_lock = threading.Lock()\n"
     assert "from store import ORDERS, _orders_lock\n" in fixed["app.py"]
-    assert "    with _orders_lock:\n        ORDERS.append(request.form[\"item\"])\n" in fixed["app.py"]
+    assert "    with _orders_lock:\n        ORDERS.append((len(ORDERS) + 1, request.form[\"item\"]))\n" in fixed["app.py"]
 
 
 def test_a_block_that_calls_project_code_is_unsafe(tmp_path: Path) -> None:
@@ -717,3 +720,31 @@ def test_two_states_changed_together_end_under_the_first_lock(tmp_path: Path) ->
     # One block per round: after the first, OWNERS is changed under that lock too, and is left there
     # (no second lock nested in the first: no lock order to get wrong).
     assert fixed.count("with _") == 1 and fixed.count("threading.Lock()") == 1
+
+
+def test_a_lone_append_or_item_store_gets_no_lock_that_no_reader_takes(tmp_path: Path) -> None:
+    files = {"app.py": """
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        MESSAGES = []
+        INVENTORY = {}
+
+
+        @app.route("/say", methods=["POST"])
+        def say():
+            MESSAGES.append(request.form["text"])
+            return "ok"
+
+
+        @app.route("/items", methods=["POST"])
+        def add_item():
+            data = request.json
+            INVENTORY[data["id"]] = data
+            return "ok"
+    """}
+    write(tmp_path, files)
+    found = lint_paths([tmp_path], options=RunOptions(jobs=1, cache=False)).diagnostics
+    from flaskglobals_lint.fix import settle
+
+    assert [d.code for d in found] == ["FGL002", "FGL002"] and all(d.fix is None for d in settle(found))

@@ -14,7 +14,7 @@ from flaskglobals_lint.report.progress import MIN_FILES, ProgressBar
 from .conftest import cli_command
 
 BUGGY = ("from flask import Flask\napp = Flask(__name__)\nseen = []\n\n"
-         "@app.route('/')\ndef index():\n    seen.append(1)\n")
+         "@app.route('/')\ndef index():\n    seen.append(len(seen))\n")
 
 
 class Terminal(io.StringIO):

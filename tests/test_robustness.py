@@ -26,7 +26,7 @@ from flaskglobals_lint.settings import Settings
 from .conftest import cli_command, marked_processes
 
 RACY = ("from flask import Flask\napp = Flask(__name__)\nN = []\n\n"
-        "@app.route('/')\ndef index():\n    N.append(1)\n    return ''\n")
+        "@app.route('/')\ndef index():\n    N.append(len(N))\n    return ''\n")
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 
 

@@ -224,15 +224,28 @@ def aliases_of(body: cst.CSTNode, references: set[str]) -> set[str]:
     return aliases
 
 
+# One call of these on the state is one step a lock cannot make more atomic than it is.
+_SINGLE_STEP = frozenset({"append", "appendleft", "add", "discard", "update", "extend", "insert", "setdefault"})
+
+
 def lone_store(statement: cst.CSTNode, references: set[str]) -> bool:
-    """``x = value`` / ``self.mode = value``: the state itself rebound, reading nothing of it."""
+    """One step that changes the state and reads nothing of it: ``x = value``, ``self.mode = value``,
+    ``D[k] = value``, ``L.append(value)``.  Under a lock no reader takes, it changes nothing."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return False
     small = statement.body[0]
+    if isinstance(small, cst.Expr) and isinstance(small.value, cst.Call):
+        func = small.value.func
+        return (isinstance(func, cst.Attribute) and func.attr.value in _SINGLE_STEP
+                and EMPTY.code_for_node(func.value) in references
+                and not any(scan(arg.value, references).found for arg in small.value.args))
     if not isinstance(small, (cst.Assign, cst.AnnAssign)) or small.value is None:
         return False
     targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-    return all(EMPTY.code_for_node(t) in references for t in targets) and not scan(small.value, references).found
+    stored = all(EMPTY.code_for_node(t) in references or (
+        isinstance(t, cst.Subscript) and EMPTY.code_for_node(t.value) in references
+        and not any(scan(element, references).found for element in t.slice)) for t in targets)
+    return stored and not scan(small.value, references).found
 
 
 def header_of(statement: cst.BaseCompoundStatement) -> list[cst.CSTNode]:

@@ -30,8 +30,11 @@ block calls project code (it could take another lock: a deadlock risk),
 when the state is defined in another module (the lock is added there and
 imported), and in a coroutine (a threading lock held across an `await`
 blocks the event loop).  No fix is offered where a lock is not the
-remedy: a global that carries one request's data (use `flask.g`), a block
-that yields, or a function whose body is on its `def` line.  A lock makes
+remedy: a global that carries one request's data (use `flask.g`); one
+step that reads nothing of the state (`x = v`, `D[k] = v`, `L.append(v)`)
+when no other code takes that lock (a lock no reader takes changes
+nothing); a block that yields, or waits for another thread; a function
+whose body is on its `def` line.  A lock makes
 the state consistent within one process only: with several worker
 processes, keep it in Redis or a database.
 
