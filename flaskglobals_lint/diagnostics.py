@@ -123,7 +123,30 @@ class WidenLock(_FixReport):
         return ()
 
 
-Fix = Union[LockFix, GlobalToG, WidenLock]
+@dataclass(frozen=True)
+class HoistLock(_FixReport):
+    """What ``--fix`` does for a lock made per call (FGL008, ``with threading.Lock():``): one lock,
+    made once at module level before the function, and the ``with`` takes it."""
+
+    applicability: str
+    why: str
+    function_line: int
+    # The line of the ``with`` and the call that makes the lock, as written (``threading.Lock()``).
+    line: int
+    call: str
+    lock: str
+    edits: tuple[Edit, ...] = ()
+
+    @property
+    def message(self) -> str:
+        return f"make the lock once, at module level: {self.lock} = {self.call}"
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return ()
+
+
+Fix = Union[LockFix, GlobalToG, WidenLock, HoistLock]
 
 
 @dataclass(frozen=True, order=True)

@@ -264,7 +264,8 @@ def test_state_in_another_module_is_an_unsafe_fix_that_imports_the_lock(tmp_path
     fixed = fix(tmp_path, STATE_ELSEWHERE, unsafe=True)
     assert fixed["store.py"] == "import threading\n\nORDERS = []\n_orders_lock = threading.Lock()\n"
     assert "from store import ORDERS, _orders_lock\n" in fixed["app.py"]
-    assert "    with _orders_lock:\n        ORDERS.append((len(ORDERS) + 1, request.form[\"item\"]))\n" in fixed["app.py"]
+    assert ("    with _orders_lock:\n        ORDERS.append((len(ORDERS) + 1, request.form[\"item\"]))\n"
+            in fixed["app.py"])
 
 
 def test_a_block_that_calls_project_code_is_unsafe(tmp_path: Path) -> None:
@@ -748,3 +749,36 @@ def test_a_lone_append_or_item_store_gets_no_lock_that_no_reader_takes(tmp_path:
     from flaskglobals_lint.fix import settle
 
     assert [d.code for d in found] == ["FGL002", "FGL002"] and all(d.fix is None for d in settle(found))
+
+
+def test_a_lock_made_per_call_is_made_once_at_module_level(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": """
+        import threading
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        likes = 0
+
+
+        @app.route("/like", methods=["POST"])
+        def like():
+            global likes
+            with threading.Lock():  # one per request: excludes nothing
+                likes += 1
+            return "ok"
+    """})["app.py"]
+    assert fixed.endswith(dedent("""
+        likes = 0
+
+
+        _like_lock = threading.Lock()
+
+
+        @app.route("/like", methods=["POST"])
+        def like():
+            global likes
+            with _like_lock:  # one per request: excludes nothing
+                likes += 1
+            return "ok"
+    """))

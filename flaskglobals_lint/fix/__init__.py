@@ -12,7 +12,8 @@ from typing import Callable, Optional, Sequence, Union
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic, GlobalToG, LockFix, WidenLock
+from ..diagnostics import Diagnostic, GlobalToG, HoistLock, LockFix, WidenLock
+from .hoist import Hoist, hoist
 from .globals import ToG, to_g
 from .widen import Widen, widen
 from .locks import Define, Wrap, transform
@@ -76,8 +77,8 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Re
     """One round: every fix that applies (safe ones; unsafe ones too with ``unsafe``), in every file."""
     plan = FixPlan()
     text = _Texts(read)
-    moved = _whole_file_fixes([d for d in diagnostics if isinstance(d.fix, (GlobalToG, WidenLock))], text, plan,
-                              unsafe)
+    whole = [d for d in diagnostics if isinstance(d.fix, (GlobalToG, WidenLock, HoistLock))]
+    moved = _whole_file_fixes(whole, text, plan, unsafe)
     # A file changed as a whole this round gets its locks in the next one (after a re-lint).
     chosen = [d for d in diagnostics if isinstance(d.fix, LockFix)]
     plan.later.extend(d for d in chosen if d.path in moved or d.fix.lock_path in moved)  # type: ignore[union-attr]
@@ -94,7 +95,7 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Re
     return plan
 
 
-WholeFile = Union[GlobalToG, WidenLock]
+WholeFile = Union[GlobalToG, WidenLock, HoistLock]
 
 
 def _whole_file_fixes(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan, unsafe: bool) -> dict[str, str]:
@@ -103,8 +104,9 @@ def _whole_file_fixes(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan,
     groups: dict[tuple[object, ...], list[Diagnostic]] = {}
     for d in chosen:
         fix: WholeFile = d.fix  # type: ignore[assignment]
-        key: tuple[object, ...] = ((fix.path, fix.name) if isinstance(fix, GlobalToG)
-                                   else (d.path, fix.function_line, fix.from_line))
+        key: tuple[object, ...] = ((fix.path, fix.name) if isinstance(fix, GlobalToG) else
+                                   (d.path, fix.function_line, fix.line) if isinstance(fix, HoistLock) else
+                                   (d.path, fix.function_line, fix.from_line))
         groups.setdefault(key, []).append(d)
     moved: dict[str, str] = {}
     for key, owners in groups.items():
@@ -145,6 +147,13 @@ def _attempt(fix: WholeFile, source: str) -> tuple[str, str, list[str]]:
         if job.computed_default:
             reasons.append("its default is computed: reads before the first write see None")
         return after, "" if job.done else (job.refused or "nothing to change"), reasons
+    if isinstance(fix, HoistLock):
+        hoisting = Hoist(fix.function_line, fix.line, fix.call, fix.lock)
+        after = hoist(source, hoisting)
+        if hoisting.unfollowed:
+            reasons.append(f"the block calls {hoisting.unfollowed}: with one lock for every request, a call "
+                           "that takes it again or takes another lock can deadlock")
+        return after, "" if hoisting.done else (hoisting.refused or "nothing to change"), reasons
     widening = Widen(fix.function_line, fix.lock, fix.from_line, fix.write_line)
     after = widen(source, widening)
     if widening.unfollowed:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..state.fixes import HOIST_SAFETY, hoist_fix
 from ..state.model import Analysis, Finding, chain_frames
 from .base import Rule
 
@@ -48,6 +49,7 @@ class UselessLock(Rule):
 
     code = "FGL008"
     name = "lock-protects-nothing"
+    fix_safety = HOIST_SAFETY
     summary = "A lock is created per request, so it never makes two requests wait."
     invalid = (
         '''
@@ -91,7 +93,7 @@ def index():
 
     def check(self, analysis: Analysis) -> Iterator[Finding]:
         seen = set()
-        for module, _, use, reach in analysis.fresh_locks:
+        for module, fn, use, reach in analysis.fresh_locks:
             key = (module.path, use.span.line, use.span.column)
             if key in seen:
                 continue
@@ -101,7 +103,7 @@ def index():
                 self.code, module.path, use.span,
                 f"lock created at request time ({' -> '.join(chain)})",
                 chain, reach.origin,
-                frames=chain_frames(reach),
+                frames=chain_frames(reach), fix=hoist_fix(module, fn, use),
                 help="each request gets its own lock, so it never excludes another request; create the "
                      "lock once at module level (LOCK = threading.Lock()) and use that",
             )

@@ -11,7 +11,8 @@ import re
 from dataclasses import replace
 from typing import Optional
 
-from ..diagnostics import Fix, GlobalToG, LockFix, WidenLock
+from ..diagnostics import Fix, GlobalToG, HoistLock, LockFix, WidenLock
+from ..facts.model import FunctionFacts, LockUse, ModuleFacts
 from ..program.callgraph import Project
 from .model import Analysis, Write
 
@@ -53,6 +54,18 @@ Safe on the same terms as the lock fix of FGL001-FGL003 (no call in the
 block that could take another lock, not a coroutine).  No fix when the
 other writes take several locks, or a lock this function cannot name (a
 lock of another module, a local, another class's)."""
+
+# The "Fix safety" of FGL008.
+HOIST_SAFETY = """\
+`--fix` turns `with threading.Lock():` (a lock made on every call, which
+excludes nothing) into one lock made once at module level, before the
+function (`_like_lock = threading.Lock()`), that the `with` takes.
+
+Unsafe when the block calls project code or a method the analysis cannot
+follow: the lock now really excludes, and a call that takes it again, or
+takes another lock, can deadlock.  No fix for a lock bound to a local
+first, in a nested function or a coroutine, or made by another call
+(`r.lock("jobs")`)."""
 
 # The "Fix safety" of FGL005.
 WIDEN_SAFETY = """\
@@ -146,6 +159,19 @@ def g_fix(write: Write, project: Project) -> Optional[GlobalToG]:
                    for other in project.modules.values() if other is not module for imp in other.imports.values())
     why = "another module imports it: it keeps reading the module's value" if imported else ""
     return GlobalToG("unsafe" if why else "safe", why, state.name, state.path, state.line, lines, imported)
+
+
+# The lock constructors a per-call ``with X():`` can be hoisted from, as the code names them.
+_LOCK_CALLS = ("threading.Lock", "threading.RLock", "Lock", "RLock")
+
+
+def hoist_fix(module: ModuleFacts, fn: FunctionFacts, use: LockUse) -> Optional[HoistLock]:
+    """FGL008's fix for ``with threading.Lock():``: the lock made once, at module level."""
+    called = use.lock.text()
+    if not use.made or called not in _LOCK_CALLS or fn.is_async or fn.parent:
+        return None
+    stem = re.sub(r"\W+", "_", fn.name).strip("_").lower() or "view"
+    return HoistLock("safe", "", fn.span.line, use.span.line, f"{called}()", f"_{stem}_lock")
 
 
 def widen_fix(write: Write, from_line: int) -> Optional[WidenLock]:
