@@ -180,7 +180,7 @@ def test_a_demo_this_python_cannot_run_says_exactly_why(monkeypatch: pytest.Monk
 
 
 # ---------------------------------------------------------------- the fixes, proven under the server
-AUTO_FIXED = ["FGL001", "FGL002", "FGL003", "FGL004", "FGL005", "FGL008", "FGL009"]
+AUTO_FIXED = ["FGL001", "FGL002", "FGL003", "FGL004", "FGL005", "FGL006", "FGL008", "FGL009"]
 
 
 @pytest.mark.timeout(600)
@@ -214,3 +214,19 @@ def test_the_auto_fixed_buggy_app_holds_under_the_real_server_20_of_20(code: str
     # ... and the same measure on the app before the fix shows the race.
     with demo.env() as demo_env, server_for(demo.buggy, {**demo_env, **env}) as server:
         assert not demo.measure(server).correct
+
+
+@pytest.mark.timeout(900)
+def test_the_readme_demo_command_runs_as_written(run_cli) -> None:
+    from .conftest import readme_snippet
+
+    [command] = [line for line in readme_snippet("demo").splitlines() if line.strip()]
+    install, run = command.split(" && ")
+    assert install == "pip install '.[demo]'"  # the test extra installs the demo extra
+    argv = run.split()
+    assert argv[0] == "flaskglobals-lint"
+    proc = run_cli(*argv[1:], timeout=900, env={RUN_MARKER: str(os.getpid())})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    shown = re.search(r"^(\d+) of (\d+) demonstrations showed the race and the remedy holding\.$", proc.stdout, re.M)
+    assert shown and shown.group(1) == shown.group(2) == str(len(DEMOS) - len(re.findall(": skipped, ", proc.stdout)))
+    assert "--FIX FAILED" not in proc.stdout and proc.stdout.count(", --fix holds (") == 9

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from ..state.fixes import LOCK_FIX_SAFETY, fix_for
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, remedy, via, where, workers_note
@@ -49,6 +50,7 @@ class ViewClassState(Rule):
     # One finding per write: the request data it stores is said in this message.
     supersedes = ("FGL004",)
     name = "view-class-shared-state"
+    fix_safety = LOCK_FIX_SAFETY
     summary = "A class-based view changes state shared by every request it serves."
     invalid = (
         '''
@@ -91,4 +93,5 @@ app.add_url_rule("/c", view_func=Counter.as_view("c"))
                 f"view state {where(write)} is shared by all requests and changed at request time "
                 f"({via(write)}){leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write)}; {remedy(write)}",
+                fix=fix_for(write, analysis),
             )

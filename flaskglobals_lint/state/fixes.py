@@ -189,7 +189,11 @@ def widen_fix(write: Write, from_line: int) -> Optional[WidenLock]:
 def lock_fix(write: Write, project: Project) -> Optional[LockFix]:
     """The lock fix for an unlocked write to in-process state, or None when there is none to make."""
     state = write.state
-    if write.locks or write.operation not in ("rebind", "container", "object") or state.kind == "process":
+    # A view class's own attribute, shared by the per-request instances, takes a lock too; one on a
+    # view instance every request shares (init_every_request = False) is per-request data: no lock.
+    shared_instance = write.operation == "view" and write.reach.context.shared_self is not None
+    if write.locks or write.operation not in ("rebind", "container", "object", "view") or shared_instance \
+            or state.kind == "process":
         return None
     if state.where not in ("module", "class", "instance") or not state.path or not state.line:
         return None
