@@ -100,3 +100,12 @@ def test_the_bar_counts_what_it_is_told_and_only_past_the_threshold() -> None:
     quiet(1, 5)
     quiet.close()
     assert not_a_terminal.getvalue() == ""
+
+
+def test_a_second_run_gets_a_new_bar_from_zero() -> None:
+    stream = Terminal()
+    bar = ProgressBar(stream, min_files=1)
+    bar(2, 2)
+    bar.close()
+    bar(1, 2)
+    assert stream.getvalue().endswith("  1/2")  # counted from 0 again, not from the first run's 2

@@ -42,6 +42,7 @@ class ProgressBar:
             self.stream.write("\r\x1b[2K\x1b[?25h")
             self.stream.flush()
             self.bar = None
+            self.shown = 0  # a fix round lints again: a new bar starts from nothing
 
 
 def _is_terminal(stream: TextIO) -> bool:
