@@ -53,6 +53,9 @@ def test_realworld_measure_reports_precision_and_unjudged_findings(tmp_path: Pat
         + "\n" + json.dumps({"path": "app.py", "line": 8, "code": "", "verdict": "missed", "family": "m", "note": ""})
         + "\n" + json.dumps({"path": "app.py", "line": 5, "code": "", "verdict": "missed", "family": "n", "note": ""})
         + "\n")
+    # The fix of line 9 (a read-modify-write: a safe lock fix), judged; line 8's lone append has none.
+    fix_verdict = {"path": "app.py", "line": 9, "code": "FGL002", "applicability": "safe", "verdict": "accept"}
+    (data / "judgments" / "someone+app.fixes.jsonl").write_text(json.dumps(fix_verdict) + "\n")
     script = Path(__file__).parent.parent / "bench" / "realworld" / "measure.py"
     run = subprocess.run([sys.executable, str(script), "--apps", str(tmp_path / "clones"), "--data", str(data)],
                          capture_output=True, text=True, timeout=120)
@@ -61,4 +64,5 @@ def test_realworld_measure_reports_precision_and_unjudged_findings(tmp_path: Pat
     assert lines[0].split() == ["someone+app", "small", "1/1", "=", "100%", "unjudged:", "1", "vanished:", "1"]
     assert lines[1:] == ["small   precision 1/1 = 100%", "overall precision 1/1 = 100%",
                          "recorded misses now found 1/2",
+                         "fixes offered 1 (safe 1, unsafe 0); accepted as written: safe 1/1, unsafe 0/0",
                          "to judge: someone+app app.py:9 FGL002", "still missed: someone+app app.py:5 (n)"]

@@ -230,7 +230,7 @@ def test_pre_commit_try_repo_refuses_a_race_and_passes_the_fix(tmp_path: Path, p
     buggy = app_repo(tmp_path / "buggy", "FGL001/buggy_app.py")
     proc = pre_commit("try-repo", str(ROOT), "flaskglobals-lint", cwd=buggy, env=pre_commit_env)
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "app.py:20:5: FGL001 global 'downloads'" in proc.stdout
+    assert "app.py:20:5: FGL001 [*] global 'downloads'" in proc.stdout
     fixed = app_repo(tmp_path / "fixed", "FGL001/fixed_app.py")
     # A buggy file in an excluded folder: pre-commit names it, the hook's --force-exclude skips it.
     (fixed / "migrations").mkdir()
@@ -255,7 +255,7 @@ def test_readme_pre_commit_config_refuses_the_commit(tmp_path: Path, pre_commit_
     commit = subprocess.run(["git", "commit", "-q", "-m", "add app"], cwd=repo, env=env,
                             capture_output=True, text=True, timeout=600)
     assert commit.returncode != 0
-    assert "app.py:20:5: FGL001 global 'downloads'" in commit.stdout + commit.stderr
+    assert "app.py:20:5: FGL001 [*] global 'downloads'" in commit.stdout + commit.stderr
     assert subprocess.run(["git", "rev-parse", "--verify", "HEAD"], cwd=repo, capture_output=True).returncode != 0
     shutil.copy(APPS / "FGL001" / "fixed_app.py", repo / "app.py")
     git("add", "app.py", cwd=repo)
