@@ -4,7 +4,7 @@ another thread, whether they already hold a lock.  Read with libcst, from the co
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Any, Optional, Sequence
 
 import libcst as cst
 
@@ -246,6 +246,21 @@ def lone_store(statement: cst.CSTNode, references: set[str]) -> bool:
         isinstance(t, cst.Subscript) and EMPTY.code_for_node(t.value) in references
         and not any(scan(element, references).found for element in t.slice)) for t in targets)
     return stored and not scan(small.value, references).found
+
+
+def statements_of(block: Any) -> Optional[cst.IndentedBlock]:
+    """The indented block of a compound statement's block (``if x:``) or clause (``else:``,
+    ``finally:``), or None for statements on the header's own line."""
+    inner = block.body if isinstance(block, (cst.Else, cst.Finally)) else block
+    return inner if isinstance(inner, cst.IndentedBlock) else None
+
+
+def with_statements(block: Any, body: list[Any]) -> Any:
+    """The block (or clause) with ``body`` as its statements; it must have an indented block."""
+    inner = statements_of(block)
+    assert inner is not None
+    replaced = inner.with_changes(body=body)
+    return block.with_changes(body=replaced) if isinstance(block, (cst.Else, cst.Finally)) else replaced
 
 
 def header_of(statement: cst.BaseCompoundStatement) -> list[cst.CSTNode]:

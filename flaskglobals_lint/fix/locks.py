@@ -16,7 +16,8 @@ from typing import Any, Optional, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .blocks import Body, Calls, aliases_of, blocks_of, header_of, holds_lock, lone_store, scan
+from .blocks import (Body, Calls, aliases_of, blocks_of, header_of, holds_lock, lone_store, scan, statements_of,
+                     with_statements)
 from .module import (after_imports, importing, stdlib_import_place, with_name, imported_modules,
                      threading_alias, top_level_names)
 
@@ -135,19 +136,13 @@ class _Fixer(cst.CSTTransformer):
             return None
         name = holding[0]
         old_block, new_block = getattr(original, name), getattr(updated, name)
-        if isinstance(old_block, (cst.Else, cst.Finally)):
-            old_inner, new_inner = old_block.body, new_block.body
-        else:
-            old_inner, new_inner = old_block, new_block
-        if not isinstance(old_inner, cst.IndentedBlock) or not isinstance(new_inner, cst.IndentedBlock):
+        old_inner, new_inner = statements_of(old_block), statements_of(new_block)
+        if old_inner is None or new_inner is None:
             return None
         body = self._wrap(old_inner.body, list(new_inner.body), wrap)
         if body is None:
             return None
-        replaced = new_inner.with_changes(body=body)
-        if isinstance(old_block, (cst.Else, cst.Finally)):
-            replaced = new_block.with_changes(body=replaced)
-        return updated.with_changes(**{name: replaced})
+        return updated.with_changes(**{name: with_statements(new_block, body)})
 
     # ----------------------------------------------------------- defining
     def leave_Module(self, original: cst.Module, updated: cst.Module) -> cst.Module:

@@ -13,7 +13,7 @@ from typing import Any, Optional, Sequence, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .blocks import Calls, blocks_of
+from .blocks import Calls, blocks_of, statements_of, with_statements
 from .module import EMPTY, imported_modules, top_level_names
 
 __all__ = ["Widen", "widen"]
@@ -105,18 +105,14 @@ class _Widen(cst.CSTTransformer):
             return None
         for name in blocks_of(original):
             old_block, new_block = getattr(original, name), getattr(updated, name)
-            old_inner = old_block.body if isinstance(old_block, (cst.Else, cst.Finally)) else old_block
-            new_inner = new_block.body if isinstance(new_block, (cst.Else, cst.Finally)) else new_block
-            if not isinstance(old_inner, cst.IndentedBlock) or not isinstance(new_inner, cst.IndentedBlock):
+            old_inner, new_inner = statements_of(old_block), statements_of(new_block)
+            if old_inner is None or new_inner is None:
                 continue
             if self._holds(old_inner, self.job.from_line) and self._holds(old_inner, self.job.write_line):
                 body = self._widen(old_inner.body, list(new_inner.body))
                 if body is None:
                     return None
-                replaced = new_inner.with_changes(body=body)
-                if isinstance(old_block, (cst.Else, cst.Finally)):
-                    replaced = new_block.with_changes(body=replaced)
-                return updated.with_changes(**{name: replaced})
+                return updated.with_changes(**{name: with_statements(new_block, body)})
         return None
 
 
