@@ -18,6 +18,7 @@ import click
 
 from .diagnostics import Diagnostic
 from .engine import LintResult
+from .facts.parse import NOQA
 
 __all__ = ["FixMode", "FixRun", "add_noqa", "fix_options", "run_fixes", "run_mode", "settled"]
 
@@ -153,7 +154,6 @@ def _write_if_unchanged(path: str, before: str, after: str) -> bool:
     return True
 
 
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
 def add_noqa(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
@@ -191,7 +191,7 @@ def add_noqa(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
 
 
 def _marked(body: str, codes: set[str]) -> str:
-    match = _NOQA.search(body)
+    match = NOQA.search(body)  # the comment as the facts read it, so what is added is what they see
     if match is None:
         return f"{body}  # noqa: {', '.join(sorted(codes))}"
     if match.group("codes") is None:
