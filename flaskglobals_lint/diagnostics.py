@@ -5,7 +5,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import Sequence, Union
+from typing import Optional, Sequence, Union
 
 SEVERITIES = ("error", "warning", "note")
 
@@ -146,7 +146,35 @@ class HoistLock(_FixReport):
         return ()
 
 
-Fix = Union[LockFix, GlobalToG, WidenLock, HoistLock]
+@dataclass(frozen=True)
+class AttrToRequest(_FixReport):
+    """What ``--fix`` does for per-request data kept on a view instance every request shares
+    (``init_every_request = False``, a SocketIO namespace): a local of the method when only that
+    method uses the attribute, ``flask.g`` when several do."""
+
+    applicability: str
+    why: str
+    # The attribute (``owner`` for ``self.owner``), the class and the writing method's def line.
+    attribute: str
+    class_name: str
+    function_line: int
+    # What the fixer made of it: a local (True) or g (False); None before it has looked.
+    local: Optional[bool] = None
+    edits: tuple[Edit, ...] = ()
+
+    @property
+    def message(self) -> str:
+        if self.local is None:
+            return f"keep it per request: a local {self.attribute}, or g.{self.attribute}"
+        return f"keep it per request in a local: {self.attribute}" if self.local else \
+            f"keep it per request on flask.g: g.{self.attribute}"
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return ()
+
+
+Fix = Union[LockFix, GlobalToG, WidenLock, HoistLock, AttrToRequest]
 
 
 @dataclass(frozen=True, order=True)

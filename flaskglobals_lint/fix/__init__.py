@@ -12,9 +12,10 @@ from typing import Callable, Optional, Sequence, Union
 
 import libcst as cst
 
-from ..diagnostics import Diagnostic, GlobalToG, HoistLock, LockFix, WidenLock
+from ..diagnostics import AttrToRequest, Diagnostic, GlobalToG, HoistLock, LockFix, WidenLock
 from .hoist import Hoist, hoist
 from .globals import ToG, to_g
+from .views import ToRequest, to_request
 from .widen import Widen, widen
 from .locks import Define, Wrap, transform
 from .module import lock_assigned, top_level_names
@@ -27,6 +28,9 @@ Reader = Callable[[str], str]
 def fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     fix = diagnostic.fix
     return fix is not None and (fix.applicability == "safe" or unsafe)
+
+
+WholeFile = Union[GlobalToG, WidenLock, HoistLock, AttrToRequest]
 
 
 @dataclass
@@ -43,6 +47,8 @@ class FixPlan:
     later: list[Diagnostic] = field(default_factory=list)
     # Every finding with a fix that can be made: "safe" or "unsafe", and why it is unsafe.
     applicability: dict[Diagnostic, tuple[str, str]] = field(default_factory=dict)
+    # Fixes that making them decided more of (a local or flask.g): as made.
+    made: dict[Diagnostic, WholeFile] = field(default_factory=dict)
 
     @property
     def changed(self) -> dict[str, tuple[str, str]]:
@@ -77,7 +83,7 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Re
     """One round: every fix that applies (safe ones; unsafe ones too with ``unsafe``), in every file."""
     plan = FixPlan()
     text = _Texts(read)
-    whole = [d for d in diagnostics if isinstance(d.fix, (GlobalToG, WidenLock, HoistLock))]
+    whole = [d for d in diagnostics if isinstance(d.fix, (GlobalToG, WidenLock, HoistLock, AttrToRequest))]
     moved = _whole_file_fixes(whole, text, plan, unsafe)
     # A file changed as a whole this round gets its locks in the next one (after a re-lint).
     chosen = [d for d in diagnostics if isinstance(d.fix, LockFix)]
@@ -95,9 +101,6 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Re
     return plan
 
 
-WholeFile = Union[GlobalToG, WidenLock, HoistLock]
-
-
 def _whole_file_fixes(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan, unsafe: bool) -> dict[str, str]:
     """The fixes made on a file as a whole (flask.g, a widened lock): one per file in a round, the
     others after a re-lint; the new text of each file changed."""
@@ -106,6 +109,7 @@ def _whole_file_fixes(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan,
         fix: WholeFile = d.fix  # type: ignore[assignment]
         key: tuple[object, ...] = ((fix.path, fix.name) if isinstance(fix, GlobalToG) else
                                    (d.path, fix.function_line, fix.line) if isinstance(fix, HoistLock) else
+                                   (d.path, fix.class_name, fix.attribute) if isinstance(fix, AttrToRequest) else
                                    (d.path, fix.function_line, fix.from_line))
         groups.setdefault(key, []).append(d)
     moved: dict[str, str] = {}
@@ -116,15 +120,17 @@ def _whole_file_fixes(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan,
             plan.refused.extend((d, "the file could not be read") for d in owners)
             continue
         try:
-            after, refused, reasons = _attempt(owners[0].fix, source)  # type: ignore[arg-type]
+            after, refused, reasons, made = _attempt(owners[0].fix, source)  # type: ignore[arg-type]
         except cst.ParserSyntaxError:
-            after, refused, reasons = "", "the file does not parse", []
+            after, refused, reasons, made = "", "the file does not parse", [], None
         if refused:
             plan.refused.extend((d, refused) for d in owners)
             continue
         why = "; ".join(reasons)
         for d in owners:
             plan.applicability[d] = ("unsafe" if why else "safe", why)
+            if made is not None:
+                plan.made[d] = made
         if why and not unsafe:
             plan.hidden.extend((d, why) for d in owners)
         elif path in moved:
@@ -135,8 +141,9 @@ def _whole_file_fixes(chosen: Sequence[Diagnostic], text: _Texts, plan: FixPlan,
     return moved
 
 
-def _attempt(fix: WholeFile, source: str) -> tuple[str, str, list[str]]:
-    """(the new text, why it cannot be made, why it is unsafe)."""
+def _attempt(fix: WholeFile, source: str) -> tuple[str, str, list[str], Optional[WholeFile]]:
+    """(the new text, why it cannot be made, why it is unsafe, the fix as made when making it
+    decided more than the plan said)."""
     reasons = [fix.why] if fix.why else []
     if isinstance(fix, GlobalToG):
         job = ToG(fix.name, set(fix.request_functions), fix.imported_elsewhere)
@@ -146,20 +153,31 @@ def _attempt(fix: WholeFile, source: str) -> tuple[str, str, list[str]]:
                            "module's value, which no longer changes")
         if job.computed_default:
             reasons.append("its default is computed: reads before the first write see None")
-        return after, "" if job.done else (job.refused or "nothing to change"), reasons
+        return after, "" if job.done else (job.refused or "nothing to change"), reasons, None
     if isinstance(fix, HoistLock):
         hoisting = Hoist(fix.function_line, fix.line, fix.call, fix.lock)
         after = hoist(source, hoisting)
         if hoisting.unfollowed:
             reasons.append(f"the block calls {hoisting.unfollowed}: with one lock for every request, a call "
                            "that takes it again or takes another lock can deadlock")
-        return after, "" if hoisting.done else (hoisting.refused or "nothing to change"), reasons
+        return after, "" if hoisting.done else (hoisting.refused or "nothing to change"), reasons, None
+    if isinstance(fix, AttrToRequest):
+        moving = ToRequest(fix.attribute, fix.class_name, fix.function_line)
+        after = to_request(source, moving)
+        if len(moving.methods) > 1:
+            reasons.append(f"other methods use it too ({', '.join(moving.methods)}): on flask.g they see this "
+                           "request's value, and one that counted on a value an earlier request stored gets none")
+        elif moving.done and not moving.local:
+            reasons.append("it cannot simply become a local here (read before it is stored, or stored in a "
+                           "nested function): on flask.g it lasts for the request")
+        refused = "" if moving.done else (moving.refused or "nothing to change")
+        return after, refused, reasons, replace(fix, local=moving.local)
     widening = Widen(fix.function_line, fix.lock, fix.from_line, fix.write_line)
     after = widen(source, widening)
     if widening.unfollowed:
         reasons.append(f"the statements that move under the lock call {widening.unfollowed}, which could take "
                        "another lock (a deadlock risk)")
-    return after, "" if widening.done else (widening.refused or "nothing to change"), reasons
+    return after, "" if widening.done else (widening.refused or "nothing to change"), reasons, None
 
 
 def _grouped(chosen: Sequence[Diagnostic], names: dict[tuple[str, str], str], text: _Texts, plan: FixPlan) -> Group:
@@ -260,13 +278,19 @@ def settle(diagnostics: Sequence[Diagnostic], edits: bool = False, read: Reader 
     if not any(d.fix is not None for d in diagnostics):
         return list(diagnostics)
     plan = plan_fixes(diagnostics, unsafe=True, read=read)
+    applicability, made = dict(plan.applicability), dict(plan.made)
+    for d in plan.later:  # left for a later round: what it would be, planned alone
+        if d not in applicability:
+            alone = plan_fixes([d], unsafe=True, read=read)
+            applicability.update(alone.applicability)
+            made.update(alone.made)
     out: list[Diagnostic] = []
     for d in diagnostics:
-        if d.fix is None or d not in plan.applicability:
+        if d.fix is None or d not in applicability:
             out.append(replace(d, fix=None) if d.fix is not None else d)
             continue
-        kind, why = plan.applicability[d]
-        fix = replace(d.fix, applicability=kind, why=why)
+        kind, why = applicability[d]
+        fix = replace(made.get(d, d.fix), applicability=kind, why=why)
         if edits:
             fix = replace(fix, edits=tuple(_edits(plan_fixes([d], unsafe=True, read=read).changed)))
         out.append(replace(d, fix=fix))

@@ -13,9 +13,9 @@ from typing import Any, Optional, Union
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, PositionProvider, ScopeProvider
 
-from .module import EMPTY, after_imports, importing, top_level_names, with_name
+from .module import EMPTY, InFString, after_imports, importing, top_level_names, with_name
 
-__all__ = ["ToG", "to_g"]
+__all__ = ["ToG", "to_g", "import_g"]
 
 # Defaults that ``g.get(name, default)`` can repeat as written: evaluated per read, they mean the same.
 _LITERALS = (cst.SimpleString, cst.Integer, cst.Float, cst.ConcatenatedString)
@@ -75,10 +75,11 @@ class _Uses(cst.CSTVisitor):
             self.where[node] = self.stack[-1] if self.stack else 0
 
 
-class _Rewrite(cst.CSTTransformer):
+class _Rewrite(InFString):
     def __init__(self, name: str, reads: set[cst.CSTNode], writes: set[cst.CSTNode], default: str,
                  drop: Optional[cst.CSTNode], declarations: set[cst.CSTNode]) -> None:
         super().__init__()
+        self.misquoted = False  # a read in an f-string whose quotes g.get cannot fit in
         self.name, self.reads, self.writes, self.default, self.drop = name, reads, writes, default, drop
         self.declarations = declarations
 
@@ -86,8 +87,9 @@ class _Rewrite(cst.CSTTransformer):
         if original in self.writes:
             return cst.Attribute(cst.Name("g"), cst.Name(self.name))
         if original in self.reads:
-            return cst.parse_expression(f'g.get("{self.name}", {self.default})' if self.default
-                                        else f'g.get("{self.name}")')
+            read = self.g_read(self.name, self.default)
+            self.misquoted = self.misquoted or read is None
+            return read or updated
         return updated
 
     def leave_Global(self, original: cst.Global, updated: cst.Global) -> Union[cst.Global, cst.RemovalSentinel]:
@@ -145,9 +147,12 @@ def to_g(source: str, fix: ToG) -> str:
     # Only uses at request time move: elsewhere there is no request context, and g would raise there.
     inside = {node for node, line in uses.where.items() if line in fix.request_functions}
     declarations = {node for node, line in uses.declared.items() if line in fix.request_functions}
-    new = tree.visit(_Rewrite(fix.name, reads & inside, writes & inside, default, None if keep else binding,
-                              declarations))
-    new = _import_g(new)
+    rewrite = _Rewrite(fix.name, reads & inside, writes & inside, default, None if keep else binding, declarations)
+    new = tree.visit(rewrite)
+    if rewrite.misquoted:
+        fix.refused = "a read sits in an f-string whose quotes g.get() cannot be written in"
+        return source
+    new = import_g(new)
     fix.done = True
     return new.code
 
@@ -163,7 +168,7 @@ def _names_in(statement: cst.CSTNode) -> set[cst.CSTNode]:
     return found
 
 
-def _import_g(module: cst.Module) -> cst.Module:
+def import_g(module: cst.Module) -> cst.Module:
     """``g`` joins ``from flask import ...``, or a ``from flask import g`` is added after the imports."""
     body: list[Any] = list(module.body)
     if importing(body, "g") is not None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..state.fixes import LOCK_FIX_SAFETY, fix_for
+from ..state.fixes import ATTR_FIX_SAFETY, LOCK_FIX_SAFETY, fix_for
 from ..state.model import Analysis, Finding
 from .base import Rule
 from .wording import leak_note, remedy, via, where, workers_note
@@ -50,7 +50,7 @@ class ViewClassState(Rule):
     # One finding per write: the request data it stores is said in this message.
     supersedes = ("FGL004",)
     name = "view-class-shared-state"
-    fix_safety = LOCK_FIX_SAFETY
+    fix_safety = LOCK_FIX_SAFETY + "\n\n" + ATTR_FIX_SAFETY
     summary = "A class-based view changes state shared by every request it serves."
     invalid = (
         '''

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from typing import Optional
 
-from ..diagnostics import Fix, GlobalToG, HoistLock, LockFix, WidenLock
+from ..diagnostics import AttrToRequest, Fix, GlobalToG, HoistLock, LockFix, WidenLock
 from ..facts.model import FunctionFacts, LockUse, ModuleFacts
 from ..program.callgraph import Project
 from .model import Analysis, Write
@@ -42,6 +42,23 @@ processes, keep it in Redis or a database.
 A global that carries one request's data (`global user; user =
 request.headers[...]` in a `before_request` hook) gets the `flask.g` fix
 instead: see FGL004."""
+
+# The "Fix safety" of FGL006 for per-request data on a view instance every request shares.
+ATTR_FIX_SAFETY = """\
+On a view instance every request shares (`init_every_request = False`, a
+SocketIO namespace), a value stored with `self.owner = ...` is one
+request's data.  `--fix` makes it a local of the method (`owner = ...`)
+when only that method uses it and stores it before reading it; otherwise
+it goes on `flask.g` (`g.owner`, read as `g.get("owner", <the class's
+default>)` when the class gives one).  A count kept there
+(`self.hits += 1`) gets the lock fix above, with the lock named after the
+class (`_counter_hits_lock`).
+
+The local is safe.  `flask.g` is unsafe (`--unsafe-fixes`): a method that
+relied on a value an earlier request stored now sees none.  No fix when
+`__init__` sets the attribute (it is the instance's own state), when the
+class reaches it by name (`getattr(self, "owner")`) or on the class, or
+when a class default is computed."""
 
 # The "Fix safety" of FGL009.
 LOCKED_LIKE_SAFETY = """\
@@ -102,6 +119,9 @@ def lock_name(write: Write) -> str:
     """``_downloads_lock`` for ``downloads``; one lock per object for an object's attributes
     (``stats.views`` and ``stats.hits``: ``_stats_lock``)."""
     root = write.state.name.split(".")[0] if write.operation == "object" else write.state.name
+    head, _, rest = root.partition(".")
+    if head in ("self", "cls") and rest and write.function.class_name:
+        root = f"{write.function.class_name}.{rest}"  # an attribute of a shared view instance
     stem = re.sub(r"\W+", "_", root).strip("_").lower() or "state"
     return f"_{stem}_lock"
 
@@ -115,7 +135,22 @@ def fix_for(write: Write, analysis: Analysis) -> Optional[Fix]:
     """The fix for an unlocked write: the lock its other writes take (FGL009's remedy), a new lock,
     or ``flask.g`` for a global that carries request data."""
     project = analysis.project
-    return locked_like(write, analysis) or lock_fix(write, project) or g_fix(write, project)
+    return (locked_like(write, analysis) or lock_fix(write, project) or g_fix(write, project)
+            or request_attr_fix(write))
+
+
+def request_attr_fix(write: Write) -> Optional[AttrToRequest]:
+    """Per-request data stored on a view instance every request shares (``self.owner = ...`` in a view
+    with ``init_every_request = False``): the fixer makes it a local, or ``g.owner``."""
+    access = write.access
+    if write.operation != "view" or write.reach.context.shared_self is None or write.locks:
+        return None
+    if access.kind != "attr" or access.read_modify_write or access.augmented or not write.function.class_name:
+        return None
+    match = re.fullmatch(r"([A-Za-z_]\w*)\.([A-Za-z_]\w*)", access.target.text())
+    if match is None or not write.function.params or match.group(1) != write.function.params[0]:
+        return None
+    return AttrToRequest("safe", "", match.group(2), write.function.class_name, write.function.span.line)
 
 
 def locked_like(write: Write, analysis: Analysis) -> Optional[LockFix]:
@@ -189,9 +224,11 @@ def widen_fix(write: Write, from_line: int) -> Optional[WidenLock]:
 def lock_fix(write: Write, project: Project) -> Optional[LockFix]:
     """The lock fix for an unlocked write to in-process state, or None when there is none to make."""
     state = write.state
-    # A view class's own attribute, shared by the per-request instances, takes a lock too; one on a
-    # view instance every request shares (init_every_request = False) is per-request data: no lock.
-    shared_instance = write.operation == "view" and write.reach.context.shared_self is not None
+    # A view class's own attribute, shared by the per-request instances, takes a lock too; a value
+    # stored on a view instance every request shares (init_every_request = False) is per-request
+    # data (a local or flask.g, not a lock); a count kept there (self.hits += 1) takes a lock.
+    shared_instance = write.operation == "view" and write.reach.context.shared_self is not None \
+        and not write.access.read_modify_write
     if write.locks or write.operation not in ("rebind", "container", "object", "view") or shared_instance \
             or state.kind == "process":
         return None

@@ -1,0 +1,274 @@
+"""--fix for per-request data on a view instance every request shares (FGL006 with
+``init_every_request = False``, a SocketIO namespace), and reads of ``flask.g`` inside f-strings."""
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from flaskglobals_lint.cli import cli
+
+from .test_fix import dedent, fix, write
+
+
+def _fixes(root: Path) -> list[tuple[int, str, object]]:
+    out = CliRunner().invoke(cli, ["--no-cache", "--format", "json", str(root)]).output
+    return [(d["line"], d["code"], d["fix"] and (d["fix"]["applicability"], d["fix"]["message"]))
+            for d in json.loads(out)]
+
+
+SINGLE_METHOD = """
+    from flask import Flask, request
+    from flask.views import View
+
+    app = Flask(__name__)
+
+
+    class ReportView(View):
+        init_every_request = False
+
+        def dispatch_request(self):
+            # whose report
+            self.owner = request.args.get("owner", "me")  # the requester's own
+            rows = [self.owner, "total"]
+            return {"owner": self.owner, "rows": rows}
+
+
+    app.add_url_rule("/report", view_func=ReportView.as_view("report"))
+"""
+
+
+def test_an_attribute_only_its_method_uses_becomes_a_local(tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": SINGLE_METHOD})
+    assert _fixes(tmp_path) == [(12, "FGL006", ("safe", "keep it per request in a local: owner"))]
+    fixed = fix(tmp_path, {"app.py": SINGLE_METHOD})["app.py"]
+    assert fixed == dedent(SINGLE_METHOD).replace("self.owner", "owner")
+    assert _fixes(tmp_path) == []
+    assert fix(tmp_path, {"app.py": fixed})["app.py"] == fixed  # a second --fix changes nothing
+
+
+SEVERAL_METHODS = """
+    from flask import Flask, request
+    from flask.views import MethodView
+
+    app = Flask(__name__)
+
+
+    class Search(MethodView):
+        init_every_request = False
+        page = 1
+
+        def get(self):
+            self.query = request.args["q"]
+            self.page = int(request.args.get("page", 1))
+            return self.render()
+
+        def render(self):
+            return f"{self.query} page {self.page}"
+
+
+    app.add_url_rule("/s", view_func=Search.as_view("s"))
+"""
+
+
+def test_an_attribute_several_methods_use_goes_on_g_as_an_unsafe_fix(tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": SEVERAL_METHODS})
+    assert _fixes(tmp_path) == [(12, "FGL006", ("unsafe", "keep it per request on flask.g: g.query")),
+                                (13, "FGL006", ("unsafe", "keep it per request on flask.g: g.page"))]
+    assert fix(tmp_path, {"app.py": SEVERAL_METHODS})["app.py"] == dedent(SEVERAL_METHODS)
+    fixed = fix(tmp_path, {"app.py": SEVERAL_METHODS}, unsafe=True)["app.py"]
+    # g.get() quoted so that it does not end the f-string (a syntax error before Python 3.12).
+    assert fixed == dedent("""
+        from flask import Flask, request, g
+        from flask.views import MethodView
+
+        app = Flask(__name__)
+
+
+        class Search(MethodView):
+            init_every_request = False
+            page = 1
+
+            def get(self):
+                g.query = request.args["q"]
+                g.page = int(request.args.get("page", 1))
+                return self.render()
+
+            def render(self):
+                return f"{g.query} page {g.get('page', 1)}"
+
+
+        app.add_url_rule("/s", view_func=Search.as_view("s"))
+    """)
+    ast.parse(fixed, feature_version=(3, 9))
+    assert _fixes(tmp_path) == []
+
+
+READ_FIRST = """
+    from flask import Flask, request
+    from flask.views import View
+
+    app = Flask(__name__)
+
+
+    class Last(View):
+        init_every_request = False
+
+        def dispatch_request(self):
+            if request.args.get("again"):
+                return self.choice
+            self.choice = request.args["choice"]
+            return self.choice
+
+
+    app.add_url_rule("/last", view_func=Last.as_view("last"))
+"""
+
+
+def test_an_attribute_read_before_it_is_stored_goes_on_g_not_a_local(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": READ_FIRST}, unsafe=True)["app.py"]
+    assert fixed == dedent(READ_FIRST).replace("self.choice", "g.choice").replace(
+        "from flask import Flask, request", "from flask import Flask, request, g")
+
+
+SET_IN_INIT = """
+    from flask import Flask, request
+    from flask.views import View
+
+    app = Flask(__name__)
+
+
+    class Owner(View):
+        init_every_request = False
+
+        def __init__(self):
+            self.owner = None
+
+        def dispatch_request(self):
+            self.owner = request.args["owner"]
+            return self.owner
+
+
+    app.add_url_rule("/o", view_func=Owner.as_view("o"))
+"""
+
+
+def test_an_attribute_init_sets_gets_no_fix(tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": SET_IN_INIT})
+    assert _fixes(tmp_path) == [(14, "FGL006", None)]
+    assert fix(tmp_path, {"app.py": SET_IN_INIT}, unsafe=True)["app.py"] == dedent(SET_IN_INIT)
+
+
+COUNTER = """
+    from flask import Flask
+    from flask.views import MethodView
+
+    app = Flask(__name__)
+
+
+    class Counter(MethodView):
+        init_every_request = False
+
+        def __init__(self):
+            self.hits = 0
+
+        def get(self):
+            self.hits += 1
+            return str(self.hits)
+
+
+    app.add_url_rule("/c", view_func=Counter.as_view("c"))
+"""
+
+
+def test_a_count_on_the_shared_instance_takes_a_lock_named_after_the_class(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": COUNTER})["app.py"]
+    assert fixed == dedent("""
+        import threading
+
+        from flask import Flask
+        from flask.views import MethodView
+
+        app = Flask(__name__)
+
+
+        class Counter(MethodView):
+            init_every_request = False
+
+            def __init__(self):
+                self.hits = 0
+
+            def get(self):
+                with _counter_hits_lock:
+                    self.hits += 1
+                    return str(self.hits)
+
+
+        _counter_hits_lock = threading.Lock()
+
+
+        app.add_url_rule("/c", view_func=Counter.as_view("c"))
+    """)
+
+
+NAMESPACE = """
+    from flask import Flask
+    from flask_socketio import Namespace, SocketIO, emit
+
+    app = Flask(__name__)
+    socketio = SocketIO(app)
+
+
+    class Chat(Namespace):
+        def on_join(self, data):
+            self.room = data["room"]
+            emit("joined", self.room)
+
+
+    socketio.on_namespace(Chat("/chat"))
+"""
+
+
+def test_a_socketio_namespace_attribute_becomes_a_local(tmp_path: Path) -> None:
+    assert fix(tmp_path, {"app.py": NAMESPACE})["app.py"] == dedent(NAMESPACE).replace("self.room", "room")
+
+
+GLOBAL_IN_FSTRING = """
+    from flask import Flask, request
+
+    app = Flask(__name__)
+    user = "anonymous"
+
+
+    @app.before_request
+    def load_user():
+        global user
+        user = request.headers.get("X-User", "anonymous")
+
+
+    @app.route("/hello")
+    def hello():
+        return f"hello {user}"
+"""
+
+
+def test_a_global_read_in_an_f_string_moves_to_g_with_quotes_that_fit(tmp_path: Path) -> None:
+    fixed = fix(tmp_path, {"app.py": GLOBAL_IN_FSTRING})["app.py"]
+    assert fixed == dedent("""
+        from flask import Flask, request, g
+
+        app = Flask(__name__)
+
+
+        @app.before_request
+        def load_user():
+            g.user = request.headers.get("X-User", "anonymous")
+
+
+        @app.route("/hello")
+        def hello():
+            return f"hello {g.get('user', 'anonymous')}"
+    """)
+    ast.parse(fixed, feature_version=(3, 9))
