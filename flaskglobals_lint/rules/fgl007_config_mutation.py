@@ -45,6 +45,12 @@ class ConfigMutation(Rule):
 
     code = "FGL007"
     name = "config-mutated-at-request-time"
+    fix_safety = """\
+`--fix` does not change these findings: what to do depends on what the
+value is.  A per-user choice belongs in `session`, a per-request value on
+`flask.g`, a setting in `create_app()` before the first request; the
+linter cannot tell which from the code, so it suggests them in the
+message and leaves the choice to you."""
     summary = "The app's configuration is changed while serving a request."
     invalid = (
         '''

@@ -42,6 +42,12 @@ class AwaitInterleaving(Rule):
 
     code = "FGL010"
     name = "stale-write-after-await"
+    fix_safety = """\
+`--fix` does not change these findings: the fix moves the read after
+the `await` (or puts both under an `asyncio.Lock`), and whether the code
+between them may run with the state locked, or may read it again, is a
+decision about what the coroutine waits for.  The message names the read
+and the write to bring together."""
     summary = "Shared state read before an await is written after it from the stale value."
     invalid = (
         '''

@@ -50,6 +50,10 @@ class PerProcessState(Rule):
 
     code = "FGL011"
     name = "per-process-state"
+    fix_safety = """\
+`--fix` does not change these findings: the state must move out of the
+process (Redis, a database, a `multiprocessing.Manager`), which is a
+change of design and of deployment, not an edit of the lines reported."""
     summary = "Lock-protected in-process state still diverges between worker processes."
     enabled_by_default = False
     enabled_with_processes = True

@@ -49,6 +49,11 @@ class InMemoryBackend(Rule):
 
     code = "FGL012"
     name = "in-memory-backend"
+    fix_safety = """\
+`--fix` does not change these findings: the remedy is a shared backend
+(`storage_uri="redis://..."`, `CACHE_TYPE = "RedisCache"`) that must
+exist where the app is deployed, or one process for the scheduler; an
+edit cannot provide it."""
     summary = "An extension keeps its rate limits, cache or schedule in each worker process."
     enabled_by_default = False
     enabled_with_processes = True
