@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 import click
 
@@ -228,13 +228,13 @@ def cli(
 
 
 def _linter(paths: Sequence[str], settings: Settings, options: engine.RunOptions, stdin_filename: str | None,
-            baseline_file: Path | None, bar: ProgressBar) -> Callable[[], engine.LintResult]:
+            baseline_file: Path | None, bar: ProgressBar) -> fixing.Lint:
     """What one lint of this run is (the fix modes lint again after each round): the files, or the
     module on standard input when ``stdin_filename`` is given ("-" without --stdin-filename)."""
-    def lint() -> engine.LintResult:
+    def lint(overlay: Optional[Mapping[str, bytes]] = None) -> engine.LintResult:
         try:
             found = (_lint_stdin(stdin_filename, settings) if stdin_filename is not None
-                     else engine.lint_paths(paths, settings, options))
+                     else engine.lint_paths(paths, settings, replace(options, overlay=overlay)))
         finally:
             bar.close()
         return _without_baseline(found, baseline_file)

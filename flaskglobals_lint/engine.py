@@ -9,7 +9,7 @@ import gc
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .diagnostics import Diagnostic, Fix, printable, printable_diagnostic
 from .facts import ModuleFacts, module_facts
@@ -60,6 +60,9 @@ class RunOptions:
     file_timeout: float = DEFAULT_FILE_TIMEOUT
     # Told (files done, files in all) while the per-file step runs: the CLI's progress bar.
     progress: Progress | None = None
+    # Text to lint instead of what a file holds on disk, by absolute path: what ``--diff``'s later
+    # rounds see (the earlier rounds' fixes, never written).
+    overlay: Mapping[str, bytes] | None = None
 
 
 def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None,
@@ -95,7 +98,9 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
         context = context_files(given_files, settings)
         reported = {s.display for s in sources}
     everything = [*sources, *context]
-    contents = [read_source(source) for source in everything]
+    overlay = options.overlay or {}
+    contents = [(overlay[key], "") if overlay and (key := os.path.abspath(source.path)) in overlay
+                else read_source(source) for source in everything]
     if options.prepass:
         full = select_for_analysis(everything, [data for data, _ in contents], settings.entry_point_decorators)
     else:

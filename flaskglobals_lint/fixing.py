@@ -24,6 +24,9 @@ __all__ = ["FixMode", "FixRun", "add_noqa", "fix_options", "run_fixes", "run_mod
 
 # Each round makes one lock block per function: a function that touches several states needs more.
 MAX_ROUNDS = 10
+# One lint of the run; the fix modes call it again after each round, ``--diff`` with the text its
+# earlier rounds made (absolute path -> bytes), which stands in for the files on disk.
+Lint = Callable[..., LintResult]
 # (exit status, or None to go on and report)
 Outcome = tuple[Optional[int], "FixRun"]
 
@@ -79,7 +82,7 @@ class FixRun:
         return f"Fixed {self.fixed} problem{'s' * (self.fixed != 1)} in {self.files} file{'s' * (self.files != 1)}.\n"
 
 
-def run_mode(mode: FixMode, lint: Callable[[], LintResult]) -> Outcome:
+def run_mode(mode: FixMode, lint: Lint) -> Outcome:
     """Carry out ``--add-noqa``, ``--diff``, ``--fix-only`` (each ends the run: an exit status) or ``--fix``
     (the fixes made: the caller reports what is left); without a fix mode, just the lint."""
     if mode.add_noqa:
@@ -108,25 +111,41 @@ def settled(result: LintResult, edits: bool) -> LintResult:
     return replace(result, diagnostics=settle(result.diagnostics, edits=edits))
 
 
-def run_fixes(lint: Callable[[], LintResult], unsafe: bool, diff: bool) -> FixRun:
-    """Fix what can be fixed; with ``diff``, only say what would change (one round, nothing written)."""
+def run_fixes(lint: Lint, unsafe: bool, diff: bool) -> FixRun:
+    """Fix what can be fixed; with ``diff``, only say what would change: the same rounds, each
+    linting the earlier rounds' fixes in memory (``RunOptions.overlay``), nothing written."""
     from .fix import plan_fixes, unified_diff
 
-    result = lint()
-    if diff:
-        plan = plan_fixes(result.diagnostics, unsafe)
-        return FixRun(result, len(plan.fixed), len(plan.changed), unified_diff(plan.changed))
-    run = FixRun(result)
+    run = FixRun(lint())
     touched: set[str] = set()
+    # --diff: each changed file's text on disk and its text after the rounds so far.
+    texts: dict[str, tuple[str, str]] = {}
+
+    def read(path: str) -> str:
+        if path in texts:
+            return texts[path][1]
+        with open(path, encoding="utf-8", newline="") as stream:
+            return stream.read()
+
     for _ in range(MAX_ROUNDS):
-        plan = plan_fixes(run.result.diagnostics, unsafe)
-        written = [path for path, (before, after) in plan.changed.items() if _write_if_unchanged(path, before, after)]
+        plan = plan_fixes(run.result.diagnostics, unsafe, read=read) if diff else \
+            plan_fixes(run.result.diagnostics, unsafe)
+        if diff:
+            written = list(plan.changed)
+            for path in written:
+                texts[path] = (texts.get(path, plan.changed[path])[0], plan.changed[path][1])
+        else:
+            written = [path for path, (before, after) in plan.changed.items()
+                       if _write_if_unchanged(path, before, after)]
         if not written:
             break
         touched.update(written)
         run.fixed += len([d for d in plan.fixed if d.path in written])
-        run.result = lint()
+        run.result = lint({os.path.abspath(path): after.encode("utf-8") for path, (_, after) in texts.items()}) \
+            if diff else lint()
     run.files = len(touched)
+    if diff:
+        run.diff = unified_diff({path: pair for path, pair in texts.items() if pair[0] != pair[1]})
     return run
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import difflib
 import json
 from pathlib import Path
 
@@ -272,3 +273,16 @@ def test_a_global_read_in_an_f_string_moves_to_g_with_quotes_that_fit(tmp_path: 
             return f"hello {g.get('user', 'anonymous')}"
     """)
     ast.parse(fixed, feature_version=(3, 9))
+
+
+def test_diff_shows_every_round_and_equals_what_fix_writes(run_cli, tmp_path: Path) -> None:
+    # Two attributes of one class: one fix per file and class a round, so --fix takes two rounds.
+    write(tmp_path, {"app.py": SEVERAL_METHODS})
+    proc = run_cli("--no-cache", "--diff", "--unsafe-fixes", "app.py", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert (tmp_path / "app.py").read_text() == dedent(SEVERAL_METHODS)  # nothing written
+    assert "+        g.page = int(request.args.get(\"page\", 1))\n" in proc.stdout  # the second round
+    fixed = fix(tmp_path, {"app.py": SEVERAL_METHODS}, unsafe=True)["app.py"]
+    assert proc.stdout == "".join(difflib.unified_diff(
+        dedent(SEVERAL_METHODS).splitlines(keepends=True), fixed.splitlines(keepends=True),
+        fromfile="a/app.py", tofile="b/app.py"))
