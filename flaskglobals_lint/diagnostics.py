@@ -158,6 +158,8 @@ class AttrToRequest(_FixReport):
     attribute: str
     class_name: str
     function_line: int
+    # A class (this one or a base) sets the attribute: a setting, which only a local can replace.
+    class_level: bool = False
     # What the fixer made of it: a local (True) or g (False); None before it has looked.
     local: Optional[bool] = None
     edits: tuple[Edit, ...] = ()

@@ -59,7 +59,6 @@ SEVERAL_METHODS = """
 
     class Search(MethodView):
         init_every_request = False
-        page = 1
 
         def get(self):
             self.query = request.args["q"]
@@ -76,11 +75,10 @@ SEVERAL_METHODS = """
 
 def test_an_attribute_several_methods_use_goes_on_g_as_an_unsafe_fix(tmp_path: Path) -> None:
     write(tmp_path, {"app.py": SEVERAL_METHODS})
-    assert _fixes(tmp_path) == [(12, "FGL006", ("unsafe", "keep it per request on flask.g: g.query")),
-                                (13, "FGL006", ("unsafe", "keep it per request on flask.g: g.page"))]
+    assert _fixes(tmp_path) == [(11, "FGL006", ("unsafe", "keep it per request on flask.g: g.query")),
+                                (12, "FGL006", ("unsafe", "keep it per request on flask.g: g.page"))]
     assert fix(tmp_path, {"app.py": SEVERAL_METHODS})["app.py"] == dedent(SEVERAL_METHODS)
     fixed = fix(tmp_path, {"app.py": SEVERAL_METHODS}, unsafe=True)["app.py"]
-    # g.get() quoted so that it does not end the f-string (a syntax error before Python 3.12).
     assert fixed == dedent("""
         from flask import Flask, request, g
         from flask.views import MethodView
@@ -90,7 +88,6 @@ def test_an_attribute_several_methods_use_goes_on_g_as_an_unsafe_fix(tmp_path: P
 
         class Search(MethodView):
             init_every_request = False
-            page = 1
 
             def get(self):
                 g.query = request.args["q"]
@@ -98,13 +95,47 @@ def test_an_attribute_several_methods_use_goes_on_g_as_an_unsafe_fix(tmp_path: P
                 return self.render()
 
             def render(self):
-                return f"{g.query} page {g.get('page', 1)}"
+                return f"{g.query} page {g.page}"
 
 
         app.add_url_rule("/s", view_func=Search.as_view("s"))
     """)
-    ast.parse(fixed, feature_version=(3, 9))
     assert _fixes(tmp_path) == []
+
+
+CLASS_SETTING = """
+    from flask import Flask, request
+    from flask.views import MethodView
+
+    app = Flask(__name__)
+
+
+    class BaseForm(MethodView):
+        init_every_request = False
+        columns = None  # subclasses list theirs
+
+        def get(self):
+            if request.args.get("reset"):
+                self.columns = []
+            return self.render()
+
+        def render(self):
+            return {"columns": self.columns}
+
+
+    class UserForm(BaseForm):
+        columns = ["name", "email"]
+
+
+    app.add_url_rule("/user", view_func=UserForm.as_view("user"))
+"""
+
+
+def test_an_attribute_the_class_sets_is_a_setting_and_does_not_go_on_g(tmp_path: Path) -> None:
+    # g.columns would drop UserForm's own columns for every request that does not reset them.
+    write(tmp_path, {"app.py": CLASS_SETTING})
+    assert _fixes(tmp_path) == [(13, "FGL006", None)]
+    assert fix(tmp_path, {"app.py": CLASS_SETTING}, unsafe=True)["app.py"] == dedent(CLASS_SETTING)
 
 
 READ_FIRST = """
@@ -281,7 +312,7 @@ def test_diff_shows_every_round_and_equals_what_fix_writes(run_cli, tmp_path: Pa
     proc = run_cli("--no-cache", "--diff", "--unsafe-fixes", "app.py", cwd=tmp_path)
     assert proc.returncode == 1
     assert (tmp_path / "app.py").read_text() == dedent(SEVERAL_METHODS)  # nothing written
-    assert "+        g.page = int(request.args.get(\"page\", 1))\n" in proc.stdout  # the second round
+    assert "+        g.page = int(request.args.get(\"page\", 1))\n" in proc.stdout  # the second round's
     fixed = fix(tmp_path, {"app.py": SEVERAL_METHODS}, unsafe=True)["app.py"]
     assert proc.stdout == "".join(difflib.unified_diff(
         dedent(SEVERAL_METHODS).splitlines(keepends=True), fixed.splitlines(keepends=True),

@@ -162,7 +162,7 @@ def _attempt(fix: WholeFile, source: str) -> tuple[str, str, list[str], Optional
                            "that takes it again or takes another lock can deadlock")
         return after, "" if hoisting.done else (hoisting.refused or "nothing to change"), reasons, None
     if isinstance(fix, AttrToRequest):
-        moving = ToRequest(fix.attribute, fix.class_name, fix.function_line)
+        moving = ToRequest(fix.attribute, fix.class_name, fix.function_line, fix.class_level)
         after = to_request(source, moving)
         if len(moving.methods) > 1:
             reasons.append(f"other methods use it too ({', '.join(moving.methods)}): on flask.g they see this "

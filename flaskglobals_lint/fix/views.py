@@ -16,12 +16,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .globals import import_g
-from .module import InFString, importing, top_level_names
+from .module import importing, top_level_names
 
 __all__ = ["ToRequest", "to_request"]
-
-_LITERALS = (cst.SimpleString, cst.Integer, cst.Float, cst.ConcatenatedString)
-
 
 @dataclass
 class _Use:
@@ -38,6 +35,7 @@ class ToRequest:
     attribute: str
     class_name: str
     function_line: int
+    class_level: bool = False  # a class (this one or a base) sets it: no flask.g, only a local
     # Set by the transformation.
     done: bool = False
     refused: str = ""
@@ -113,23 +111,15 @@ class _Collect(cst.CSTVisitor):
             self.names.add(node.value)
 
 
-class _Rewrite(InFString):
-    def __init__(self, uses: set[cst.CSTNode], stores: set[cst.CSTNode], local: bool, default: str,
-                 attribute: str) -> None:
+class _Rewrite(cst.CSTTransformer):
+    def __init__(self, uses: set[cst.CSTNode], stores: set[cst.CSTNode], local: bool, attribute: str) -> None:
         super().__init__()
-        self.uses, self.stores, self.local, self.default, self.attribute = uses, stores, local, default, attribute
-        self.misquoted = False
+        self.uses, self.stores, self.local, self.attribute = uses, stores, local, attribute
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute) -> cst.BaseExpression:
         if original not in self.uses:
             return updated
-        if self.local:
-            return cst.Name(self.attribute)
-        if original in self.stores or not self.default:
-            return cst.Attribute(cst.Name("g"), cst.Name(self.attribute))
-        read = self.g_read(self.attribute, self.default)
-        self.misquoted = self.misquoted or read is None
-        return read or updated
+        return cst.Name(self.attribute) if self.local else cst.Attribute(cst.Name("g"), cst.Name(self.attribute))
 
 
 def _find_class(tree: cst.Module, wrapper: MetadataWrapper, job: ToRequest
@@ -150,20 +140,16 @@ def _find_class(tree: cst.Module, wrapper: MetadataWrapper, job: ToRequest
     return found[0] if len(found) == 1 else (None, None)
 
 
-def _class_default(node: cst.ClassDef, attribute: str) -> tuple[bool, str]:
-    """(the class body binds the attribute, its value's code when it is a literal ``g.get`` can repeat)."""
+def _class_binds(node: cst.ClassDef, attribute: str) -> bool:
+    """The class body binds the attribute (``form_columns = None``): a setting subclasses may override."""
     for statement in node.body.body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
                 targets = ([t.target for t in small.targets] if isinstance(small, cst.Assign) else
                            [small.target] if isinstance(small, cst.AnnAssign) else [])
                 if any(isinstance(t, cst.Name) and t.value == attribute for t in targets):
-                    value = getattr(small, "value", None)
-                    literal = value is None or isinstance(value, _LITERALS) or (
-                        isinstance(value, cst.Name) and value.value in ("None", "True", "False"))
-                    code = "None" if value is None else cst.Module([]).code_for_node(value)
-                    return True, code if literal else ""
-    return False, ""
+                    return True
+    return False
 
 
 def to_request(source: str, job: ToRequest) -> str:
@@ -204,10 +190,10 @@ def to_request(source: str, job: ToRequest) -> str:
     stores_first = first.store and all(use.store for use in uses if id(use.node) in opening)
     job.local = (methods == [writer.name.value] and stores_first
                  and not any(use.store and use.nested for use in uses) and job.attribute not in writer_names)
-    has_default, default = _class_default(klass, job.attribute)
     if not job.local:
-        if has_default and not default:
-            job.refused = "the class gives it a computed default that g.get cannot repeat"
+        if job.class_level or _class_binds(klass, job.attribute):
+            # Reads before this request's store see the class's value, or a subclass's: g has neither.
+            job.refused = "the class sets it too (a subclass may override it): only a local could replace it"
             return source
         if "g" in top_level_names(tree) and importing(list(tree.body), "g") is None:
             job.refused = "the module binds a name g of its own"
@@ -215,11 +201,7 @@ def to_request(source: str, job: ToRequest) -> str:
         job.methods = methods
     nodes: set[cst.CSTNode] = {use.node for use in uses}
     stores: set[cst.CSTNode] = {use.node for use in uses if use.store}
-    rewrite = _Rewrite(nodes, stores, job.local, default if has_default and not job.local else "", job.attribute)
-    new = tree.visit(rewrite)
-    if rewrite.misquoted:
-        job.refused = "a read sits in an f-string whose quotes g.get() cannot be written in"
-        return source
+    new = tree.visit(_Rewrite(nodes, stores, job.local, job.attribute))
     if not job.local:
         new = import_g(new)
     job.done = True

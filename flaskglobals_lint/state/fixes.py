@@ -14,6 +14,7 @@ from typing import Optional
 from ..diagnostics import AttrToRequest, Fix, GlobalToG, HoistLock, LockFix, WidenLock
 from ..facts.model import FunctionFacts, LockUse, ModuleFacts
 from ..program.callgraph import Project
+from ..program.symbols import ClassSym
 from .model import Analysis, Write
 
 # The rule docs' "Fix safety" section for the rules whose findings get the lock fix.
@@ -49,16 +50,16 @@ On a view instance every request shares (`init_every_request = False`, a
 SocketIO namespace), a value stored with `self.owner = ...` is one
 request's data.  `--fix` makes it a local of the method (`owner = ...`)
 when only that method uses it and stores it before reading it; otherwise
-it goes on `flask.g` (`g.owner`, read as `g.get("owner", <the class's
-default>)` when the class gives one).  A count kept there
+it goes on `flask.g` (`g.owner`).  A count kept there
 (`self.hits += 1`) gets the lock fix above, with the lock named after the
 class (`_counter_hits_lock`).
 
 The local is safe.  `flask.g` is unsafe (`--unsafe-fixes`): a method that
 relied on a value an earlier request stored now sees none.  No fix when
 `__init__` sets the attribute (it is the instance's own state), when the
-class reaches it by name (`getattr(self, "owner")`) or on the class, or
-when a class default is computed."""
+class reaches it by name (`getattr(self, "owner")`) or on the class, and
+no `flask.g` when the class or a base sets it in its body (a setting a
+subclass may override, which reads before the store would miss)."""
 
 # The "Fix safety" of FGL009.
 LOCKED_LIKE_SAFETY = """\
@@ -136,10 +137,10 @@ def fix_for(write: Write, analysis: Analysis) -> Optional[Fix]:
     or ``flask.g`` for a global that carries request data."""
     project = analysis.project
     return (locked_like(write, analysis) or lock_fix(write, project) or g_fix(write, project)
-            or request_attr_fix(write))
+            or request_attr_fix(write, project))
 
 
-def request_attr_fix(write: Write) -> Optional[AttrToRequest]:
+def request_attr_fix(write: Write, project: Project) -> Optional[AttrToRequest]:
     """Per-request data stored on a view instance every request shares (``self.owner = ...`` in a view
     with ``init_every_request = False``): the fixer makes it a local, or ``g.owner``."""
     access = write.access
@@ -150,7 +151,9 @@ def request_attr_fix(write: Write) -> Optional[AttrToRequest]:
     match = re.fullmatch(r"([A-Za-z_]\w*)\.([A-Za-z_]\w*)", access.target.text())
     if match is None or not write.function.params or match.group(1) != write.function.params[0]:
         return None
-    return AttrToRequest("safe", "", match.group(2), write.function.class_name, write.function.span.line)
+    attribute, owner = match.group(2), ClassSym(write.module.module, write.function.class_name)
+    return AttrToRequest("safe", "", attribute, write.function.class_name, write.function.span.line,
+                         class_level=project.class_attr(owner, attribute) is not None)
 
 
 def locked_like(write: Write, analysis: Analysis) -> Optional[LockFix]:
