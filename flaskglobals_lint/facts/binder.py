@@ -15,7 +15,7 @@ from ..frameworks import stdlib
 from .model import Binding, Import
 from . import values
 from .recorder import Recorder
-from .scanner import classify_value, dotted, element_read, is_constant, is_empty_container, string_value
+from .scanner import classify_value, dotted, named_elements, element_read, is_constant, is_empty_container, string_value
 from .scopes import NO_TAINT, ClassScope, ExprInfo, FunctionScope, RawRef
 
 
@@ -41,6 +41,8 @@ class Binder(Recorder):
                 elif value is not None and not augmented:
                     self.bind_module(name, value, target)
                 return
+            if name in fn.global_names and isinstance(value, cst.Call) and not augmented and dotted(value.func):
+                self.facts.rebound_objects += ((name, dotted(value.func), self.span(target).line),)
             if name in fn.global_names or name in fn.nonlocal_names:
                 op = operator if augmented else "="
                 self.record_access("rebind", (name, ()), "=", f"{name} {op} ...", info,
@@ -55,6 +57,7 @@ class Binder(Recorder):
                              augmented=augmented, value=value)
         elif isinstance(target, cst.Attribute):
             self.scan(target.value)
+            self.note_attr_object(target, value, augmented)
             if fn is None:
                 return
             ref = self.raw_ref(target)
@@ -95,6 +98,18 @@ class Binder(Recorder):
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, None, info)
 
+    def note_attr_object(self, target: cst.Attribute, value: Optional[cst.BaseExpression], augmented: bool) -> None:
+        """``ModuleFacts.attr_objects``: ``app.game = Game()``."""
+        holder, fn = target.value, self.fn
+        ctor = dotted(value.func) if isinstance(value, cst.Call) and not augmented else ()
+        if not isinstance(holder, cst.Name) or not ctor:
+            return
+        name = holder.value
+        local = fn is not None and name in fn.local_names and name not in fn.global_names
+        made_by = fn.local_ctors.get(name, ()) if local and fn is not None else ()
+        if not local or made_by:
+            self.facts.attr_objects += ((name, made_by, target.attr.value, ctor, self.span(target).line),)
+
     def element_key(self, value: Optional[cst.BaseExpression]) -> str:
         """``C[k]`` / ``C.get(k)`` -> the code of ``k``; else ''."""
         read = element_read(value)
@@ -132,6 +147,10 @@ class Binder(Recorder):
             return
         fn.local_names.add(name)
         self.note_value(fn, name, value, augmented)
+        if fn.self_name and _class_of(value, fn.self_name):
+            fn.class_aliases.add(name)
+        elif not augmented:
+            fn.class_aliases.discard(name)
         kept = values.kept_from(value) if isinstance(value, cst.ListComp) and not augmented else None
         kept_ref = self.raw_ref(kept) if isinstance(kept, (cst.Name, cst.Attribute)) else None
         if kept_ref is not None and kept_ref[0] != name:
@@ -205,7 +224,8 @@ class Binder(Recorder):
         existing = self.facts.bindings.get(name)
         if existing is None or (existing.kind in ("scalar", "other") and kind in ("container", "call")):
             self.facts.bindings[name] = Binding(name, kind, self.span(target), ctor, container,
-                                                placeholder=isinstance(value, cst.Name) and value.value == "None")
+                                                placeholder=isinstance(value, cst.Name) and value.value == "None",
+                                                elements=named_elements(value))
 
     def bind_class_attr(self, scope: ClassScope, name: str, value: Optional[cst.BaseExpression],
                         target: cst.CSTNode) -> None:
@@ -273,3 +293,12 @@ class Binder(Recorder):
         if base:
             return f"{prefix}.{base}" if prefix else base
         return prefix
+
+
+def _class_of(value: Optional[cst.BaseExpression], self_name: str) -> bool:
+    """``type(self)`` or ``self.__class__``: the instance's own class."""
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "type" \
+            and len(value.args) == 1 and isinstance(value.args[0].value, cst.Name):
+        return value.args[0].value.value == self_name
+    return isinstance(value, cst.Attribute) and value.attr.value == "__class__" \
+        and isinstance(value.value, cst.Name) and value.value.value == self_name

@@ -310,6 +310,8 @@ class Walker(Binder):
         info = self.scan(node.value)
         if fn is not None:
             fn.return_reads += values.reads_of(self, info)
+            if isinstance(node.value, (cst.Name, cst.Attribute)) and (ref := self.raw_ref(node.value)) is not None:
+                fn.returned_refs.append(ref)
         if fn is not None and isinstance(node.value, cst.Name) and node.value.value in fn.local_defs:
             returned = fn.local_defs[node.value.value]
             if returned not in fn.facts.returned_defs:

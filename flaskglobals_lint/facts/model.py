@@ -253,6 +253,9 @@ class Binding:
     container: str = ""
     # Bound to ``None`` at module or class level: a placeholder for a value set later (``logger = None``).
     placeholder: bool = False
+    # A container literal's values that are names, as written (``{"faiss": FaissStore}``:
+    # ``(("FaissStore",),)``): a registry whose element the code calls (``STORES[name]()``).
+    elements: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -330,6 +333,9 @@ class FunctionFacts:
     # Shared state a return statement reads (``return n not in USERS``: ``USERS``), with what a
     # returned local was computed from: a predicate's answer depends on it.
     returns_reads: tuple[Ref, ...] = ()
+    # Module or class state a return statement gives back as is (``return _storage``,
+    # ``return cls._instance``): an accessor of a singleton.
+    returns_objects: tuple[Ref, ...] = ()
     # The code of each argument the function sends to every connected client
     # (``emit("log", CHATLOG, broadcast=True)``): data made public by the function itself.
     published: tuple[str, ...] = ()
@@ -395,3 +401,11 @@ class ModuleFacts:
     thread_starts: tuple[ThreadStart, ...] = ()
     # ``app.run(processes=N)`` with N > 1, anywhere (a ``__main__`` block included): N and the line.
     run_processes: tuple[int, int] = (0, 0)
+    # ``holder.attr = Ctor(...)`` on a module-level name, or on a local made by a call
+    # (``app = Flask(__name__); app.game = Game()`` in ``create_app``): the holder's name, the
+    # local's constructor (() for a module-level name), the attribute, the constructor, the line.
+    # The program keeps the ones whose holder is the app (``current_app.game.move()``).
+    attr_objects: tuple[tuple[str, tuple[str, ...], str, tuple[str, ...], int], ...] = ()
+    # ``global X; X = Ctor(...)`` in a function (``setup()`` installs the singleton an accessor
+    # returns): the name, the constructor as written, the line.
+    rebound_objects: tuple[tuple[str, tuple[str, ...], int], ...] = ()

@@ -194,7 +194,16 @@ class Recorder:
         fn = self.fn
         if fn is None:
             return
-        callee = self.raw_ref(node.func) if isinstance(node.func, (cst.Name, cst.Attribute)) else None
+        func = node.func
+        # ``STORES[name](...)``, ``STORES.get(name)(...)``: an element of a registry called.
+        element = isinstance(func, cst.Subscript) or (
+            isinstance(func, cst.Call) and isinstance(func.func, cst.Attribute)
+            and func.func.attr.value in stdlib.ELEMENT_METHODS)
+        callee = self.raw_ref(func) if isinstance(func, (cst.Name, cst.Attribute)) or element else None
+        if callee is None and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call) \
+                and (made_by := dotted(func.value.func)):
+            # ``get_storage().incr(k)``: a method of what a call returned, as ``s = get_storage(); s.incr(k)``.
+            callee = self.call_result(made_by, func.attr.value)
         if callee is None:
             name = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
             fn.other_calls.append((fn.index, self.span(node).line, name))
@@ -211,6 +220,16 @@ class Recorder:
         fn.facts.published += values.broadcast(self, callee, node)
         span = self.span(self.statement) if self.statement is not None else self.span(node)
         fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs, fn.index, call_fills(node), in_test))
+
+    def call_result(self, made_by: tuple[str, ...], method: str) -> Optional[RawRef]:
+        """The receiver ``f()`` of ``f().m()`` as a local the call made (``Root("new", "f")`` once resolved)."""
+        fn = self.fn
+        if fn is None:
+            return None
+        name = ".".join(made_by) + "()"  # not an identifier: no local of the function can have it
+        fn.local_names.add(name)
+        fn.local_ctors[name] = made_by
+        return name, ("." + method,)
 
     def scan_quiet(self, node: cst.CSTNode) -> ExprInfo:
         """Names and references read, without recording calls or writes again."""

@@ -88,6 +88,17 @@ def classify_value(node: cst.BaseExpression) -> tuple[BindingKind, tuple[str, ..
     return "other", (), ""
 
 
+def named_elements(node: cst.BaseExpression) -> tuple[tuple[str, ...], ...]:
+    """The values of a dict, list, tuple or set literal that are names (``Binding.elements``)."""
+    if isinstance(node, cst.Dict):
+        values = [el.value for el in node.elements if isinstance(el, cst.DictElement)]
+    elif isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        values = [el.value for el in node.elements if not isinstance(el, cst.StarredElement)]
+    else:
+        return ()
+    return tuple(dict.fromkeys(name for value in values if (name := dotted(value))))
+
+
 def targets_of(node: cst.BaseExpression) -> Iterable[cst.BaseExpression]:
     if isinstance(node, (cst.Tuple, cst.List)):
         for el in node.elements:

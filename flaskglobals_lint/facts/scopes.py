@@ -125,6 +125,8 @@ class FunctionScope:
     derived: dict[str, tuple[list[RawRef], int]] = field(default_factory=dict)
     # What return statements read (``FunctionFacts.returns_reads``), before resolution.
     return_reads: list[RawRef] = field(default_factory=list)
+    # What return statements give back as is (``FunctionFacts.returns_objects``), before resolution.
+    returned_refs: list[RawRef] = field(default_factory=list)
     # Where each ``derived`` value was computed: its line and the lock acquisitions held there.
     derived_where: dict[str, tuple[int, tuple[int, ...]]] = field(default_factory=dict)
     local_ctors: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -148,6 +150,8 @@ class FunctionScope:
     other_calls: list[tuple[int, int, str]] = field(default_factory=list)
     self_name: str = ""
     cls_name: str = ""
+    # Locals bound to the instance's class (``cls = type(self)``, ``self.__class__``): ``cls``.
+    class_aliases: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -214,7 +218,7 @@ class Resolver:
         if name in scope.local_names:
             if name == scope.self_name:
                 return Root("self", name, facts.class_name)
-            if name == scope.cls_name:
+            if name == scope.cls_name or (name in scope.class_aliases and facts.class_name):
                 return Root("cls", name, facts.class_name)
             if name in facts.params:
                 return Root("param", name, facts.qualname)
@@ -299,6 +303,9 @@ class Resolver:
             # Awaits matter only relative to this function's writes.
             facts.awaits = tuple(scope.awaits)
         facts.reads = self.resolve_reads(scope)
+        facts.returns_objects = tuple(dict.fromkeys(
+            ref for raw in scope.returned_refs if (ref := self.resolve_ref(scope, raw)) is not None
+            and ref.root.kind in ("global", "cls") and all(step.startswith(".") for step in ref.path)))
         facts.returns_reads = tuple(dict.fromkeys(
             ref for raw in scope.return_reads if (ref := self.resolve_ref(scope, raw)) is not None
             and ref.root.kind in ("global", "self", "cls")))

@@ -28,6 +28,8 @@ class InstanceOrigin:
     module: str
     line: int
     kind: str = "instance"  # instance | view
+    # The accessor that handed it out (``get_storage``), as the call names it; '' when none.
+    via: str = ""
 
 
 @dataclass
@@ -147,7 +149,10 @@ class Project(Symbols):
         tainted, started = self.tainted_args(call, callee, caller), self.started.get(id(call))
         existing = self.reached.get(key)
         if existing is None:
-            chain = caller.chain + ((started.text,) if started else ()) + (f"{callee.name}()",)
+            origin = key[1].shared_self
+            step = (f"{callee.class_name}()" if callee.name == "__init__" and callee.class_name else
+                    f"{origin.via}().{callee.name}()" if origin is not None and origin.via else f"{callee.name}()")
+            chain = caller.chain + ((started.text,) if started else ()) + (step,)
             sites = caller.sites + ((self.modules[caller.key.module].path, call.span.line),) * (2 if started else 1)
             existing = self.reached[key] = Reach(key[0], key[1], caller.entry, chain, None, tainted,
                                                  origin=caller.origin, sites=sites)
@@ -276,6 +281,51 @@ class Project(Symbols):
             yield call, found[0], found[1]
         elif len(path) >= 2 and path[-1].startswith("."):
             yield from self.method_of_shared_receiver(call, module, context)
+        elif root.kind == "global" and path == ("[]",):
+            for target in self.registry_elements(module, root.name):
+                yield call, target[0], target[1]
+        elif root.kind == "new" and (method := method_step(path)) is not None:
+            for target in self.accessor_methods(module, root.name, method):
+                yield call, target[0], target[1]
+
+    def accessor_methods(self, module: str, called: str, method: str) -> Iterator[tuple[FunctionKey, Context]]:
+        """``get_storage().incr(k)`` where ``get_storage()`` returns a module singleton (``return _storage``,
+        installed by ``_storage = MemoryStorage()``): the method of each class the singleton can be,
+        run on that one shared object."""
+        sym, rest = self.resolve_dotted(module, tuple(called.split(".")))
+        fn = self.function(FunctionKey(sym.module, sym.qualname)) if isinstance(sym, FunctionSym) and not rest else None
+        for ref in fn.returns_objects if fn is not None else ():
+            if ref.root.kind != "global" or ref.path:
+                continue
+            held, more = self.resolve_dotted(sym.module, (ref.root.name,))  # type: ignore[union-attr]
+            if not isinstance(held, BindingSym) or more:
+                continue
+            for ctor, line in self.singleton_ctors(held):
+                cls = self.class_of_ctor(held.module, ctor)
+                target = self.find_method(cls, method) if cls is not None else None
+                if target is not None:
+                    yield target, Context(InstanceOrigin(held.name, held.module, line, via=called))
+
+    def singleton_ctors(self, sym: BindingSym) -> list[tuple[tuple[str, ...], int]]:
+        """The constructors a module global is bound to: where it is defined, and ``global X; X = C()``."""
+        binding = self.binding(sym)
+        found = [(binding.ctor, binding.span.line)] if binding.kind == "call" else []
+        found += [(ctor, line) for name, ctor, line in self.modules[sym.module].rebound_objects if name == sym.name]
+        return found
+
+    def registry_elements(self, module: str, name: str) -> Iterator[tuple[FunctionKey, Context]]:
+        """What calling an element of a module-level registry runs (``STORES[name]()`` with
+        ``STORES = {"faiss": FaissStore, ...}``): each class's ``__init__``, each function."""
+        sym, rest = self.resolve_dotted(module, (name,))
+        if not isinstance(sym, BindingSym) or rest:
+            return
+        binding = self.binding(sym)
+        if binding.kind != "container":
+            return
+        for element in binding.elements:
+            found = self.target_of_symbol(*self.resolve_dotted(sym.module, element))
+            if found is not None:
+                yield found
 
     def method_of_shared_receiver(self, call: Call, module: str,
                                   context: Context) -> Iterator[tuple[Call, FunctionKey, Context]]:

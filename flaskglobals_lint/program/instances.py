@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from ..facts.model import Root
-from .symbols import ClassSym, Symbols
+from ..frameworks import flask as fm
+from .symbols import BindingSym, ClassSym, ExternalSym, Symbol, Symbols
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class SharedObject:
 class SharedInstances:
     def __init__(self, symbols: Symbols) -> None:
         self.symbols = symbols
+        self._app_objects: Optional[dict[str, list[SharedObject]]] = None
 
     def receivers(self, module: str, root: Root, path: tuple[str, ...],
                   shared_self: Optional[tuple[str, str, int]] = None) -> list[SharedObject]:
@@ -43,7 +45,14 @@ class SharedInstances:
         if root.kind == "global":
             # ``BaseCamera.event.wait()``: an instance made in the class body, one for the process.
             owner, rest = symbols.resolve_dotted(module, (root.name,))
-            return self._class_level(owner, attr) if isinstance(owner, ClassSym) and not rest else []
+            if rest:
+                return []
+            if isinstance(owner, ClassSym):
+                return self._class_level(owner, attr)
+            if self.is_app(owner):
+                # ``current_app.game.move()``: ``app.game = Game()`` made one for the process.
+                return self.app_objects().get(attr, [])
+            return []
         if root.kind in ("self", "cls") and root.owner:
             owner = ClassSym(module, root.owner)
             ctor = symbols.instance_attr_ctor(owner, attr)
@@ -55,6 +64,33 @@ class SharedInstances:
                 description, where, line = shared_self
                 return [SharedObject(cls, f"{description}.{attr}", where, line)] if cls is not None else []
         return []
+
+    def is_app(self, sym: Optional[Symbol]) -> bool:
+        """``current_app``, or a module-level ``app = Flask(...)``."""
+        if isinstance(sym, ExternalSym):
+            return sym.qualname in fm.APP_PROXIES or sym.qualname in fm.APP_CONSTRUCTORS
+        if isinstance(sym, BindingSym):
+            binding = self.symbols.binding(sym)
+            return binding.kind == "call" and self.makes_app(sym.module, binding.ctor)
+        return False
+
+    def makes_app(self, module: str, ctor: tuple[str, ...]) -> bool:
+        made, rest = self.symbols.resolve_dotted(module, ctor)
+        return isinstance(made, ExternalSym) and not rest and made.qualname in fm.APP_CONSTRUCTORS
+
+    def app_objects(self) -> dict[str, list[SharedObject]]:
+        """The project objects stored on the app (``app.game = Game()``), by attribute."""
+        if self._app_objects is None:
+            self._app_objects = {}
+            symbols = self.symbols
+            for name, facts in symbols.modules.items():
+                for holder, made_by, attr, ctor, line in facts.attr_objects:
+                    app = self.makes_app(name, made_by) if made_by else \
+                        self.is_app(symbols.resolve_dotted(name, (holder,))[0])
+                    cls = symbols.class_of_ctor(name, ctor) if app else None
+                    if cls is not None:
+                        self._app_objects.setdefault(attr, []).append(SharedObject(cls, f"app.{attr}", name, line))
+        return self._app_objects
 
     def _class_level(self, owner: ClassSym, attr: str) -> list[SharedObject]:
         found = self.symbols.class_attr(owner, attr)

@@ -119,7 +119,8 @@ see None."""
 def lock_name(write: Write) -> str:
     """``_downloads_lock`` for ``downloads``; one lock per object for an object's attributes
     (``stats.views`` and ``stats.hits``: ``_stats_lock``)."""
-    root = write.state.name.split(".")[0] if write.operation == "object" else write.state.name
+    # The object is the state's name but its last attribute (``app.game`` of ``app.game.moves``).
+    root = write.state.name.rsplit(".", 1)[0] if write.operation == "object" else write.state.name
     head, _, rest = root.partition(".")
     if head in ("self", "cls") and rest and write.function.class_name:
         root = f"{write.function.class_name}.{rest}"  # an attribute of a shared view instance
