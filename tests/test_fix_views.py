@@ -317,3 +317,11 @@ def test_diff_shows_every_round_and_equals_what_fix_writes(run_cli, tmp_path: Pa
     assert proc.stdout == "".join(difflib.unified_diff(
         dedent(SEVERAL_METHODS).splitlines(keepends=True), fixed.splitlines(keepends=True),
         fromfile="a/app.py", tofile="b/app.py"))
+
+
+def test_diff_marks_a_last_line_without_newline_as_diff_does(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text('from flask import Flask\napp = Flask(__name__)\nhits = 0\n\n@app.post("/h")\n'
+                                     'def h():\n    global hits\n    hits += 1\n    return "ok"')
+    proc = run_cli("--no-cache", "--diff", "app.py", cwd=tmp_path)
+    assert proc.stdout.endswith('+    with _hits_lock:\n+        hits += 1\n     return "ok"\n'
+                                "\\ No newline at end of file\n")

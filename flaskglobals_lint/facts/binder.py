@@ -146,11 +146,8 @@ class Binder(Recorder):
             self.record_access("rebind", (name, ()), "=", f"{name} = ...", info)
             return
         fn.local_names.add(name)
+        _note_local(fn, name, value, augmented)
         self.note_value(fn, name, value, augmented)
-        if fn.self_name and _class_of(value, fn.self_name):
-            fn.class_aliases.add(name)
-        elif not augmented:
-            fn.class_aliases.discard(name)
         kept = values.kept_from(value) if isinstance(value, cst.ListComp) and not augmented else None
         kept_ref = self.raw_ref(kept) if isinstance(kept, (cst.Name, cst.Attribute)) else None
         if kept_ref is not None and kept_ref[0] != name:
@@ -293,6 +290,17 @@ class Binder(Recorder):
         if base:
             return f"{prefix}.{base}" if prefix else base
         return prefix
+
+
+def _note_local(fn: FunctionScope, name: str, value: Optional[cst.BaseExpression], augmented: bool) -> None:
+    """A parameter assigned in the body (its tests no longer say what the caller passed), and a local
+    bound to the instance's class."""
+    if name in fn.facts.params:
+        fn.rebound_params.add(name)
+    if fn.self_name and _class_of(value, fn.self_name):
+        fn.class_aliases.add(name)
+    elif not augmented:
+        fn.class_aliases.discard(name)
 
 
 def _class_of(value: Optional[cst.BaseExpression], self_name: str) -> bool:

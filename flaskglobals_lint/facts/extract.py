@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, Sequence, Union, cast
 import libcst as cst
 
 from ..frameworks import stdlib
-from . import values
+from . import guards, values
 from .binder import Binder
 from .extensions import record_extensions
 from .model import Binding, ClassFacts, FunctionFacts, FunctionKind, ModuleFacts
@@ -69,8 +69,11 @@ class Walker(Binder):
         if self.fn is None and is_main_guard(node.test):
             return  # runs only as a script: never request-time, binds nothing shared
         self.scan(node.test, test=True)
+        depth = guards.enter(self.fn, node.test)
         self.walk_block(node.body, body_of(twin))
+        guards.leave(self.fn, depth)
         orelse = node.orelse
+        depth = guards.enter(self.fn, node.test, negate=True)
         if isinstance(orelse, cst.If):
             self.statement = orelse
             inner = body_of(twin, "orelse")
@@ -79,6 +82,7 @@ class Walker(Binder):
             self.walk_if(orelse, inner_if)
         elif isinstance(orelse, cst.Else):
             self.walk_block(orelse.body, body_of(twin, "orelse"))
+        guards.leave(self.fn, depth)
 
     def walk_while(self, node: cst.While, twin: Optional[ast.stmt]) -> None:
         self.scan(node.test, test=True)
@@ -131,9 +135,11 @@ class Walker(Binder):
             fn = self.fn
             if fn is not None:
                 fn.handlers += 1
+                fn.caught.append(name.name.value if name is not None and isinstance(name.name, cst.Name) else "")
             self.walk_block(cast(cst.ExceptHandler, handler).body, twin_body)
             if fn is not None:
                 fn.handlers -= 1
+                fn.caught.pop()
         if node.orelse is not None:
             self.walk_block(node.orelse.body, body_of(twin, "orelse"))
         if node.finalbody is not None:
@@ -184,7 +190,7 @@ class Walker(Binder):
             is_async=node.asynchronous is not None, class_name=class_name,
             parent=parent.facts.qualname if isinstance(parent, FunctionScope) else "",
             kind=kind, params=tuple(names), mutable_defaults=tuple(mutable_defaults),
-            decorators=decorators,
+            decorators=decorators, param_defaults=guards.constant_defaults(all_params),
         )
         scope = FunctionScope(facts, local_names=set(names))
         if kind == "method" and names:
@@ -306,20 +312,9 @@ class Walker(Binder):
             self.fn.nonlocal_names.update(n.name.value for n in node.names)
 
     def walk_return(self, node: cst.Return) -> None:
-        fn = self.fn
         info = self.scan(node.value)
-        if fn is not None:
-            fn.return_reads += values.reads_of(self, info)
-            if isinstance(node.value, (cst.Name, cst.Attribute)) and (ref := self.raw_ref(node.value)) is not None:
-                fn.returned_refs.append(ref)
-        if fn is not None and isinstance(node.value, cst.Name) and node.value.value in fn.local_defs:
-            returned = fn.local_defs[node.value.value]
-            if returned not in fn.facts.returned_defs:
-                fn.facts.returned_defs += (returned,)
-        if fn is not None and node.value is not None:
-            fn.facts.returns_random = fn.facts.returns_random or values.is_random(self, node.value)
-            made = [i for i in self.made_by(node.value) if i not in fn.facts.returns_made_by]
-            fn.facts.returns_made_by += tuple(made)
+        if self.fn is not None:
+            values.note_return(self, self.fn, node.value, info)
 
     def walk_assert(self, node: cst.Assert) -> None:
         self.scan(node.test, test=True)

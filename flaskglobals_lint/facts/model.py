@@ -162,6 +162,11 @@ class Access:
     entry: str = ""
     # ``x = x or []``: the place keeps its value or gets a constant default (``values.defaults_itself``).
     defaults: bool = False
+    # The tests of the function's parameters the write runs under (``facts.guards``).
+    guards: tuple[tuple[str, str, str], ...] = ()
+    # In an ``except ... as exc`` block, the place is set to what was caught and nothing else
+    # (``failures[name] = str(exc)``): a record of the last error, which racing writers agree on.
+    error_record: bool = False
 
 
 @dataclass(frozen=True)
@@ -207,6 +212,13 @@ class Call:
     reads_receiver: tuple[Ref, ...] = ()
     # Made in a condition (``if not name_free(n):``): the callee's result decides.
     in_test: bool = False
+    # The tests of the function's parameters the call runs under (``facts.guards``).
+    guards: tuple[tuple[str, str, str], ...] = ()
+    # Each argument as written when it is a constant (``fire(Events.STARTUP)``): the positional
+    # ones in order ('' for one that is not a constant), then ``name=`` ones as (name, code).
+    # Empty when no argument is a constant.
+    arg_consts: tuple[str, ...] = ()
+    kwarg_consts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,6 +322,8 @@ class FunctionFacts:
     parent: str = ""
     kind: FunctionKind = "function"
     params: tuple[str, ...] = ()
+    # Parameters whose default is a constant, with its code (``migrate=False``: ("migrate", "False")).
+    param_defaults: tuple[tuple[str, str], ...] = ()
     mutable_defaults: tuple[tuple[str, Span], ...] = ()
     decorators: tuple[Decorator, ...] = ()
     accesses: list[Access] = field(default_factory=list)

@@ -16,6 +16,7 @@ from ..frameworks import stdlib
 from .model import AccessKind, Import, LockUse, ModuleFacts, Ref, Registration, Root, Span
 from .positions import Positions
 from . import values
+from .guards import constant_code
 from .scanner import Reader, Scanner, call_fills, call_name, dotted, is_computed, string_list, string_value
 from .scopes import ExprInfo, FunctionScope, RawAccess, RawCall, RawRef, Scope
 
@@ -166,7 +167,7 @@ class Recorder:
             kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
             locks=tuple(fn.locks), index=fn.index, value=value or ExprInfo(),
             key_taint=self.key_taint(place, extra_key), on_failure=fn.handlers > 0,
-            stored=values.stored_code(self, stored), entry=entry, **flags))
+            stored=values.stored_code(self, stored), entry=entry, **_under(fn, kind, value, flags), **flags))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
         return values.key_taint(self, place, extra)
@@ -194,16 +195,7 @@ class Recorder:
         fn = self.fn
         if fn is None:
             return
-        func = node.func
-        # ``STORES[name](...)``, ``STORES.get(name)(...)``: an element of a registry called.
-        element = isinstance(func, cst.Subscript) or (
-            isinstance(func, cst.Call) and isinstance(func.func, cst.Attribute)
-            and func.func.attr.value in stdlib.ELEMENT_METHODS)
-        callee = self.raw_ref(func) if isinstance(func, (cst.Name, cst.Attribute)) or element else None
-        if callee is None and isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call) \
-                and (made_by := dotted(func.value.func)):
-            # ``get_storage().incr(k)``: a method of what a call returned, as ``s = get_storage(); s.incr(k)``.
-            callee = self.call_result(made_by, func.attr.value)
+        callee = _callee(self, fn, node.func)
         if callee is None:
             name = node.func.attr.value if isinstance(node.func, cst.Attribute) else ""
             fn.other_calls.append((fn.index, self.span(node).line, name))
@@ -219,17 +211,8 @@ class Recorder:
                 args.append((ref, info))
         fn.facts.published += values.broadcast(self, callee, node)
         span = self.span(self.statement) if self.statement is not None else self.span(node)
-        fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs, fn.index, call_fills(node), in_test))
-
-    def call_result(self, made_by: tuple[str, ...], method: str) -> Optional[RawRef]:
-        """The receiver ``f()`` of ``f().m()`` as a local the call made (``Root("new", "f")`` once resolved)."""
-        fn = self.fn
-        if fn is None:
-            return None
-        name = ".".join(made_by) + "()"  # not an identifier: no local of the function can have it
-        fn.local_names.add(name)
-        fn.local_ctors[name] = made_by
-        return name, ("." + method,)
+        fn.calls.append(RawCall(callee, span, tuple(fn.locks), args, kwargs, fn.index, call_fills(node), in_test,
+                                tuple(fn.guards), *_constants(node)))
 
     def scan_quiet(self, node: cst.CSTNode) -> ExprInfo:
         """Names and references read, without recording calls or writes again."""
@@ -337,5 +320,54 @@ class Recorder:
             fn.facts.fresh_locks.append(use)
 
     def short(self, node: cst.CSTNode) -> str:
-        text = self.one_line(node)
-        return text if len(text) <= 60 else text[:57] + "..."
+        return text if len(text := self.one_line(node)) <= 60 else text[:57] + "..."
+
+
+def _callee(rec: Recorder, fn: FunctionScope, func: cst.BaseExpression) -> Optional[RawRef]:
+    """What a call calls, as a place: ``f``, ``obj.m``; ``STORES[name]`` and ``STORES.get(name)``
+    (an element of a registry); ``get_storage().incr`` (a method of what a call returned, as for
+    ``s = get_storage(); s.incr(k)``: the receiver is a local the call made)."""
+    element = isinstance(func, cst.Subscript) or (
+        isinstance(func, cst.Call) and isinstance(func.func, cst.Attribute)
+        and func.func.attr.value in stdlib.ELEMENT_METHODS)
+    if isinstance(func, (cst.Name, cst.Attribute)) or element:
+        callee = rec.raw_ref(func)
+        if callee is not None:
+            return callee
+    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call) and (made_by := dotted(func.value.func)):
+        name = ".".join(made_by) + "()"  # not an identifier: no local of the function can have it
+        fn.local_names.add(name)
+        fn.local_ctors[name] = made_by
+        return name, ("." + func.attr.value,)
+    return None
+
+
+# What an error record may call on the exception it stores: ``str(exc)``, ``repr(exc)``.
+_ERROR_TEXT = frozenset({"str", "repr", "type"})
+
+
+def _under(fn: FunctionScope, kind: str, value: Optional[ExprInfo], flags: dict[str, Any]) -> dict[str, Any]:
+    """What a write runs under: the tests of parameters (``guards``), and an ``except ... as exc``
+    whose catch is the value stored, and nothing else (``error_record``)."""
+    names = set(fn.caught) - {""}
+    record = kind in ("item", "attr", "rebind") and not flags.get("augmented") and value is not None \
+        and not value.taint and bool(value.names & names) and value.names <= names | _ERROR_TEXT
+    return {"guards": tuple(fn.guards), "error_record": record}
+
+
+def _constants(node: cst.Call) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """``Call.arg_consts`` and ``Call.kwarg_consts``; nothing after a ``*args`` (what it fills is unknown)."""
+    positional: list[str] = []
+    named: list[tuple[str, str]] = []
+    for arg in node.args:
+        if arg.star:
+            break
+        code = constant_code(arg.value)
+        if arg.keyword is not None:
+            if code:
+                named.append((arg.keyword.value, code))
+        else:
+            positional.append(code)
+    if not any(positional):
+        positional = []
+    return tuple(positional), tuple(named)

@@ -76,6 +76,8 @@ class RawAccess:
     settles: bool = False
     entry: str = ""
     defaults: bool = False
+    guards: tuple[tuple[str, str, str], ...] = ()
+    error_record: bool = False
 
 
 @dataclass
@@ -91,6 +93,9 @@ class RawCall:
     # See ``Call.fills``.
     fills: tuple[str, ...] = ("*",)
     in_test: bool = False
+    guards: tuple[tuple[str, str, str], ...] = ()
+    arg_consts: tuple[str, ...] = ()
+    kwarg_consts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -152,6 +157,12 @@ class FunctionScope:
     cls_name: str = ""
     # Locals bound to the instance's class (``cls = type(self)``, ``self.__class__``): ``cls``.
     class_aliases: set[str] = field(default_factory=set)
+    # The tests of parameters the walk is under, innermost last; the parameters assigned in the
+    # body (a test of one says nothing of what the caller passed).
+    guards: list[tuple[str, str, str]] = field(default_factory=list)
+    rebound_params: set[str] = field(default_factory=set)
+    # The names the enclosing ``except ... as name`` blocks bind, innermost last.
+    caught: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -289,6 +300,7 @@ class Resolver:
                 settles=raw.settles, entry=raw.entry, defaults=raw.defaults,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
                 derived_where=tuple(where for _, _, where in self.derivations(scope, raw)),
+                guards=self.guards(scope, raw.guards), error_record=raw.error_record,
             )
             facts.accesses.append(access)
         # Tests matter only relative to this function's writes, and to the objects whose methods
@@ -343,9 +355,15 @@ class Resolver:
                 kwargs=tuple((k, self.resolve_ref(scope, r) if r else None, info.taint)
                              for k, r, info in call.kwargs if r or info.taint),
                 local_function=local_function, index=call.index, fills=call.fills, reads_receiver=own,
-                in_test=call.in_test,
+                in_test=call.in_test, guards=self.guards(scope, call.guards), arg_consts=call.arg_consts,
+                kwarg_consts=call.kwarg_consts,
             ))
         facts.other_calls = tuple(call for call in other_calls if call[2] not in stdlib.NON_YIELDING_CALLS)
+
+    @staticmethod
+    def guards(scope: FunctionScope, found: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+        """The guards that still say what the caller passed: not on a parameter the body assigns."""
+        return tuple(g for g in found if g[0] not in scope.rebound_params)
 
     def resolve_reads(self, scope: FunctionScope) -> tuple[tuple[Ref, str], ...]:
         """The function's reads of module, class and instance state, each once (``FunctionFacts.reads``)."""

@@ -13,7 +13,7 @@ from .scanner import call_name, dotted, element_read, is_constant, is_empty_cont
 
 if TYPE_CHECKING:
     from .recorder import Recorder
-    from .scopes import ExprInfo, RawRef
+    from .scopes import ExprInfo, FunctionScope, RawRef
 
 
 def value_text(rec: "Recorder", node: Optional[cst.BaseExpression], *, stored: bool = True) -> str:
@@ -171,6 +171,21 @@ def reads_of(rec: "Recorder", info: "ExprInfo") -> list["RawRef"]:
     bare = [(n, ()) for n in sorted(info.names)
             if n not in fn.local_names and n not in fn.facts.params and n not in rec.facts.imports]
     return info.refs + bare + [ref for n in info.names for ref in fn.derived.get(n, ([], 0))[0]]
+
+
+def note_return(rec: "Recorder", fn: "FunctionScope", value: Optional[cst.BaseExpression], info: "ExprInfo") -> None:
+    """What a return statement gives back: the state it reads, the state it hands out as is
+    (an accessor), a nested def (a factory's product), a random value, what made it."""
+    fn.return_reads += reads_of(rec, info)
+    if isinstance(value, (cst.Name, cst.Attribute)) and (ref := rec.raw_ref(value)) is not None:
+        fn.returned_refs.append(ref)
+    if isinstance(value, cst.Name) and value.value in fn.local_defs:
+        returned = fn.local_defs[value.value]
+        if returned not in fn.facts.returned_defs:
+            fn.facts.returned_defs += (returned,)
+    if value is not None:
+        fn.facts.returns_random = fn.facts.returns_random or is_random(rec, value)
+        fn.facts.returns_made_by += tuple(i for i in made_by(rec, value) if i not in fn.facts.returns_made_by)
 
 
 def kept_from(value: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:

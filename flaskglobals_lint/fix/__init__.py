@@ -350,6 +350,8 @@ def unified_diff(changed: dict[str, tuple[str, str]]) -> str:
     out: list[str] = []
     for path in sorted(changed):
         before, after = changed[path]
-        out.extend(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        fromfile=f"a/{path}", tofile=f"b/{path}"))
+        for line in difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
+                                         fromfile=f"a/{path}", tofile=f"b/{path}"):
+            # A last line without its newline, as diff(1) and patch(1) write and read it.
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(out)

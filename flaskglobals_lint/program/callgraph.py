@@ -7,7 +7,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional, Sequence
 
-from ..facts.model import Call, Decorator, FunctionFacts, LockUse, ModuleFacts, Ref, Root
+from ..facts.model import Call, FunctionFacts, LockUse, ModuleFacts, Ref, Root
+from .constants import Constants, merged, passed, satisfiable
 from .instances import SharedInstances
 from .symbols import BindingSym, ClassSym, EntryPoint, FunctionKey, FunctionSym, Symbol, Symbols, global_names
 from .threads import Started, started_function
@@ -52,6 +53,9 @@ class Reach:
     defaulted: set[str] = field(default_factory=set)
     # Where each step of ``chain`` is, (path, line): the entry's def, then each call site.
     sites: tuple[tuple[str, int], ...] = ()
+    # The constants each parameter can hold here (``program.constants``); a parameter not in it
+    # can hold anything.
+    constants: Constants = field(default_factory=dict)
 
     def is_tainted(self, taint: frozenset[str]) -> bool:
         """Whether a value with these sources carries request data in this reach."""
@@ -130,8 +134,8 @@ class Project(Symbols):
         todo: list[tuple[FunctionKey, Context]] = []
         for call, target, context in self.callees(reach.key, fn, reach.context):
             callee = self.function(target)
-            if callee is None:
-                continue
+            if callee is None or not satisfiable(call.guards, reach.constants):
+                continue  # not a project function, or a call no request-time caller makes run
             next_key = (target, context)
             if not reach.entry.request_time and _request_time(self.reached.get(next_key)):
                 continue  # a background thread's arguments and locks leave a request's run as it was
@@ -147,22 +151,25 @@ class Project(Symbols):
         """Record that ``caller`` makes ``call`` to ``callee``; True when that is news: the callee is
         reached for the first time, or more of its parameters now carry request data."""
         tainted, started = self.tainted_args(call, callee, caller), self.started.get(id(call))
+        constants = {} if started else passed(call, callee, self.parameters(callee))
         existing = self.reached.get(key)
         if existing is None:
             origin = key[1].shared_self
             step = (f"{callee.class_name}()" if callee.name == "__init__" and callee.class_name else
-                    f"{origin.via}().{callee.name}()" if origin is not None and origin.via else f"{callee.name}()")
+                    f"{origin.via}().{callee.name}()" if origin is not None and origin.via
+                    and call.callee.root.kind == "new" else f"{callee.name}()")
             chain = caller.chain + ((started.text,) if started else ()) + (step,)
             sites = caller.sites + ((self.modules[caller.key.module].path, call.span.line),) * (2 if started else 1)
             existing = self.reached[key] = Reach(key[0], key[1], caller.entry, chain, None, tainted,
-                                                 origin=caller.origin, sites=sites)
+                                                 origin=caller.origin, sites=sites, constants=constants)
             self.bind_arguments(call, callee, caller, existing)
             return True
         self.bind_arguments(call, callee, caller, existing)
-        if tainted <= existing.tainted_params:
-            return False
+        wider = merged(existing.constants, constants)
+        news = wider != existing.constants or not tainted <= existing.tainted_params
+        existing.constants = wider
         existing.tainted_params |= tainted
-        return True
+        return news
 
     def propagate_locks(self, lock_identity: Callable[[str, FunctionFacts, LockUse, Context], Optional[str]]) -> None:
         """Set every ``Reach.held``: the shared locks that every caller holds around the call (must-hold).
@@ -256,7 +263,8 @@ class Project(Symbols):
             yield from self.callees_of_call(call, module, context)
         # Project decorators on a request-time function: the wrapper they return runs per request too.
         for dec in fn.decorators:
-            yield from self.decorator_wrappers(dec, module, fn)
+            for wrapper in self.decorator_wrappers(dec, module):
+                yield Call(Ref(Root("global", dec.name[0])), fn.span), wrapper, Context()
 
     def callees_of_call(self, call: Call, module: str,
                         context: Context) -> Iterator[tuple[Call, FunctionKey, Context]]:
@@ -282,50 +290,15 @@ class Project(Symbols):
         elif len(path) >= 2 and path[-1].startswith("."):
             yield from self.method_of_shared_receiver(call, module, context)
         elif root.kind == "global" and path == ("[]",):
-            for target in self.registry_elements(module, root.name):
-                yield call, target[0], target[1]
+            # ``STORES[name](...)``: each class or function of the registry.
+            for sym, rest in self.instances.registry(module, root.name):
+                if (target := self.target_of_symbol(sym, rest)) is not None:
+                    yield call, target[0], target[1]
         elif root.kind == "new" and (method := method_step(path)) is not None:
-            for target in self.accessor_methods(module, root.name, method):
-                yield call, target[0], target[1]
-
-    def accessor_methods(self, module: str, called: str, method: str) -> Iterator[tuple[FunctionKey, Context]]:
-        """``get_storage().incr(k)`` where ``get_storage()`` returns a module singleton (``return _storage``,
-        installed by ``_storage = MemoryStorage()``): the method of each class the singleton can be,
-        run on that one shared object."""
-        sym, rest = self.resolve_dotted(module, tuple(called.split(".")))
-        fn = self.function(FunctionKey(sym.module, sym.qualname)) if isinstance(sym, FunctionSym) and not rest else None
-        for ref in fn.returns_objects if fn is not None else ():
-            if ref.root.kind != "global" or ref.path:
-                continue
-            held, more = self.resolve_dotted(sym.module, (ref.root.name,))  # type: ignore[union-attr]
-            if not isinstance(held, BindingSym) or more:
-                continue
-            for ctor, line in self.singleton_ctors(held):
-                cls = self.class_of_ctor(held.module, ctor)
-                target = self.find_method(cls, method) if cls is not None else None
-                if target is not None:
-                    yield target, Context(InstanceOrigin(held.name, held.module, line, via=called))
-
-    def singleton_ctors(self, sym: BindingSym) -> list[tuple[tuple[str, ...], int]]:
-        """The constructors a module global is bound to: where it is defined, and ``global X; X = C()``."""
-        binding = self.binding(sym)
-        found = [(binding.ctor, binding.span.line)] if binding.kind == "call" else []
-        found += [(ctor, line) for name, ctor, line in self.modules[sym.module].rebound_objects if name == sym.name]
-        return found
-
-    def registry_elements(self, module: str, name: str) -> Iterator[tuple[FunctionKey, Context]]:
-        """What calling an element of a module-level registry runs (``STORES[name]()`` with
-        ``STORES = {"faiss": FaissStore, ...}``): each class's ``__init__``, each function."""
-        sym, rest = self.resolve_dotted(module, (name,))
-        if not isinstance(sym, BindingSym) or rest:
-            return
-        binding = self.binding(sym)
-        if binding.kind != "container":
-            return
-        for element in binding.elements:
-            found = self.target_of_symbol(*self.resolve_dotted(sym.module, element))
-            if found is not None:
-                yield found
+            # ``get_storage().incr(k)``: the method runs on the one object the accessor hands out.
+            for obj in self.instances.singletons(module, root.name):
+                if (key := self.find_method(obj.cls, method)) is not None:
+                    yield call, key, Context(InstanceOrigin(obj.description, obj.module, obj.line, via=root.name))
 
     def method_of_shared_receiver(self, call: Call, module: str,
                                   context: Context) -> Iterator[tuple[Call, FunctionKey, Context]]:
@@ -387,26 +360,6 @@ class Project(Symbols):
             return None
         origin = InstanceOrigin(f"{root.name} (made in {owner.name}())", module, binding.span.line)
         return self.method_of_class(self.class_of_ctor(module, binding.ctor), method, Context(origin))
-
-    def decorator_wrappers(self, dec: Decorator, module: str,
-                           fn: FunctionFacts) -> Iterator[tuple[Call, FunctionKey, Context]]:
-        """The wrappers a project decorator of ``fn`` returns, as calls made where ``fn`` is defined."""
-        sym, rest = self.resolve_dotted(module, dec.name)
-        if not isinstance(sym, FunctionSym) or rest:
-            return
-        deco = self.function(FunctionKey(sym.module, sym.qualname))
-        if deco is None:
-            return
-        for wrapper in self.wrappers(sym.module, deco, dec.called):
-            yield Call(Ref(Root("global", dec.name[0])), fn.span), FunctionKey(sym.module, wrapper), Context()
-
-    def wrappers(self, module: str, deco: FunctionFacts, called: bool) -> list[str]:
-        """The functions a decorator returns: its nested functions, or theirs for a factory (``@deco(...)``)."""
-        if not called:
-            return list(deco.nested)
-        functions = self.modules[module].functions
-        return [w for n in deco.nested if n in functions for w in functions[n].nested]
-
 
 def method_step(path: tuple[str, ...]) -> Optional[str]:
     """The method name of a callee path that is one attribute step (``.m``), else None."""

@@ -15,7 +15,7 @@ from typing import Optional
 
 from ..facts.model import Root
 from ..frameworks import flask as fm
-from .symbols import BindingSym, ClassSym, ExternalSym, Symbol, Symbols
+from .symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, FunctionSym, Symbol, Symbols
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,12 @@ class SharedInstances:
                 # ``current_app.game.move()``: ``app.game = Game()`` made one for the process.
                 return self.app_objects().get(attr, [])
             return []
+        if root.kind == "closure":
+            # ``app.game.join()`` in a view ``create_app`` defines, ``app = Flask(...)`` there.
+            owner_fn = symbols.modules[module].functions.get(root.owner)
+            binding = owner_fn.bindings.get(root.name) if owner_fn is not None else None
+            made_app = binding is not None and binding.kind == "call" and self.makes_app(module, binding.ctor)
+            return self.app_objects().get(attr, []) if made_app else []
         if root.kind in ("self", "cls") and root.owner:
             owner = ClassSym(module, root.owner)
             ctor = symbols.instance_attr_ctor(owner, attr)
@@ -91,6 +97,38 @@ class SharedInstances:
                     if cls is not None:
                         self._app_objects.setdefault(attr, []).append(SharedObject(cls, f"app.{attr}", name, line))
         return self._app_objects
+
+    def registry(self, module: str, name: str) -> list[tuple[Optional[Symbol], tuple[str, ...]]]:
+        """The classes and functions a module-level registry holds (``STORES = {"faiss": FaissStore}``),
+        resolved: what calling an element (``STORES[name]()``) can run."""
+        symbols = self.symbols
+        sym, rest = symbols.resolve_dotted(module, (name,))
+        if not isinstance(sym, BindingSym) or rest or symbols.binding(sym).kind != "container":
+            return []
+        return [symbols.resolve_dotted(sym.module, element) for element in symbols.binding(sym).elements]
+
+    def singletons(self, module: str, called: str) -> list[SharedObject]:
+        """The objects an accessor hands out (``get_storage()`` returning the module's ``_storage``,
+        which ``_storage = MemoryStorage()`` installs, where it is defined or in ``setup()``)."""
+        symbols = self.symbols
+        sym, rest = symbols.resolve_dotted(module, tuple(called.split(".")))
+        if not isinstance(sym, FunctionSym) or rest:
+            return []
+        fn = symbols.function(FunctionKey(sym.module, sym.qualname))
+        found = []
+        for ref in fn.returns_objects if fn is not None else ():
+            held = symbols.resolve_dotted(sym.module, (ref.root.name,))
+            if ref.root.kind != "global" or ref.path or not isinstance(held[0], BindingSym) or held[1]:
+                continue
+            binding = symbols.binding(held[0])
+            ctors = [(binding.ctor, binding.span.line)] if binding.kind == "call" else []
+            ctors += [(ctor, line) for name, ctor, line in symbols.modules[held[0].module].rebound_objects
+                      if name == held[0].name]
+            for ctor, line in ctors:
+                cls = symbols.class_of_ctor(held[0].module, ctor)
+                if cls is not None:
+                    found.append(SharedObject(cls, held[0].name, held[0].module, line))
+        return found
 
     def _class_level(self, owner: ClassSym, attr: str) -> list[SharedObject]:
         found = self.symbols.class_attr(owner, attr)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterator, Literal, Optional, Union
 
 from ..discovery.sources import unique_import_names
-from ..facts.model import Binding, ClassFacts, FunctionFacts, Import, ModuleFacts, Root
+from ..facts.model import Binding, ClassFacts, Decorator, FunctionFacts, Import, ModuleFacts, Root
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,19 @@ class Symbols:
     # -------------------------------------------------------------- lookup
     def module_key(self, facts: ModuleFacts) -> str:
         return self._by_path.get(facts.path, facts.module)
+
+    def decorator_wrappers(self, dec: Decorator, module: str) -> list[FunctionKey]:
+        """The wrappers a project decorator returns: its nested functions, or theirs for a factory
+        (``@deco(...)``); each runs per call of the function it decorates."""
+        sym, rest = self.resolve_dotted(module, dec.name)
+        deco = self.function(FunctionKey(sym.module, sym.qualname)) if isinstance(sym, FunctionSym) and not rest \
+            else None
+        if deco is None or not isinstance(sym, FunctionSym):
+            return []
+        if not dec.called:
+            return [FunctionKey(sym.module, n) for n in deco.nested]
+        functions = self.modules[sym.module].functions
+        return [FunctionKey(sym.module, w) for n in deco.nested if n in functions for w in functions[n].nested]
 
     def function(self, key: FunctionKey) -> Optional[FunctionFacts]:
         module = self.modules.get(key.module)

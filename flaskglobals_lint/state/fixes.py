@@ -137,8 +137,15 @@ def fix_for(write: Write, analysis: Analysis) -> Optional[Fix]:
     """The fix for an unlocked write: the lock its other writes take (FGL009's remedy), a new lock,
     or ``flask.g`` for a global that carries request data."""
     project = analysis.project
-    return (locked_like(write, analysis) or lock_fix(write, project) or g_fix(write, project)
-            or request_attr_fix(write, project))
+    return (locked_like(write, analysis) or lock_fix(write, project, torn_references(write, analysis))
+            or g_fix(write, project) or request_attr_fix(write, project))
+
+
+def torn_references(write: Write, analysis: Analysis) -> tuple[str, ...]:
+    """The places the rest of a torn update writes (``self._mtime`` after ``self._map.top_map``): the
+    lock's block holds them too."""
+    return tuple(dict.fromkeys(ref for other in analysis.torn_with(write)
+                               if re.fullmatch(r"[A-Za-z_][\w.]*", ref := reference(other))))
 
 
 def request_attr_fix(write: Write, project: Project) -> Optional[AttrToRequest]:
@@ -174,7 +181,7 @@ def locked_like(write: Write, analysis: Analysis) -> Optional[LockFix]:
     else:
         usable = (re.fullmatch(r"self\.[A-Za-z_]\w*", name) is not None and same_module
                   and bool(write.function.class_name) and write.function.class_name == other.function.class_name)
-    planned = lock_fix(write, analysis.project)
+    planned = lock_fix(write, analysis.project, torn_references(write, analysis))
     if not usable or planned is None:
         return None
     # The lock is this module's own: where the state is defined no longer matters.
@@ -225,8 +232,9 @@ def widen_fix(write: Write, from_line: int) -> Optional[WidenLock]:
                      write.access.span.line)
 
 
-def lock_fix(write: Write, project: Project) -> Optional[LockFix]:
-    """The lock fix for an unlocked write to in-process state, or None when there is none to make."""
+def lock_fix(write: Write, project: Project, also: tuple[str, ...] = ()) -> Optional[LockFix]:
+    """The lock fix for an unlocked write to in-process state, or None when there is none to make;
+    ``also``: other places its block must hold (the rest of a torn update)."""
     state = write.state
     # A view class's own attribute, shared by the per-request instances, takes a lock too; a value
     # stored on a view instance every request shares (init_every_request = False) is per-request
@@ -259,6 +267,7 @@ def lock_fix(write: Write, project: Project) -> Optional[LockFix]:
     defining = next((m.module for m in modules.values() if m.path == state.path), "")
     if state.path != write.module.path and not defining:
         return None
-    return LockFix("unsafe" if reasons else "safe", "; ".join(reasons), write.function.span.line, (ref,),
+    references = tuple(dict.fromkeys((ref, *also)))
+    return LockFix("unsafe" if reasons else "safe", "; ".join(reasons), write.function.span.line, references,
                    lock_name(write), state.path, state.line,
                    defining if state.path != write.module.path else "", project_calls=calls)

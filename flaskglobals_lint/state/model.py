@@ -212,6 +212,11 @@ class Analysis:
             groups[write.state.key].append(write)
         return groups
 
+    def torn_with(self, write: Write) -> list[Write]:
+        """The other writes of the torn update ``write`` is reported for (``task[0]["done"] = ...``
+        after ``task[0]["title"] = ...``): the lock fix holds them in the same block."""
+        return self._torn.get(id(write), [])
+
     def benign(self, write: Write) -> bool:
         """Idempotent memoization, lazy initialisation, or a write every request makes with the same
         value (reported only in strict mode); or a fill of an entry whose lazy creation is reported
@@ -249,12 +254,18 @@ class Analysis:
             # ``x = x or []``: keeps the value, or sets a constant; another writer racing with it is
             # reported at its own write.
             self._idempotent.update(id(w) for w in writes if w.access.defaults and not w.tainted)
+            # ``failures[name] = str(exc)``: the last error; racing writers store equivalent records.
+            self._idempotent.update(id(w) for w in writes if w.access.error_record and not w.tainted)
         filled = {entry for module in self.project.modules.values() for entry in module.filled_keys}
         self._empty_removals = {id(w) for w in self.writes if _removes_from_empty(w, filled)}
         self._folded: set[int] = set()
         self._lazy_entries: set[int] = set()
         self._fold_lazy_entries()
-        self._folded.update(_later_field_writes(self.writes))
+        # One torn update, reported at its first write: id(first) -> the writes folded into it.
+        self._torn: dict[int, list[Write]] = {}
+        for first, later in [*_later_field_writes(self.writes), *_later_attribute_stores(self.writes)]:
+            self._torn.setdefault(id(first), []).extend(later)
+            self._folded.update(id(w) for w in later)
         self._folded.update(_repeated_assignments(
             [w for w in self.writes if not self.benign(w) and not w.protected and self.interleaves(w)]))
         # id(unlocked write) -> a locked write of the same state
@@ -417,11 +428,11 @@ def _benign_state(writes: list[Write]) -> bool:
     return not rest or (bool(memo) and all(properties.memo_taken(w.function, w.access) for w in memo))
 
 
-def _later_field_writes(writes: list[Write]) -> Iterator[int]:
+def _later_field_writes(writes: list[Write]) -> Iterator[tuple[Write, list[Write]]]:
     """``task[0]["title"] = ...; task[0]["done"] = ...``: one function updating one element of shared
     state (a place below a subscript) field by field, at literal keys, under the same locks and in
     the same way (each from the request, or each from itself), is one torn update, reported at its
-    first write; ids of the others.  (Two settings of ``app.config`` are two changes.)"""
+    first write; with the others.  (Two settings of ``app.config`` are two changes.)"""
     groups: dict[tuple[object, ...], list[Write]] = defaultdict(list)
     for w in writes:
         a = w.access
@@ -430,7 +441,23 @@ def _later_field_writes(writes: list[Write]) -> Iterator[int]:
                     a.read_modify_write)].append(w)
     for group in groups.values():
         first = min(group, key=lambda w: (w.access.index, w.access.span.line))
-        yield from (id(w) for w in group if w is not first)
+        yield first, [w for w in group if w is not first]
+
+
+def _later_attribute_stores(writes: list[Write]) -> Iterator[tuple[Write, list[Write]]]:
+    """``self._map.top_map = config; self._mtime = mtime`` in a method run on a shared object: one
+    method storing several of the object's attributes, plainly (none read-modify-write), under the
+    same locks and in the same way, is one torn update of the object, reported at its first store
+    (the lock fix wraps them in the object's one lock); with the others."""
+    groups: dict[tuple[object, ...], list[Write]] = defaultdict(list)
+    for w in writes:
+        a = w.access
+        if w.operation == "object" and a.kind == "attr" and a.target.root.kind == "self" \
+                and w.reach.context.shared_self is not None and not a.read_modify_write:
+            groups[(w.reach.key, w.reach.context, w.locks, w.tainted)].append(w)
+    for group in groups.values():
+        first = min(group, key=lambda w: (w.access.index, w.access.span.line))
+        yield first, [w for w in group if w is not first]
 
 
 def _repeated_assignments(writes: list[Write]) -> Iterator[int]:

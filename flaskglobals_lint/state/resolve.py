@@ -10,6 +10,7 @@ from ..frameworks import stdlib
 from ..frameworks import flask as fm
 from ..frameworks.adapter import FrameworkAdapter
 from ..program.callgraph import Context, Project, Reach
+from ..program.constants import satisfiable
 from ..program.symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, ModuleSym
 from . import properties
 from .backends import in_memory_backends
@@ -109,9 +110,9 @@ class StateModel:
             for use in fn.fresh_locks:
                 if self.locks.judge_lock(key.module, fn, use)[1]:
                     analysis.fresh_locks.append((module, fn, use, reach))
-            for access in fn.accesses:
-                write = self.classify(key.module, module, fn, access, reach)
-                if write is None:
+            for access in fn.accesses:  # not those no request-time caller makes run (``if migrate:``)
+                if not satisfiable(access.guards, reach.constants) or \
+                        (write := self.classify(key.module, module, fn, access, reach)) is None:
                     continue
                 ident = (module.path, access.span.line, access.span.column, access.text)
                 if ident in seen:
