@@ -66,7 +66,9 @@ def rule_ids() -> dict[str, str]:
               help="Codes, prefixes or names not to report, on top of the ignored ones.")
 @click.option("--output-format", "--format", "output_format", type=click.Choice(list(FORMATS)), default="text",
               show_default=True, help="Output format (--format is the same option).")
-@click.option("-v", "--verbose", is_flag=True, help="Text: the help (why it breaks, the fix) under every finding.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Text: the help (why it breaks, the fix) under every finding; on stderr, the project "
+                   "imports that name nothing the project has.")
 @click.option("-q", "--quiet", is_flag=True, help="Text: the findings only, without the help and the summary.")
 @click.option("--show-source", is_flag=True, help="Text: a frame of the code under every finding, with its help.")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -202,7 +204,7 @@ def cli(
         if status is not None:
             ctx.exit(status)
         result = fixing.settled(fixed.result, edits=output_format in ("json", "sarif"))
-        _warn(result, paths)
+        _warn(result, paths, verbose)
         if show_entry_points:
             click.echo("".join(f"{printable(path)}:{line}: {kind}: {printable(label)}\n"
                                for path, line, kind, label in result.entries), nl=False)
@@ -319,11 +321,16 @@ def _without_baseline(result: engine.LintResult, baseline_file: Path | None) -> 
         raise ConfigError(str(exc)) from None
 
 
-def _warn(result: engine.LintResult, paths: Sequence[str]) -> None:
+def _warn(result: engine.LintResult, paths: Sequence[str], verbose: bool = False) -> None:
     if result.files_checked == 0:
         click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
     for warning in result.warnings:
         click.echo(f"{PROG}: warning: {warning}", err=True)
+    if verbose:  # what the analysis could not follow: calls through these are not seen
+        for path, line, name in result.unresolved:
+            where = f"{printable(path)}:{line}" if line else printable(path)
+            click.echo(f"{PROG}: note: {where}: import of {printable(name)} not found in the project; what it "
+                       "names is not analysed", err=True)
 
 
 def _interrupted(exc: KeyboardInterrupt) -> int:

@@ -45,6 +45,8 @@ class LintResult:
     warnings: list[str] = field(default_factory=list)
     # The entry points the analysis found: (path, line, kind, label), sorted.
     entries: list[tuple[str, int, str, str]] = field(default_factory=list)
+    # Imports from the project's own packages that resolve to nothing: (path, line, name), sorted.
+    unresolved: list[tuple[str, int, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -115,11 +117,12 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     if processes <= 1 and settings.processes is None and not served.server:
         processes, reason = dev_server_processes(facts) or (processes, reason)
     entries: list[tuple[str, int, str, str]] = []
+    unresolved: list[tuple[str, int, str]] = []
     diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything),
-                             served.cooperative, served.server, served.master_calls, entries)
+                             served.cooperative, served.server, served.master_calls, entries, unresolved)
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
     return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason,
-                      sum(full), cache.hits if cache is not None else 0, warnings, sorted(entries))
+                      sum(full), cache.hits if cache is not None else 0, warnings, sorted(entries), unresolved)
 
 
 def dev_server_processes(facts: list[ModuleFacts]) -> tuple[int, str] | None:
@@ -169,7 +172,8 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
                processes_reason: str = "", reported: set[str] | None = None,
                outside: frozenset[str] = frozenset(), cooperative: str = "",
                server: str = "", master_calls: frozenset[str] = frozenset(),
-               found_entries: list[tuple[str, int, str, str]] | None = None) -> list[Diagnostic]:
+               found_entries: list[tuple[str, int, str, str]] | None = None,
+               unresolved: list[tuple[str, int, str]] | None = None) -> list[Diagnostic]:
     """Run the project pass and every enabled rule over per-file facts.
 
     ``cooperative``, ``server``, ``master_calls``: see ``state.resolve.analyse``.  ``found_entries``
@@ -183,6 +187,8 @@ def lint_facts(facts: list[ModuleFacts], settings: Settings, processes: int = 1,
     entries = entry_points(project, settings.entry_point_decorators)
     found = entries.find_entries()
     project.walk(found)
+    if unresolved is not None:
+        unresolved.extend(project.unresolved_imports())
     if found_entries is not None:
         for entry in found:
             fn = project.function(entry.function)

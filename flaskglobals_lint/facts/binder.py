@@ -236,13 +236,14 @@ class Binder(Recorder):
 
     def walk_import(self, node: Union[cst.Import, cst.ImportFrom]) -> None:
         bound: list[tuple[str, Import]] = []
+        line = self.span(node).line
         if isinstance(node, cst.Import):
             for alias in node.names:
                 full = ".".join(dotted(alias.name)) if not isinstance(alias.name, cst.Name) else alias.name.value
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-                    bound.append((alias.asname.name.value, Import(full)))
+                    bound.append((alias.asname.name.value, Import(full, line=line)))
                 else:
-                    bound.append((full.split(".")[0], Import(full.split(".")[0])))
+                    bound.append((full.split(".")[0], Import(full.split(".")[0], line=line)))
         else:
             base = ".".join(dotted(node.module)) if node.module is not None else ""
             module = self.absolute_module(len(node.relative), base)
@@ -253,7 +254,7 @@ class Binder(Recorder):
                 name = alias.name.value if isinstance(alias.name, cst.Name) else ".".join(dotted(alias.name))
                 asname = alias.asname.name if alias.asname is not None else None
                 local = asname.value if isinstance(asname, cst.Name) else name
-                bound.append((local, Import(module, name)))
+                bound.append((local, Import(module, name, line)))
         for local, imp in bound:
             self.bind_import(local, imp)
 

@@ -310,6 +310,8 @@ class Import:
 
     module: str
     name: str = ""
+    # The line of the import statement (0 for one made by ``importlib.import_module(...)``).
+    line: int = 0
 
 
 @dataclass

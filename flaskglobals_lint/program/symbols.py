@@ -102,6 +102,18 @@ class Symbols:
     def module_key(self, facts: ModuleFacts) -> str:
         return self._by_path.get(facts.path, facts.module)
 
+    def unresolved_imports(self) -> list[tuple[str, int, str]]:
+        """Imports from the project's own packages that name nothing the project has (a missing
+        module, a name no module binds): (path, line, what was imported), for ``-v``."""
+        roots = {name.split(".")[0] for name in self.modules}
+        out = []
+        for facts in self.modules.values():
+            for local, imp in facts.imports.items():
+                sym = self.resolve_name(facts.module, local)
+                if isinstance(sym, ExternalSym) and sym.qualname.split(".")[0] in roots:
+                    out.append((facts.path, imp.line, sym.qualname))
+        return sorted(set(out))
+
     def decorator_wrappers(self, dec: Decorator, module: str) -> list[FunctionKey]:
         """The wrappers a project decorator returns: its nested functions, or theirs for a factory
         (``@deco(...)``); each runs per call of the function it decorates."""

@@ -1,0 +1,62 @@
+"""What the value flow follows and where it stops: parameter guards, and the imports it cannot
+resolve (``-v``).  The shapes themselves are cases in tests/cases."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from flaskglobals_lint.facts.model import Call, FunctionFacts, Ref, Root, Span
+from flaskglobals_lint.program.constants import merged, passed, satisfiable
+
+
+def _call(fills: tuple[str, ...], consts: tuple[str, ...] = (), kwargs: tuple[tuple[str, str], ...] = ()) -> Call:
+    return Call(Ref(Root("global", "f")), Span(1, 1, 1, 1), fills=fills, arg_consts=consts, kwarg_consts=kwargs)
+
+
+def test_a_call_passes_its_constants_and_leaves_the_defaults() -> None:
+    fn = FunctionFacts("fire", "fire", Span(1, 1, 1, 1), params=("event", "payload", "migrate"),
+                       param_defaults=(("payload", "None"), ("migrate", "False")))
+    params = ["event", "payload", "migrate"]
+    assert passed(_call(("1",), ("Events.LOGIN",)), fn, params) == {
+        "event": frozenset({"Events.LOGIN"}), "payload": frozenset({"None"}), "migrate": frozenset({"False"})}
+    # a value that is not a constant, then a keyword: the first is unknown, the last as written
+    assert passed(_call(("2", "migrate"), ("", "3"), (("migrate", "True"),)), fn, params) == {
+        "payload": frozenset({"3"}), "migrate": frozenset({"True"})}
+    assert passed(_call(("*",)), fn, params) == {}  # *args may fill anything
+
+
+def test_constants_widen_and_unknown_wins() -> None:
+    a = {"event": frozenset({"Events.LOGIN"}), "migrate": frozenset({"False"})}
+    b = {"event": frozenset({"Events.LOGOUT"})}
+    assert merged(a, b) == {"event": frozenset({"Events.LOGIN", "Events.LOGOUT"})}
+
+
+def test_guards_that_no_constant_passes() -> None:
+    login = {"event": frozenset({"Events.LOGIN"}), "migrate": frozenset({"False"}), "name": frozenset({"None"})}
+    assert not satisfiable([("event", "==", "Events.STARTUP")], login)
+    assert satisfiable([("event", "!=", "Events.STARTUP")], login)
+    assert not satisfiable([("migrate", "truthy", "")], login)
+    assert satisfiable([("migrate", "falsy", "")], login)
+    assert not satisfiable([("name", "is not", "None")], login)
+    assert satisfiable([("other", "truthy", "")], login)  # not known: may be anything
+    # a constant of another namespace, or not a literal: cannot be told apart
+    assert satisfiable([("event", "==", "STARTUP")], login)
+    assert not satisfiable([("n", "==", "2")], {"n": frozenset({"1", "3"})})
+    assert satisfiable([("n", "==", "1")], {"n": frozenset({"1", "3"})})
+
+
+def test_verbose_names_the_project_imports_it_cannot_resolve(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "services").mkdir()
+    (tmp_path / "services" / "__init__.py").write_text("")
+    (tmp_path / "services" / "stats.py").write_text("hits = []\n")
+    (tmp_path / "app.py").write_text(textwrap.dedent("""\
+        from flask import Flask
+        from services.stats import hits
+        from services.missing import record
+
+        app = Flask(__name__)
+    """))
+    proc = run_cli("--no-cache", "-v", ".", cwd=tmp_path)
+    assert proc.stderr == ("flaskglobals-lint: note: app.py:3: import of services.missing.record not found in the "
+                           "project; what it names is not analysed\n")
+    assert run_cli("--no-cache", ".", cwd=tmp_path).stderr == ""
