@@ -149,7 +149,8 @@ class Project(Symbols):
     def reach_callee(self, call: Call, callee: FunctionFacts, caller: Reach,
                      key: tuple[FunctionKey, Context]) -> bool:
         """Record that ``caller`` makes ``call`` to ``callee``; True when that is news: the callee is
-        reached for the first time, or more of its parameters now carry request data."""
+        reached for the first time, more of its parameters now carry request data, or can hold more
+        constants (what its guarded code runs for)."""
         tainted, started = self.tainted_args(call, callee, caller), self.started.get(id(call))
         constants = {} if started else passed(call, callee, self.parameters(callee))
         existing = self.reached.get(key)

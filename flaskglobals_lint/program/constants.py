@@ -8,7 +8,7 @@ satisfy does not run at request time: ``fire(Events.USER_LOGGED_IN)`` never runs
 """
 from __future__ import annotations
 
-import ast
+import re
 from typing import Mapping, Sequence
 
 from ..facts.model import Call, FunctionFacts
@@ -74,8 +74,9 @@ def _equal(a: str, b: str) -> object:
     """True or False when two constants as written are surely equal or not; None when unknown."""
     if a == b:
         return True
-    if _literal(a) and _literal(b):
-        return ast.literal_eval(a) == ast.literal_eval(b)
+    value_a, value_b = _value(a), _value(b)
+    if value_a is not _UNKNOWN and value_b is not _UNKNOWN:
+        return value_a == value_b
     owner_a, _, name_a = a.rpartition(".")
     owner_b, _, name_b = b.rpartition(".")
     if owner_a and owner_a == owner_b and name_a != name_b:
@@ -83,9 +84,24 @@ def _equal(a: str, b: str) -> object:
     return None
 
 
+_UNKNOWN = object()
+_NAMED = {"None": None, "True": True, "False": False}
+
+
+def _value(code: str) -> object:
+    """The value of a simple literal as written (``None``, ``3``, ``-1.5``, ``'x'``); ``_UNKNOWN``
+    for anything else.  Read by hand: the project pass never parses code."""
+    if code in _NAMED:
+        return _NAMED[code]
+    if re.fullmatch(r"-?\d+", code):
+        return int(code)
+    if re.fullmatch(r"-?\d+\.\d*(?:[eE][-+]?\d+)?", code):
+        return float(code)
+    if len(code) >= 2 and code[0] == code[-1] and code[0] in "'\"" and "\\" not in code \
+            and code[0] not in code[1:-1]:
+        return code[1:-1]
+    return _UNKNOWN
+
+
 def _literal(code: str) -> bool:
-    try:
-        ast.literal_eval(code)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return False
-    return True
+    return _value(code) is not _UNKNOWN
