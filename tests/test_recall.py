@@ -60,3 +60,24 @@ def test_verbose_names_the_project_imports_it_cannot_resolve(run_cli, tmp_path: 
     assert proc.stderr == ("flaskglobals-lint: note: app.py:3: import of services.missing.record not found in the "
                            "project; what it names is not analysed\n")
     assert run_cli("--no-cache", ".", cwd=tmp_path).stderr == ""
+
+
+def test_a_function_importing_what_the_module_imports_names_the_same_module(run_cli, tmp_path: Path) -> None:
+    # The import's line is where it is, not what it is: the view's own import is the module's.
+    (tmp_path / "pool.py").write_text("workers = []\n")
+    (tmp_path / "app.py").write_text(textwrap.dedent("""\
+        from flask import Flask
+        import pool
+
+        app = Flask(__name__)
+
+
+        @app.post("/add")
+        def add():
+            import pool
+            pool.workers.append(1)
+            return "ok"
+    """))
+    proc = run_cli("--no-cache", "-q", "--select", "FGL002", ".", cwd=tmp_path)
+    assert proc.stdout.splitlines() == ["app.py:10:5: FGL002 shared 'workers' (pool.py:1) changed at request time "
+                                        "(route POST /add -> add() -> pool.workers.append(...))"]

@@ -310,8 +310,9 @@ class Import:
 
     module: str
     name: str = ""
-    # The line of the import statement (0 for one made by ``importlib.import_module(...)``).
-    line: int = 0
+    # The line of the import statement (0 for one made by ``importlib.import_module(...)``); not
+    # part of what the import is (a function's ``from . import x`` is the module's own).
+    line: int = field(default=0, compare=False)
 
 
 @dataclass
