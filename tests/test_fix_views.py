@@ -10,6 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from flaskglobals_lint.cli import cli
+from flaskglobals_lint.fix.views import ToRequest, to_request
 
 from .test_fix import dedent, fix, write
 
@@ -325,3 +326,33 @@ def test_diff_marks_a_last_line_without_newline_as_diff_does(run_cli, tmp_path: 
     proc = run_cli("--no-cache", "--diff", "app.py", cwd=tmp_path)
     assert proc.stdout.endswith('+    with _hits_lock:\n+        hits += 1\n     return "ok"\n'
                                 "\\ No newline at end of file\n")
+
+
+AUGMENTED_FIRST = """
+    from flask import Flask, request
+    from flask.views import View
+
+    app = Flask(__name__)
+
+
+    class Tally(View):
+        init_every_request = False
+
+        def dispatch_request(self):
+            self.total += 1
+            self.total = int(request.args["start"])
+            return str(self.total)
+
+
+    app.add_url_rule("/t", view_func=Tally.as_view("t"))
+"""
+
+
+def test_an_attribute_first_used_by_an_augmented_assignment_is_not_made_a_local() -> None:
+    # ``total += 1`` on a new local would raise UnboundLocalError: only g can hold it.  (The linter
+    # reports the two writes as one, at the read-modify-write, which gets the lock fix; the fixer
+    # must still not make a local of it when asked.)
+    job = ToRequest("total", "Tally", 10)
+    fixed = to_request(dedent(AUGMENTED_FIRST), job)
+    assert (job.done, job.local) == (True, False)
+    assert "        g.total += 1\n        g.total = int(" in fixed

@@ -84,9 +84,6 @@ class _Collect(cst.CSTVisitor):
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._targets(node.target)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._targets(node.target)
-
     def visit_Del(self, node: cst.Del) -> None:
         self._targets(node.target)
 
