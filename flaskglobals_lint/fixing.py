@@ -114,7 +114,7 @@ def settled(result: LintResult, edits: bool) -> LintResult:
 def run_fixes(lint: Lint, unsafe: bool, diff: bool) -> FixRun:
     """Fix what can be fixed; with ``diff``, only say what would change: the same rounds, each
     linting the earlier rounds' fixes in memory (``RunOptions.overlay``), nothing written."""
-    from .fix import plan_fixes, unified_diff
+    from .fix import plan_fixes, read_file, unified_diff
 
     run = FixRun(lint())
     touched: set[str] = set()
@@ -122,14 +122,10 @@ def run_fixes(lint: Lint, unsafe: bool, diff: bool) -> FixRun:
     texts: dict[str, tuple[str, str]] = {}
 
     def read(path: str) -> str:
-        if path in texts:
-            return texts[path][1]
-        with open(path, encoding="utf-8", newline="") as stream:
-            return stream.read()
+        return texts[path][1] if path in texts else read_file(path)
 
     for _ in range(MAX_ROUNDS):
-        plan = plan_fixes(run.result.diagnostics, unsafe, read=read) if diff else \
-            plan_fixes(run.result.diagnostics, unsafe)
+        plan = plan_fixes(run.result.diagnostics, unsafe, read=read)
         if diff:
             written = list(plan.changed)
             for path in written:

@@ -20,7 +20,7 @@ from .widen import Widen, widen
 from .locks import Define, Wrap, transform
 from .module import lock_assigned, top_level_names
 
-__all__ = ["FixPlan", "plan_fixes", "settle", "unified_diff", "fixable"]
+__all__ = ["FixPlan", "plan_fixes", "read_file", "settle", "unified_diff", "fixable"]
 
 Reader = Callable[[str], str]
 
@@ -55,7 +55,8 @@ class FixPlan:
         return {path: texts for path, texts in self.texts.items() if texts[0] != texts[1]}
 
 
-def _read(path: str) -> str:
+def read_file(path: str) -> str:
+    """A file's text as the fixes read it: UTF-8, line endings kept."""
     with open(path, encoding="utf-8", newline="") as stream:
         return stream.read()
 
@@ -79,7 +80,7 @@ class _Texts:
 Group = dict[tuple[str, int, str], tuple[Wrap, list[Diagnostic]]]
 
 
-def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Reader = _read) -> FixPlan:
+def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Reader = read_file) -> FixPlan:
     """One round: every fix that applies (safe ones; unsafe ones too with ``unsafe``), in every file."""
     plan = FixPlan()
     text = _Texts(read)
@@ -153,14 +154,14 @@ def _attempt(fix: WholeFile, source: str) -> tuple[str, str, list[str], Optional
                            "module's value, which no longer changes")
         if job.computed_default:
             reasons.append("its default is computed: reads before the first write see None")
-        return after, "" if job.done else (job.refused or "nothing to change"), reasons, None
+        return after, _refusal(job), reasons, None
     if isinstance(fix, HoistLock):
         hoisting = Hoist(fix.function_line, fix.line, fix.call, fix.lock)
         after = hoist(source, hoisting)
         if hoisting.unfollowed:
             reasons.append(f"the block calls {hoisting.unfollowed}: with one lock for every request, a call "
                            "that takes it again or takes another lock can deadlock")
-        return after, "" if hoisting.done else (hoisting.refused or "nothing to change"), reasons, None
+        return after, _refusal(hoisting), reasons, None
     if isinstance(fix, AttrToRequest):
         moving = ToRequest(fix.attribute, fix.class_name, fix.function_line, fix.class_level)
         after = to_request(source, moving)
@@ -170,14 +171,18 @@ def _attempt(fix: WholeFile, source: str) -> tuple[str, str, list[str], Optional
         elif moving.done and not moving.local:
             reasons.append("it cannot simply become a local here (read before it is stored, or stored in a "
                            "nested function): on flask.g it lasts for the request")
-        refused = "" if moving.done else (moving.refused or "nothing to change")
-        return after, refused, reasons, replace(fix, local=moving.local)
+        return after, _refusal(moving), reasons, replace(fix, local=moving.local)
     widening = Widen(fix.function_line, fix.lock, fix.from_line, fix.write_line)
     after = widen(source, widening)
     if widening.unfollowed:
         reasons.append(f"the statements that move under the lock call {widening.unfollowed}, which could take "
                        "another lock (a deadlock risk)")
-    return after, "" if widening.done else (widening.refused or "nothing to change"), reasons, None
+    return after, _refusal(widening), reasons, None
+
+
+def _refusal(job: Union[ToG, Hoist, ToRequest, Widen]) -> str:
+    """Why a transformation made nothing ('' when it made its change)."""
+    return "" if job.done else (job.refused or "nothing to change")
 
 
 def _grouped(chosen: Sequence[Diagnostic], names: dict[tuple[str, str], str], text: _Texts, plan: FixPlan) -> Group:
@@ -271,7 +276,7 @@ def _defines(fixed: Sequence[Diagnostic], names: dict[tuple[str, str], str],
     return defines
 
 
-def settle(diagnostics: Sequence[Diagnostic], edits: bool = False, read: Reader = _read) -> list[Diagnostic]:
+def settle(diagnostics: Sequence[Diagnostic], edits: bool = False, read: Reader = read_file) -> list[Diagnostic]:
     """The diagnostics with their fixes as the fixer finds them: the final applicability (a block that
     turns out to call project code is unsafe), no fix where none can be made, and with ``edits``
     each fix's own edits (what JSON and SARIF show)."""

@@ -7,13 +7,14 @@ are found with libcst's scope analysis, so a local of the same name is left alon
 """
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 import libcst as cst
 from libcst.metadata import GlobalScope, MetadataWrapper, PositionProvider, ScopeProvider
 
-from .module import EMPTY, InFString, after_imports, importing, top_level_names, with_name
+from .module import EMPTY, after_imports, importing, top_level_names, with_name
 
 __all__ = ["ToG", "to_g", "import_g"]
 
@@ -75,7 +76,38 @@ class _Uses(cst.CSTVisitor):
             self.where[node] = self.stack[-1] if self.stack else 0
 
 
-class _Rewrite(InFString):
+class _InFString(cst.CSTTransformer):
+    """A transformer that knows the quote of the f-string it is in, so that code it puts there does
+    not end the string (before Python 3.12 an f-string's fields cannot reuse its quote)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.quotes: list[str] = []
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.quotes.append(node.start.lstrip("rRfFbBuU"))
+
+    def leave_FormattedString(self, original: cst.FormattedString, updated: cst.FormattedString
+                              ) -> cst.BaseExpression:
+        self.quotes.pop()
+        return updated
+
+    def g_read(self, name: str, default: str) -> Optional[cst.BaseExpression]:
+        """``g.get("name", default)`` quoted to fit where it goes; None when no quoting fits."""
+        quote = "'" if self.quotes and self.quotes[-1].startswith('"') else '"'
+        if default and any(q in default for q in self.quotes):
+            try:
+                value = ast.literal_eval(default)
+            except (ValueError, SyntaxError):
+                return None
+            default = repr(value) if isinstance(value, str) else default  # repr() quotes with ' if it can
+        code = f"g.get({quote}{name}{quote}, {default})" if default else f"g.get({quote}{name}{quote})"
+        if any(q in code for q in self.quotes):
+            return None
+        return cst.parse_expression(code)
+
+
+class _Rewrite(_InFString):
     def __init__(self, name: str, reads: set[cst.CSTNode], writes: set[cst.CSTNode], default: str,
                  drop: Optional[cst.CSTNode], declarations: set[cst.CSTNode]) -> None:
         super().__init__()

@@ -2,7 +2,6 @@
 import goes."""
 from __future__ import annotations
 
-import ast
 from typing import Optional
 
 import libcst as cst
@@ -129,35 +128,3 @@ def lock_assigned(module: cst.Module, name: str) -> Optional[bool]:
                     code = EMPTY.code_for_node(small.value)
                     return code.endswith(("Lock()", "RLock()"))
     return None
-
-
-
-class InFString(cst.CSTTransformer):
-    """A transformer that knows the quote of the f-string it is in, so that code it puts there does
-    not end the string (before Python 3.12 an f-string's fields cannot reuse its quote)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.quotes: list[str] = []
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        self.quotes.append(node.start.lstrip("rRfFbBuU"))
-
-    def leave_FormattedString(self, original: cst.FormattedString, updated: cst.FormattedString
-                              ) -> cst.BaseExpression:
-        self.quotes.pop()
-        return updated
-
-    def g_read(self, name: str, default: str) -> Optional[cst.BaseExpression]:
-        """``g.get("name", default)`` quoted to fit where it goes; None when no quoting fits."""
-        quote = "'" if self.quotes and self.quotes[-1].startswith('"') else '"'
-        if default and any(q in default for q in self.quotes):
-            try:
-                value = ast.literal_eval(default)
-            except (ValueError, SyntaxError):
-                return None
-            default = repr(value) if isinstance(value, str) else default  # repr() quotes with ' if it can
-        code = f"g.get({quote}{name}{quote}, {default})" if default else f"g.get({quote}{name}{quote})"
-        if any(q in code for q in self.quotes):
-            return None
-        return cst.parse_expression(code)
