@@ -81,8 +81,7 @@ class SharedInstances:
         return False
 
     def makes_app(self, module: str, ctor: tuple[str, ...]) -> bool:
-        made, rest = self.symbols.resolve_dotted(module, ctor)
-        return isinstance(made, ExternalSym) and not rest and made.qualname in fm.APP_CONSTRUCTORS
+        return self.symbols.qualified(module, ctor) in fm.APP_CONSTRUCTORS
 
     def app_objects(self) -> dict[str, list[SharedObject]]:
         """The project objects stored on the app (``app.game = Game()``), by attribute."""

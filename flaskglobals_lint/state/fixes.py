@@ -116,6 +116,10 @@ get it; a default that is not a literal makes reads before the first write
 see None."""
 
 
+# A place as a fix can write it: a name or a dotted path (``downloads``, ``self.views``).
+_PLACE = re.compile(r"[A-Za-z_][\w.]*")
+
+
 def lock_name(write: Write) -> str:
     """``_downloads_lock`` for ``downloads``; one lock per object for an object's attributes
     (``stats.views`` and ``stats.hits``: ``_stats_lock``)."""
@@ -145,7 +149,7 @@ def torn_references(write: Write, analysis: Analysis) -> tuple[str, ...]:
     """The places the rest of a torn update writes (``self._mtime`` after ``self._map.top_map``): the
     lock's block holds them too."""
     return tuple(dict.fromkeys(ref for other in analysis.torn_with(write)
-                               if re.fullmatch(r"[A-Za-z_][\w.]*", ref := reference(other))))
+                               if _PLACE.fullmatch(ref := reference(other))))
 
 
 def request_attr_fix(write: Write, project: Project) -> Optional[AttrToRequest]:
@@ -222,7 +226,7 @@ def hoist_fix(module: ModuleFacts, fn: FunctionFacts, use: LockUse) -> Optional[
 
 def widen_fix(write: Write, from_line: int) -> Optional[WidenLock]:
     """FGL005's fix: the block of the one lock held for the write grows up to the test at ``from_line``."""
-    if len(write.held) != 1 or not re.fullmatch(r"[A-Za-z_][\w.]*", write.held[0].name):
+    if len(write.held) != 1 or not _PLACE.fullmatch(write.held[0].name):
         return None
     if from_line >= write.access.span.line or from_line < write.function.span.line:
         return None
@@ -249,7 +253,7 @@ def lock_fix(write: Write, project: Project, also: tuple[str, ...] = ()) -> Opti
     if write.operation == "rebind" and write.stores_request_data:
         return None  # per-request data in a global: a lock does not stop the next request reading it (flask.g does)
     ref = reference(write)
-    if not re.fullmatch(r"[A-Za-z_][\w.]*", ref):
+    if not _PLACE.fullmatch(ref):
         return None
     # The fixer knows which of them end up inside the block it wraps.
     calls = tuple(sorted({(call.span.line, call.callee.text()) for call, target, _ in

@@ -428,6 +428,13 @@ def _benign_state(writes: list[Write]) -> bool:
     return not rest or (bool(memo) and all(properties.memo_taken(w.function, w.access) for w in memo))
 
 
+def _first_of_each(groups: dict[tuple[object, ...], list[Write]]) -> Iterator[tuple[Write, list[Write]]]:
+    """Each group's first write in the function (where the problem is reported), with the others."""
+    for group in groups.values():
+        first = min(group, key=lambda w: (w.access.index, w.access.span.line))
+        yield first, [w for w in group if w is not first]
+
+
 def _later_field_writes(writes: list[Write]) -> Iterator[tuple[Write, list[Write]]]:
     """``task[0]["title"] = ...; task[0]["done"] = ...``: one function updating one element of shared
     state (a place below a subscript) field by field, at literal keys, under the same locks and in
@@ -439,9 +446,7 @@ def _later_field_writes(writes: list[Write]) -> Iterator[tuple[Write, list[Write
         if a.kind == "item" and "[]" in a.target.path and literal_key(a.key):
             groups[(w.reach.key, w.reach.context, w.state.key, a.target, w.locks, w.tainted,
                     a.read_modify_write)].append(w)
-    for group in groups.values():
-        first = min(group, key=lambda w: (w.access.index, w.access.span.line))
-        yield first, [w for w in group if w is not first]
+    yield from _first_of_each(groups)
 
 
 def _later_attribute_stores(writes: list[Write]) -> Iterator[tuple[Write, list[Write]]]:
@@ -455,9 +460,7 @@ def _later_attribute_stores(writes: list[Write]) -> Iterator[tuple[Write, list[W
         if w.operation == "object" and a.kind == "attr" and a.target.root.kind == "self" \
                 and w.reach.context.shared_self is not None and not a.read_modify_write:
             groups[(w.reach.key, w.reach.context, w.locks, w.tainted)].append(w)
-    for group in groups.values():
-        first = min(group, key=lambda w: (w.access.index, w.access.span.line))
-        yield first, [w for w in group if w is not first]
+    yield from _first_of_each(groups)
 
 
 def _repeated_assignments(writes: list[Write]) -> Iterator[int]:
@@ -468,9 +471,7 @@ def _repeated_assignments(writes: list[Write]) -> Iterator[int]:
     for w in writes:
         if w.access.kind in ("rebind", "attr"):
             groups[(w.reach.key, w.reach.context, w.state.key, w.access.target)].append(w)
-    for group in groups.values():
-        first = min(group, key=lambda w: (w.access.index, w.access.span.line))
-        yield from (id(w) for w in group if w is not first)
+    yield from (id(w) for _, later in _first_of_each(groups) for w in later)
 
 
 def _removes_from_empty(write: Write, filled: set[str]) -> bool:
