@@ -81,3 +81,45 @@ def test_a_function_importing_what_the_module_imports_names_the_same_module(run_
     proc = run_cli("--no-cache", "-q", "--select", "FGL002", ".", cwd=tmp_path)
     assert proc.stdout.splitlines() == ["app.py:10:5: FGL002 shared 'workers' (pool.py:1) changed at request time "
                                         "(route POST /add -> add() -> pool.workers.append(...))"]
+
+
+def test_a_singleton_handed_out_to_another_module_is_changed_through_a_local(run_cli, tmp_path: Path) -> None:
+    # ``q = TaskQueue.get_instance()`` in a view: ``q`` is the one object; the store under the
+    # object's own lock (``with q.lock``) is protected, the other is not.
+    (tmp_path / "tasks.py").write_text(textwrap.dedent("""\
+        import threading
+
+
+        class TaskQueue:
+            _instance = None
+
+            def __init__(self):
+                self.num = 0
+                self.done = 0
+                self.lock = threading.Lock()
+
+            @classmethod
+            def get_instance(cls):
+                if cls._instance is None:
+                    cls._instance = TaskQueue()
+                return cls._instance
+    """))
+    (tmp_path / "app.py").write_text(textwrap.dedent("""\
+        from flask import Flask
+        from tasks import TaskQueue
+
+        app = Flask(__name__)
+
+
+        @app.post("/add")
+        def add():
+            q = TaskQueue.get_instance()
+            q.num += 1
+            with q.lock:
+                q.done += 1
+            return "ok"
+    """))
+    proc = run_cli("--no-cache", "-q", ".", cwd=tmp_path)
+    assert proc.stdout.splitlines() == [
+        "app.py:10:5: FGL003 shared object 'TaskQueue._instance.num' (tasks.py:15) changed at request time "
+        "(route POST /add -> add() -> q.num += ...)"]

@@ -61,9 +61,12 @@ class Binder(Recorder):
             if fn is None:
                 return
             ref = self.raw_ref(target)
+            ctor = dotted(value.func) if isinstance(value, cst.Call) and not augmented else ()
             if ref is not None and ref[0] == fn.self_name and len(ref[1]) == 1 and not augmented:
-                ctor = dotted(value.func) if isinstance(value, cst.Call) else ()
                 fn.facts.self_attrs.setdefault(target.attr.value, ctor)
+            elif ref is not None and len(ref[1]) == 1 and ctor and fn.facts.class_name and (
+                    ref[0] == fn.cls_name or ref[0] in fn.class_aliases or ref[0] == fn.facts.class_name):
+                fn.facts.class_objects += ((target.attr.value, ctor, self.span(target).line),)
             op = operator if augmented else "="
             # ``m = MODULES[name]; m.label = name``: the entry's own key, the same for every writer
             key_of_entry = (isinstance(target.value, cst.Name) and isinstance(value, cst.Name)

@@ -341,6 +341,9 @@ class FunctionFacts:
     nested: tuple[str, ...] = ()
     # Attributes assigned through ``self`` with the constructor of the value.
     self_attrs: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Objects stored on the class (``cls._instance = WorkerThread()``, through ``cls`` or the
+    # class's own name): attribute, the value's constructor, line.
+    class_objects: tuple[tuple[str, tuple[str, ...], int], ...] = ()
     # The nested defs a return statement gives back by name (qualnames): a factory's products.
     returned_defs: tuple[str, ...] = ()
     # A return statement gives a random value (``return token_hex()``), or one the calls of the

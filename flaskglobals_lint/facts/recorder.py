@@ -18,7 +18,7 @@ from .positions import Positions
 from . import values
 from .guards import constant_code
 from .scanner import Reader, Scanner, call_fills, call_name, dotted, is_computed, string_list, string_value
-from .scopes import ExprInfo, FunctionScope, RawAccess, RawCall, RawRef, Scope
+from .scopes import ExprInfo, FunctionScope, RawAccess, RawCall, RawRef, Scope, hands_out
 
 
 class Recorder:
@@ -164,7 +164,7 @@ class Recorder:
             fn.deterministic.pop(ref[0], None)  # ``parts = dict(); parts[k] = v``: no longer as made
             fn.filters.pop(ref[0], None)
         fn.accesses.append(RawAccess(
-            kind=kind, ref=ref, detail=detail, span=self.span(self.statement), text=text,
+            kind=kind, ref=_handed_out(fn, ref), detail=detail, span=self.span(self.statement), text=text,
             locks=tuple(fn.locks), index=fn.index, value=value or ExprInfo(),
             key_taint=self.key_taint(place, extra_key), on_failure=fn.handlers > 0,
             stored=values.stored_code(self, stored), entry=entry, **_under(fn, kind, value, flags), **flags))
@@ -340,6 +340,24 @@ def _callee(rec: Recorder, fn: FunctionScope, func: cst.BaseExpression) -> Optio
         fn.local_ctors[name] = made_by
         return name, ("." + func.attr.value,)
     return None
+
+
+def _handed_out(fn: FunctionScope, ref: RawRef) -> RawRef:
+    """``ins = cls.get_instance(); ins.num += 1``: a write below an attribute of the object a call
+    returned, made through a pseudo-local named after the call (as ``_callee`` names
+    ``get_storage().incr``), so the state model can ask what the call hands out.  Not after a
+    class call (``u = User(); u.name = n``): a constructor makes a new object."""
+    name, path = ref
+    if not path or not path[0].startswith(".") or name not in fn.local_names or name in fn.global_names \
+            or name in (fn.self_name, fn.cls_name) or name in fn.class_aliases or name in fn.facts.params:
+        return ref
+    made_by = fn.local_ctors.get(name, ())
+    if not hands_out(made_by):
+        return ref
+    pseudo = ".".join(made_by) + "()"
+    fn.local_names.add(pseudo)
+    fn.local_ctors[pseudo] = made_by
+    return pseudo, path
 
 
 # What an error record may call on the exception it stores: ``str(exc)``, ``repr(exc)``.

@@ -165,6 +165,12 @@ class FunctionScope:
     caught: list[str] = field(default_factory=list)
 
 
+def hands_out(ctor: tuple[str, ...]) -> bool:
+    """Whether the call ``ctor`` may hand out an existing object (``cls.get_instance()``,
+    ``get_storage()``): any call but a class's (``User()``, by its CapWords name), which makes one."""
+    return bool(ctor) and not ctor[-1][:1].isupper()
+
+
 @dataclass
 class ClassScope:
     facts: ClassFacts
@@ -252,6 +258,14 @@ class Resolver:
             parent = outer.facts.parent
         return ""
 
+    def made_by(self, scope: FunctionScope, ctor: tuple[str, ...]) -> Root:
+        """The object the call ``ctor`` made or handed out, as a root: ``cls.get_instance`` in a
+        method is the class's own ``WorkerThread.get_instance``."""
+        if len(ctor) > 1 and scope.facts.class_name and (
+                ctor[0] in (scope.self_name, scope.cls_name) or ctor[0] in scope.class_aliases):
+            ctor = (scope.facts.class_name,) + ctor[1:]
+        return self.intern(Root("new", ".".join(ctor)))
+
     def resolve_ref(self, scope: FunctionScope, raw: RawRef) -> Optional[Ref]:
         root = self.root_of(scope, raw[0])
         if root is None:
@@ -265,6 +279,9 @@ class Resolver:
         if root is None:
             # A plain local: a lock made per call, unless we cannot tell.
             ctor = scope.local_ctors.get(use.lock.root.name, ())
+            if use.lock.path and not use.made and hands_out(ctor):
+                # ``ins = cls.get_instance(); with ins.lock:``: a lock of what the call hands out.
+                return replace(use, lock=Ref(self.made_by(scope, ctor), use.lock.path))
             if len(ctor) >= 2 and scope.local_ctors.get(ctor[0]) and self.root_of(scope, ctor[0]) is None:
                 # ``lock = r.lock("jobs")`` with ``r`` made here too: what made ``r``, then the call.
                 ctor = scope.local_ctors[ctor[0]] + ("()",) + ctor[1:]
@@ -286,6 +303,9 @@ class Resolver:
         facts.fresh_locks = [self.resolve_lock(scope, u) for u in facts.fresh_locks]
         for raw in scope.accesses:
             ref = self.resolve_ref(scope, raw.ref)
+            if ref is None and raw.ref[0].endswith("()") and scope.local_ctors.get(raw.ref[0]):
+                # ``ins = cls.get_instance(); ins.num += 1`` (``Binder.handed_out``)
+                ref = Ref(self.made_by(scope, scope.local_ctors[raw.ref[0]]), raw.ref[1])
             if ref is None:
                 continue
             held = locks(raw.locks)
@@ -335,7 +355,7 @@ class Resolver:
                 continue
             if callee is None and len(call.callee[1]) == 1 and scope.local_ctors.get(call.callee[0]):
                 # ``svc = Service(); svc.run()``: a method of an object made here.
-                callee = Ref(Root("new", ".".join(scope.local_ctors[call.callee[0]])), call.callee[1])
+                callee = Ref(self.made_by(scope, scope.local_ctors[call.callee[0]]), call.callee[1])
             if callee is None and not local_function:
                 other_calls.append((call.index, call.span.line, (call.callee[1] or (call.callee[0],))[-1].lstrip(".")))
                 continue

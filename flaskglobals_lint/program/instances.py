@@ -107,16 +107,27 @@ class SharedInstances:
         return [symbols.resolve_dotted(sym.module, element) for element in symbols.binding(sym).elements]
 
     def singletons(self, module: str, called: str) -> list[SharedObject]:
-        """The objects an accessor hands out (``get_storage()`` returning the module's ``_storage``,
-        which ``_storage = MemoryStorage()`` installs, where it is defined or in ``setup()``)."""
+        """The objects an accessor hands out: ``get_storage()`` returning the module's ``_storage``,
+        which ``_storage = MemoryStorage()`` installs, where it is defined or in ``setup()``; or
+        ``WorkerThread.get_instance()`` returning ``cls._instance``, which a method of the class
+        installs (``cls._instance = WorkerThread()``) or its body makes."""
         symbols = self.symbols
         sym, rest = symbols.resolve_dotted(module, tuple(called.split(".")))
-        if not isinstance(sym, FunctionSym) or rest:
+        if isinstance(sym, FunctionSym) and not rest:
+            key: Optional[FunctionKey] = FunctionKey(sym.module, sym.qualname)
+        elif isinstance(sym, ClassSym) and len(rest) == 1:
+            key = symbols.find_method(sym, rest[0])
+        else:
+            key = None
+        fn = symbols.function(key) if key is not None else None
+        if fn is None or key is None:
             return []
-        fn = symbols.function(FunctionKey(sym.module, sym.qualname))
         found = []
-        for ref in fn.returns_objects if fn is not None else ():
-            held = symbols.resolve_dotted(sym.module, (ref.root.name,))
+        for ref in fn.returns_objects:
+            if ref.root.kind == "cls" and len(ref.path) == 1 and ref.root.owner:
+                found += self._class_objects(ClassSym(key.module, ref.root.owner), ref.path[0][1:])
+                continue
+            held = symbols.resolve_dotted(key.module, (ref.root.name,))
             if ref.root.kind != "global" or ref.path or not isinstance(held[0], BindingSym) or held[1]:
                 continue
             binding = symbols.binding(held[0])
@@ -127,6 +138,21 @@ class SharedInstances:
                 cls = symbols.class_of_ctor(held[0].module, ctor)
                 if cls is not None:
                     found.append(SharedObject(cls, held[0].name, held[0].module, line))
+        return found
+
+    def _class_objects(self, owner: ClassSym, attr: str) -> list[SharedObject]:
+        """The objects kept in the class attribute ``attr``: made in the class body, or stored
+        through the class by one of its methods (``cls._instance = WorkerThread()``)."""
+        symbols = self.symbols
+        found = self._class_level(owner, attr)
+        for holder in symbols.mro(owner):
+            facts = symbols.klass(holder)
+            for qualname in facts.methods.values() if facts is not None else ():
+                fn = symbols.modules[holder.module].functions.get(qualname)
+                for name, ctor, line in fn.class_objects if fn is not None else ():
+                    cls = symbols.class_of_ctor(holder.module, ctor) if name == attr else None
+                    if cls is not None:
+                        found.append(SharedObject(cls, f"{holder.qualname}.{attr}", holder.module, line))
         return found
 
     def _class_level(self, owner: ClassSym, attr: str) -> list[SharedObject]:

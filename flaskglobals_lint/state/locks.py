@@ -188,6 +188,8 @@ class LockJudge:
         lockish = bool(LOCKISH_NAME.search(last)) or last in self.lock_names
         if root.kind == "global":
             return self.global_lock(module, use, tuple(attr_names), lockish), False
+        if root.kind == "new":
+            return self.handed_out_lock(module, use, tuple(attr_names), lockish), False
         if root.kind == "closure":
             owner_fn = self.project.modules[module].functions.get(root.owner)
             if owner_fn is None or not method_self(owner_fn, root.name):
@@ -216,6 +218,16 @@ class LockJudge:
             return None  # an attribute the class does not bind
         if lockish and sym is not None:
             return self.shared(f"{module}:{use.lock.text()}", None)
+        return None
+
+    def handed_out_lock(self, module: str, use: LockUse, attr_names: tuple[str, ...],
+                        lockish: bool) -> Optional[HeldLock]:
+        """``ins = cls.get_instance(); with ins.lock:``: the lock of the one object an accessor hands
+        out, the same lock its own methods take as ``self.lock``."""
+        for obj in self.project.instances.singletons(module, use.lock.root.name) if attr_names else ():
+            lock_type = self.attr_lock_type(obj.cls.module, obj.cls.qualname, attr_names[0])
+            if lockish or lock_type is not None:
+                return self.shared(f"{obj.cls.module}.{obj.cls.qualname}.self.{'.'.join(attr_names)}", lock_type)
         return None
 
     def closure_lock(self, module: str, use: LockUse, lockish: bool) -> Optional[HeldLock]:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from ..facts.model import TIMESTAMP, Access, AccessKind, Binding, FunctionFacts, ModuleFacts, Ref, key_text
+from ..facts.model import TIMESTAMP, Access, AccessKind, Binding, FunctionFacts, ModuleFacts, Ref, Root, key_text
 from ..frameworks import stdlib
 from ..frameworks import flask as fm
 from ..frameworks.adapter import FrameworkAdapter
-from ..program.callgraph import Context, Project, Reach
+from ..program.callgraph import Context, InstanceOrigin, Project, Reach
 from ..program.constants import satisfiable
 from ..program.symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, ModuleSym
 from . import properties
@@ -213,6 +213,20 @@ class StateModel:
             return self.resolve_argument(access, reach, depth)
         if root.kind in ("self", "cls"):
             return self.resolve_self(module, fn, access, context)
+        if root.kind == "new":
+            return self.resolve_handed_out(module, access)
+        return None
+
+    def resolve_handed_out(self, module: str, access: Access) -> Optional[tuple[SharedState, Operation]]:
+        """``ins = WorkerThread.get_instance(); ins.num += 1``: a store on the one object an
+        accessor hands out, judged as the same store through that object's ``self``."""
+        root = access.target.root
+        for obj in self.project.instances.singletons(module, root.name):
+            through_self = replace(access, target=Ref(Root("self", root.name, obj.cls.qualname), access.target.path))
+            origin = InstanceOrigin(obj.description, obj.module, obj.line, via=root.name)
+            result = self.resolve_self(obj.cls.module, None, through_self, Context(origin), owner=obj.cls)
+            if result is not None:
+                return result
         return None
 
     def resolve_argument(self, access: Access, reach: Reach, depth: int) -> Optional[tuple[SharedState, Operation]]:
@@ -241,7 +255,7 @@ class StateModel:
             return state, "rebind"
         sym = project.resolve_name(module, root.name)
         if isinstance(sym, ExternalSym):
-            return self.resolve_external(module, sym.qualname, path, access)
+            return external_state(module, sym.qualname, path, access)
         names = [root.name]
         steps = list(path)
         while steps and steps[0].startswith("."):
@@ -273,27 +287,8 @@ class StateModel:
                 return None
             return self.class_level(sym, rest, access.kind, module)
         if isinstance(sym, ExternalSym):
-            return self.resolve_external(module, sym.qualname, rest, access)
+            return external_state(module, sym.qualname, rest, access)
         return None
-
-    def resolve_external(self, module: str, qualname: str, path: tuple[str, ...],
-                         access: Access) -> Optional[tuple[SharedState, Operation]]:
-        """Process-wide state of the standard library, and the app behind ``current_app``."""
-        full = qualname
-        rest = list(path)
-        while True:
-            if full in stdlib.PROCESS_STATE:
-                if access.kind in ("item", "del", "method"):
-                    return SharedState(full, full, "process", "process", "", 0), "container"
-                return None
-            if full in fm.APP_PROXIES:
-                app = SharedState(f"{module}:current_app", "current_app", "app", "module", "", 0)
-                return app_config(app, tuple(rest))
-            if not rest and access.kind == "method" and (setter := f"{full}.{access.detail}") in stdlib.PROCESS_SETTERS:
-                return SharedState(setter, f"{setter}()", "process", "process", "", 0), "container"  # random.seed
-            if not rest or not rest[0].startswith("."):
-                return None
-            full = f"{full}{rest.pop(0)}"
 
     def class_level(self, sym: ClassSym, rest: tuple[str, ...], kind: str, module: str,
                     through_self: bool = False) -> Optional[tuple[SharedState, Operation]]:
@@ -328,12 +323,15 @@ class StateModel:
             return operation[0], "view"
         return operation
 
-    def resolve_self(self, module: str, fn: FunctionFacts, access: Access,
-                     context: Context) -> Optional[tuple[SharedState, Operation]]:
+    def resolve_self(self, module: str, fn: Optional[FunctionFacts], access: Access, context: Context,
+                     owner: Optional[ClassSym] = None) -> Optional[tuple[SharedState, Operation]]:
+        """A write through ``self`` or ``cls`` of a method of ``fn``'s class (or of ``owner``)."""
         project, root, path = self.project, access.target.root, access.target.path
-        if not fn.class_name or not path or not path[0].startswith("."):
+        if owner is None and fn is not None and fn.class_name:
+            owner = ClassSym(module, fn.class_name)
+        if owner is None or not path or not path[0].startswith("."):
             return None
-        cls, attr = ClassSym(module, fn.class_name), path[0][1:]
+        cls, attr = owner, path[0][1:]
         instance_ctor, class_attr = project.instance_attr_ctor(cls, attr), project.class_attr(cls, attr)
         if held_object_call(project, module, access, instance_ctor, class_attr[1] if class_attr else None):
             return None
@@ -384,6 +382,26 @@ class StateModel:
         if state.kind == "scalar" and kind == "attr":
             return None
         return None
+
+
+def external_state(module: str, qualname: str, path: tuple[str, ...],
+                   access: Access) -> Optional[tuple[SharedState, Operation]]:
+    """Process-wide state of the standard library, and the app behind ``current_app``."""
+    full = qualname
+    rest = list(path)
+    while True:
+        if full in stdlib.PROCESS_STATE:
+            if access.kind in ("item", "del", "method"):
+                return SharedState(full, full, "process", "process", "", 0), "container"
+            return None
+        if full in fm.APP_PROXIES:
+            app = SharedState(f"{module}:current_app", "current_app", "app", "module", "", 0)
+            return app_config(app, tuple(rest))
+        if not rest and access.kind == "method" and (setter := f"{full}.{access.detail}") in stdlib.PROCESS_SETTERS:
+            return SharedState(setter, f"{setter}()", "process", "process", "", 0), "container"  # random.seed
+        if not rest or not rest[0].startswith("."):
+            return None
+        full = f"{full}{rest.pop(0)}"
 
 
 def helper_test(model: "StateModel", module: str, fn: FunctionFacts, access: Access, reach: Reach,
