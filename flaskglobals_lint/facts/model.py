@@ -152,6 +152,9 @@ class Access:
     value_is_key: bool = False
     # The stored value's code (``messages.append(msg)``: ``msg``), when short; else ''.
     stored: str = ""
+    # The callee, as written, of the call that made the stored value: ``games[k] = Game()``, or
+    # through a local (``g = Game(); games[k] = g``): ``("Game",)``; else ().
+    made_with: tuple[str, ...] = ()
     # The same value on every call, from constants and other literal keys of the same entry, at a
     # place named by literal keys (``conf["total"] = len(conf.get("items"))``; ``values.settles``).
     settles: bool = False

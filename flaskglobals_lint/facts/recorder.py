@@ -167,7 +167,7 @@ class Recorder:
             kind=kind, ref=_handed_out(fn, ref), detail=detail, span=self.span(self.statement), text=text,
             locks=tuple(fn.locks), index=fn.index, value=value or ExprInfo(),
             key_taint=self.key_taint(place, extra_key), on_failure=fn.handlers > 0,
-            stored=values.stored_code(self, stored), entry=entry, **_under(fn, kind, value, flags), **flags))
+            **_stored(self, stored), entry=entry, **_under(fn, kind, value, flags), **flags))
 
     def key_taint(self, place: Optional[cst.BaseExpression], extra: Optional[cst.BaseExpression]) -> frozenset[str]:
         return values.key_taint(self, place, extra)
@@ -340,6 +340,18 @@ def _callee(rec: Recorder, fn: FunctionScope, func: cst.BaseExpression) -> Optio
         fn.local_ctors[name] = made_by
         return name, ("." + func.attr.value,)
     return None
+
+
+def _stored(rec: Recorder, stored: Optional[cst.BaseExpression]) -> dict[str, Any]:
+    """What a write stores: its code (``Access.stored``) and the callee of the call that made it
+    (``Access.made_with``): ``Game(...)``, or a local bound to one (``game = Game()``)."""
+    fn = rec.fn
+    made_with: tuple[str, ...] = ()
+    if isinstance(stored, cst.Call):
+        made_with = dotted(stored.func)
+    elif isinstance(stored, cst.Name) and fn is not None and stored.value not in fn.global_names:
+        made_with = fn.local_ctors.get(stored.value, ())
+    return {"stored": values.stored_code(rec, stored), "made_with": made_with}
 
 
 def _handed_out(fn: FunctionScope, ref: RawRef) -> RawRef:

@@ -73,6 +73,7 @@ class RawAccess:
     value_is_key: bool = False
     filters_itself: bool = False
     stored: str = ""
+    made_with: tuple[str, ...] = ()
     settles: bool = False
     entry: str = ""
     defaults: bool = False
@@ -317,7 +318,7 @@ class Resolver:
                 computed_value=raw.computed_value, key_taint=raw.key_taint, value_text=raw.value_text,
                 empty_container=raw.empty_container, made_by=raw.made_by, on_failure=raw.on_failure,
                 value_is_key=raw.value_is_key, filters_itself=raw.filters_itself, stored=raw.stored,
-                settles=raw.settles, entry=raw.entry, defaults=raw.defaults,
+                made_with=raw.made_with, settles=raw.settles, entry=raw.entry, defaults=raw.defaults,
                 index=raw.index, key=raw.key, derived_from=self.derived_from(scope, raw),
                 derived_where=tuple(where for _, _, where in self.derivations(scope, raw)),
                 guards=self.guards(scope, raw.guards), error_record=raw.error_record,

@@ -31,6 +31,8 @@ class InstanceOrigin:
     kind: str = "instance"  # instance | view
     # The accessor that handed it out (``get_storage``), as the call names it; '' when none.
     via: str = ""
+    # One of the objects a shared container holds (``games[code]``): see ``SharedInstances``.
+    element: bool = False
 
 
 @dataclass
@@ -312,7 +314,7 @@ class Project(Symbols):
         for obj in self.instances.receivers(module, root, path[:-1], shared_self):
             target = self.find_method(obj.cls, path[-1][1:])
             if target is not None:
-                yield call, target, Context(InstanceOrigin(obj.description, obj.module, obj.line))
+                yield call, target, Context(InstanceOrigin(obj.description, obj.module, obj.line, element=obj.element))
 
     def target_of_symbol(self, sym: Optional[Symbol],
                          rest: tuple[str, ...]) -> Optional[tuple[FunctionKey, Context]]:

@@ -5,8 +5,11 @@ The call graph asks this for a method call whose receiver it cannot name statica
 (``BaseCamera.event.wait()``, ``self.event.wait()``); the answer is the class whose method runs and
 the shared object ``self`` is bound to there.
 
-Elements of shared containers (``games[code].submit()``) are not followed: on the judged apps most
-writes made through them are protocol steps one client drives (see bench/realworld/README.md).
+An element of a shared container (``games[code].submit()``, ``game = games.get(code)``) is one of
+the objects of the project classes some function puts into it (``games[code] = Game()``).  Such an
+object is shared only by the requests that name its key, and on the judged apps most writes made
+through one are protocol steps a single client drives, one after another (see
+bench/realworld/README.md): the state model keeps only the counts that decide (``StateModel``).
 """
 from __future__ import annotations
 
@@ -17,6 +20,9 @@ from ..facts.model import Root
 from ..frameworks import flask as fm
 from .symbols import BindingSym, ClassSym, ExternalSym, FunctionKey, FunctionSym, Symbol, Symbols
 
+# Accesses that put one value into a container (the value's constructor is ``Access.made_with``).
+_INSERTS = frozenset({"append", "add", "insert", "setdefault", "appendleft"})
+
 
 @dataclass(frozen=True)
 class SharedObject:
@@ -26,12 +32,14 @@ class SharedObject:
     description: str
     module: str
     line: int
+    element: bool = False  # one of a shared container's objects
 
 
 class SharedInstances:
     def __init__(self, symbols: Symbols) -> None:
         self.symbols = symbols
         self._app_objects: Optional[dict[str, list[SharedObject]]] = None
+        self._elements: Optional[dict[tuple[str, str], list[ClassSym]]] = None
 
     def receivers(self, module: str, root: Root, path: tuple[str, ...],
                   shared_self: Optional[tuple[str, str, int]] = None) -> list[SharedObject]:
@@ -39,6 +47,14 @@ class SharedInstances:
 
         ``shared_self``: the object ``self`` is bound to (description, module, line), if shared."""
         symbols = self.symbols
+        if root.kind == "global" and path and path[-1] == "[]" and all(p.startswith(".") for p in path[:-1]):
+            # ``games[code].submit()`` (also through ``game = games.get(code)``).
+            sym, rest = symbols.resolve_dotted(module, (root.name,) + tuple(p[1:] for p in path[:-1]))
+            if not isinstance(sym, BindingSym) or rest:
+                return []  # (what is put into it by key or by insert makes it a container)
+            line = symbols.binding(sym).span.line
+            return [SharedObject(cls, f"{sym.name}[...]", sym.module, line, element=True)
+                    for cls in self.element_classes(sym)]
         if len(path) != 1 or not path[0].startswith("."):
             return []
         attr = path[0][1:]
@@ -70,6 +86,33 @@ class SharedInstances:
                 description, where, line = shared_self
                 return [SharedObject(cls, f"{description}.{attr}", where, line)] if cls is not None else []
         return []
+
+    def element_classes(self, sym: BindingSym) -> list[ClassSym]:
+        """The project classes of the objects any function puts into the module-level container
+        ``sym`` (``games[k] = Game()``, ``rooms.append(room)`` with ``room = Room()``)."""
+        if self._elements is None:
+            self._elements = self._index_elements()
+        return self._elements.get((sym.module, sym.name), [])
+
+    def _index_elements(self) -> dict[tuple[str, str], list[ClassSym]]:
+        symbols = self.symbols
+        out: dict[tuple[str, str], list[ClassSym]] = {}
+        for module, facts in symbols.modules.items():
+            for fn in facts.functions.values():
+                for access in fn.accesses:
+                    if not access.made_with or access.target.root.kind != "global" or not (
+                            access.kind == "item" or access.kind == "method" and access.detail in _INSERTS):
+                        continue
+                    path = access.target.path
+                    if not all(step.startswith(".") for step in path):
+                        continue
+                    sym, rest = symbols.resolve_dotted(module, (access.target.root.name,) + tuple(p[1:] for p in path))
+                    cls = symbols.class_of_ctor(module, access.made_with)
+                    if isinstance(sym, BindingSym) and not rest and cls is not None:
+                        found = out.setdefault((sym.module, sym.name), [])
+                        if cls not in found:
+                            found.append(cls)
+        return out
 
     def is_app(self, sym: Optional[Symbol]) -> bool:
         """``current_app``, or a module-level ``app = Flask(...)``."""

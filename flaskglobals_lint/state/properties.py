@@ -142,3 +142,13 @@ def lazy_guarded(fn: FunctionFacts, access: Access) -> bool:
     os.environ[K] = ...``, ``if x is None: x = ...``)."""
     return any(t.ref == access.target and (access.kind != "item" or t.key == access.key)
                for t in earlier_tests(fn, access))
+
+
+def count_that_decides(fn: FunctionFacts, access: Access) -> bool:
+    """``self.responses += 1`` and then ``if self.responses == self.players:``: a count the function
+    tests after bumping it.  Many clients converge on such a count (every player answers), and a
+    lost increment means the test is never true.  The state model asks it of writes through an
+    element of a shared container (``games[code].submit()``), where most other writes are steps
+    of a protocol one client drives, one after another."""
+    return access.kind == "attr" and access.read_modify_write and len(access.target.path) == 1 and any(
+        t.index > access.index and t.ref == access.target for t in fn.tests)

@@ -344,6 +344,8 @@ class StateModel:
         if root.kind != "self" or context.shared_self is None:
             return None
         origin = context.shared_self
+        if origin.element and (fn is None or not properties.count_that_decides(fn, access)):
+            return None  # one of a shared container's objects (``program.instances``)
         name = f"{origin.description}.{attr}" if origin.kind == "instance" else f"self.{attr}"
         state = SharedState(
             f"{origin.module}:{origin.description}.{attr}", name,
