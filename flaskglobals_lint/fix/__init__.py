@@ -18,7 +18,7 @@ from .globals import ToG, to_g
 from .views import ToRequest, to_request
 from .widen import Widen, widen
 from .locks import Define, Wrap, transform
-from .module import lock_assigned, top_level_names
+from .module import lock_assigned, parsed, top_level_names
 
 __all__ = ["FixPlan", "plan_fixes", "read_file", "settle", "unified_diff", "fixable"]
 
@@ -80,8 +80,11 @@ class _Texts:
 Group = dict[tuple[str, int, str], tuple[Wrap, list[Diagnostic]]]
 
 
-def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Reader = read_file) -> FixPlan:
-    """One round: every fix that applies (safe ones; unsafe ones too with ``unsafe``), in every file."""
+def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Reader = read_file,
+               lock_texts: bool = True) -> FixPlan:
+    """One round: every fix that applies (safe ones; unsafe ones too with ``unsafe``), in every file.
+    Without ``lock_texts``, what each fix is (``applicability``, ``made``) but not the texts the lock
+    fixes make: what ``settle`` asks, and most of a round's cost."""
     plan = FixPlan()
     text = _Texts(read)
     whole = [d for d in diagnostics if isinstance(d.fix, (GlobalToG, WidenLock, HoistLock, AttrToRequest))]
@@ -95,7 +98,7 @@ def plan_fixes(diagnostics: Sequence[Diagnostic], unsafe: bool = False, read: Re
     defines = _defines([d for d in plan.fixed if isinstance(d.fix, LockFix)], names, text)
     for path, after in moved.items():
         plan.texts[path] = (text(path) or "", after)
-    for path in sorted(set(made) | set(defines)):
+    for path in sorted(set(made) | set(defines)) if lock_texts else ():
         before = text(path)
         if before is not None:
             plan.texts[path] = (before, transform(before, made.get(path, []), list(defines.get(path, {}).values())))
@@ -207,11 +210,21 @@ def _wraps_made(wraps: Group, text: _Texts, plan: FixPlan, unsafe: bool) -> dict
     a round: a second lock in the same function waits for the next round (after a re-lint)."""
     made: dict[str, list[Wrap]] = {}
     taken: set[tuple[str, int]] = set()
-    for (path, _, _), (wrap, _) in wraps.items():
-        try:
-            transform(text(path) or "", [wrap], [])
-        except cst.ParserSyntaxError:
-            wrap.refused = "the file does not parse"
+    # The trials: the wraps of one file in different functions do not meet, so one pass tries them all.
+    trials: dict[str, list[dict[int, Wrap]]] = {}
+    for (path, function_line, _), (wrap, _) in wraps.items():
+        batches = trials.setdefault(path, [])
+        batch = next((b for b in batches if function_line not in b), None)
+        if batch is None:
+            batches.append(batch := {})
+        batch[function_line] = wrap
+    for path, batches in trials.items():
+        for batch in batches:
+            try:
+                transform(text(path) or "", list(batch.values()), [], code=False)
+            except cst.ParserSyntaxError:
+                for wrap in batch.values():
+                    wrap.refused = "the file does not parse"
     for (path, function_line, _), (wrap, owners) in wraps.items():
         if wrap.wrapped is not None and wrap.lone and not _lock_in_use(wrap, owners, wraps, text):
             wrap.wrapped, wrap.refused = None, ("a lock around a lone store changes nothing: every request "
@@ -282,11 +295,11 @@ def settle(diagnostics: Sequence[Diagnostic], edits: bool = False, read: Reader 
     each fix's own edits (what JSON and SARIF show)."""
     if not any(d.fix is not None for d in diagnostics):
         return list(diagnostics)
-    plan = plan_fixes(diagnostics, unsafe=True, read=read)
+    plan = plan_fixes(diagnostics, unsafe=True, read=read, lock_texts=False)
     applicability, made = dict(plan.applicability), dict(plan.made)
     for d in plan.later:  # left for a later round: what it would be, planned alone
         if d not in applicability:
-            alone = plan_fixes([d], unsafe=True, read=read)
+            alone = plan_fixes([d], unsafe=True, read=read, lock_texts=False)
             applicability.update(alone.applicability)
             made.update(alone.made)
     out: list[Diagnostic] = []
@@ -317,7 +330,7 @@ def _edits(changed: dict[str, tuple[str, str]]) -> list[tuple[str, int, int, int
 def reuses(source: str, lock: str) -> bool:
     """The module already defines ``lock`` as a lock: the fix uses it and defines nothing."""
     try:
-        return lock_assigned(cst.parse_module(source), lock) is True
+        return lock_assigned(parsed(source), lock) is True
     except cst.ParserSyntaxError:
         return False
 
@@ -338,7 +351,7 @@ def _lock_names(chosen: Sequence[Diagnostic], text: Callable[[str], Optional[str
         if source is None:
             continue
         try:
-            module = cst.parse_module(source)
+            module = parsed(source)
         except cst.ParserSyntaxError:
             continue
         taken = top_level_names(module)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 import libcst as cst
-from libcst.metadata import GlobalScope, MetadataWrapper, PositionProvider, ScopeProvider
+from libcst.metadata import GlobalScope, PositionProvider, ScopeProvider
 
-from .module import EMPTY, after_imports, importing, top_level_names, with_name
+from .module import EMPTY, after_imports, importing, top_level_names, with_name, wrapped
 
 __all__ = ["ToG", "to_g", "import_g"]
 
@@ -141,8 +141,7 @@ class _Rewrite(_InFString):
 
 def to_g(source: str, fix: ToG) -> str:
     """``source`` with the global moved to ``flask.g`` (``fix.done``), or unchanged (``fix.refused``)."""
-    module = cst.parse_module(source)
-    wrapper = MetadataWrapper(module)
+    wrapper = wrapped(source)
     scopes = wrapper.resolve(ScopeProvider)
     tree = wrapper.module
     top = scopes[tree]

@@ -12,7 +12,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .blocks import Calls
-from .module import EMPTY, imported_modules, top_level_names
+from .module import EMPTY, imported_modules, parsed, top_level_names
 
 __all__ = ["Hoist", "hoist"]
 
@@ -68,11 +68,11 @@ class _Hoist(cst.CSTTransformer):
 
 def hoist(source: str, job: Hoist) -> str:
     """``source`` with the lock hoisted (``job.done``), or unchanged (``job.refused``)."""
-    module = cst.parse_module(source)
+    module = parsed(source)
     if job.lock in top_level_names(module):
         job.refused = f"the module already binds {job.lock}"
         return source
-    wrapper = MetadataWrapper(module)
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # (see ``module.wrapped``)
     positions = wrapper.resolve(PositionProvider)
     new = wrapper.visit(_Hoist(job, frozenset(top_level_names(module)), frozenset(imported_modules(module))))
     if not job.done:

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from .blocks import (Body, Calls, aliases_of, blocks_of, header_of, holds_lock, lone_store, scan, statements_of,
                      with_statements)
 from .module import (after_imports, importing, stdlib_import_place, with_name, imported_modules,
-                     threading_alias, top_level_names)
+                     threading_alias, top_level_names, wrapped)
 
 __all__ = ["Define", "Wrap", "transform"]
 
@@ -66,6 +66,14 @@ class _Fixer(cst.CSTTransformer):
         self.aliases: set[str] = set()
         self.defines = defines
         self.threading_name = threading_name
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Only the statements that hold a wrapped function are rebuilt: the rest stay as they are."""
+        if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            position = self.get_metadata(PositionProvider, node)
+            if not any(position.start.line <= line <= position.end.line for line in self.wraps):
+                return False
+        return super().on_visit(node)
 
     # ----------------------------------------------------------- wrapping
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
@@ -197,12 +205,15 @@ class _Fixer(cst.CSTTransformer):
         return None
 
 
-def transform(source: str, wraps: list[Wrap], defines: list[Define]) -> str:
-    """``source`` with the wraps and definitions made (those that could be are marked on them)."""
-    module = cst.parse_module(source)
+def transform(source: str, wraps: list[Wrap], defines: list[Define], code: bool = True) -> str:
+    """``source`` with the wraps and definitions made (those that could be are marked on them);
+    without ``code``, only the marks (a trial: '' for the text)."""
+    wrapper = wrapped(source)
+    module = wrapper.module
     fixer = _Fixer(wraps, defines, threading_alias(module), frozenset(top_level_names(module)),
                    frozenset(imported_modules(module)))
-    return MetadataWrapper(module).visit(fixer).code
+    new = wrapper.visit(fixer)
+    return new.code if code else ""
 
 
 Node = Union[cst.BaseStatement, cst.BaseCompoundStatement]

@@ -2,12 +2,29 @@
 import goes."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 import libcst as cst
+from libcst.metadata import MetadataWrapper
 
 
 EMPTY = cst.Module(body=[])
+
+
+@lru_cache(maxsize=32)
+def parsed(source: str) -> cst.Module:
+    """``source`` parsed, once: a round plans each fix of a file on the same text, and the trees
+    are immutable, so every fix can share one (a syntax error is raised each time, not kept)."""
+    return cst.parse_module(source)
+
+
+@lru_cache(maxsize=32)
+def wrapped(source: str) -> MetadataWrapper:
+    """A metadata wrapper over the shared tree of ``source``, shared too: it keeps the metadata it
+    computed (the positions take a whole code generation), and visiting it makes a new tree.  A
+    fresh parse holds each node once, so the wrapper need not copy it first."""
+    return MetadataWrapper(parsed(source), unsafe_skip_copy=True)
 
 
 def after_imports(module: cst.Module) -> int:

@@ -14,7 +14,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .blocks import Calls, blocks_of, statements_of, with_statements
-from .module import EMPTY, imported_modules, top_level_names
+from .module import EMPTY, imported_modules, parsed, top_level_names
 
 __all__ = ["Widen", "widen"]
 
@@ -118,7 +118,7 @@ class _Widen(cst.CSTTransformer):
 
 def widen(source: str, job: Widen) -> str:
     """``source`` with the lock's block widened (``job.done``), or unchanged (``job.refused``)."""
-    module = cst.parse_module(source)
+    module = parsed(source)
     fixer = _Widen(job, frozenset(top_level_names(module)), frozenset(imported_modules(module)))
-    new = MetadataWrapper(module).visit(fixer)
+    new = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer)  # (see ``module.wrapped``)
     return new.code if job.done else source
