@@ -123,3 +123,35 @@ def test_a_singleton_handed_out_to_another_module_is_changed_through_a_local(run
     assert proc.stdout.splitlines() == [
         "app.py:10:5: FGL003 shared object 'TaskQueue._instance.num' (tasks.py:15) changed at request time "
         "(route POST /add -> add() -> q.num += ...)"]
+
+
+def test_work_started_after_a_test_of_what_it_sets_names_the_test(run_cli, tmp_path: Path) -> None:
+    # The start is a switch point even on gevent: the finding names the test and the start.
+    (tmp_path / "gunicorn.conf.py").write_text('worker_class = "gevent"\n')
+    (tmp_path / "app.py").write_text(textwrap.dedent("""\
+        import threading
+
+        from flask import Flask
+
+        app = Flask(__name__)
+        RUNNING = False
+
+
+        def work():
+            global RUNNING
+            RUNNING = True
+            RUNNING = False
+
+
+        @app.post("/jobs")
+        def start():
+            if not RUNNING:
+                threading.Thread(target=work).start()
+            return "ok"
+    """))
+    proc = run_cli("--no-cache", "-q", ".", cwd=tmp_path)
+    assert proc.stdout.splitlines() == [
+        "app.py:11:5: FGL001 global 'RUNNING' (line 6) rebound at request time (route POST /jobs -> start() "
+        "-> Thread(target=work) -> work() -> RUNNING = ...); start() tests it at line 17 and then starts "
+        "Thread(target=work): two requests can both pass the test before the work changes it, and start the "
+        "work twice (claim the work in the request: test and set the state under one lock, then start)"]

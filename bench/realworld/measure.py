@@ -13,7 +13,9 @@ or a lost true one).
 Judgments with the verdict ``missed`` are real hazards a reader found that the
 tool did not report when the app was judged (code ''): the recall set.  A miss
 counts as found when the tool now reports any finding judged real at its path
-and line; the others are listed.
+and line, or at the line its ``reported_at`` names (where the tool reports that
+hazard: a check-then-start at the started work's store, with the test's line in
+the message); the others are listed.
 
 ``--fix`` fixes are judged too, in ``judgments/<app>.fixes.jsonl`` (one line per
 finding with a fix: path, line, code, the applicability it had, and the verdict
@@ -47,8 +49,8 @@ class AppResult:
     remaining: list[tuple[str, int, str, str]] = field(default_factory=list)
     skipped: str = ""
     # Recorded misses (path, line, family), and those the tool now reports.
-    misses: list[tuple[str, int, str]] = field(default_factory=list)
-    misses_found: list[tuple[str, int, str]] = field(default_factory=list)
+    misses: list[tuple[str, int, str, int]] = field(default_factory=list)
+    misses_found: list[tuple[str, int, str, int]] = field(default_factory=list)
     # Findings with a fix: their applicability; and the fix verdicts that match them.
     fixes: dict[tuple[str, int, str], str] = field(default_factory=dict)
     fix_verdicts: Counter[str] = field(default_factory=Counter)
@@ -72,12 +74,12 @@ def load_judgments(data: Path, name: str) -> dict[tuple[str, int, str], dict[str
     return out
 
 
-def load_misses(data: Path, name: str) -> list[tuple[str, int, str]]:
+def load_misses(data: Path, name: str) -> list[tuple[str, int, str, int]]:
     path = data / "judgments" / f"{name}.jsonl"
     if not path.exists():
         return []
     entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(str(e["path"]), int(e["line"]), str(e.get("family", "?")))
+    return [(str(e["path"]), int(e["line"]), str(e.get("family", "?")), int(e.get("reported_at", 0)))
             for e in entries if e.get("verdict") == "missed"]
 
 
@@ -137,7 +139,7 @@ def measure(name: str, app: dict[str, object], apps_dir: Path, data: Path) -> Ap
     real_at = {(path, line) for path, line, code in found
                if str(judgments.get((path, line, code), {}).get("verdict")) == "real"}
     result.misses = load_misses(data, name)
-    result.misses_found = [m for m in result.misses if m[:2] in real_at]
+    result.misses_found = [m for m in result.misses if m[:2] in real_at or (m[0], m[3]) in real_at]
     result.vanished = [(*key, str(entry["verdict"])) for key, entry in judgments.items() if key not in present]
     return result
 

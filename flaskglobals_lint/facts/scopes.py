@@ -166,6 +166,10 @@ class FunctionScope:
     caught: list[str] = field(default_factory=list)
 
 
+# The last names of the calls that may start work concurrently (``frameworks.stdlib``).
+_STARTS = frozenset(stdlib.THREAD_START_NAMES) | frozenset(stdlib.THREAD_START_METHODS)
+
+
 def hands_out(ctor: tuple[str, ...]) -> bool:
     """Whether the call ``ctor`` may hand out an existing object (``cls.get_instance()``,
     ``get_storage()``): any call but a class's (``User()``, by its CapWords name), which makes one."""
@@ -326,11 +330,15 @@ class Resolver:
             facts.accesses.append(access)
         # Tests matter only relative to this function's writes, and to the objects whose methods
         # it calls (``if CACHE.is_valid(): ...; CACHE.store(v)``: ``resolve.refreshed_after_test``).
+        # And to the work it starts (``if not RUNNING: Thread(target=work).start()``, where ``work``
+        # sets ``RUNNING``: ``resolve.started_after_test``).
         receivers = {(c.callee[0], c.callee[1][:-1]) for c in scope.calls if c.callee[1]}
+        starts = any((c.callee[1][-1][1:] if c.callee[1] else c.callee[0]) in _STARTS for c in scope.calls)
         facts.tests = tuple(
             Test(ref, t.key, t.index, t.span, locks(t.locks), t.taken)
             for t in scope.test_reads
-            if (facts.accesses or any(t.ref[0] == name and t.ref[1][:len(path)] == path for name, path in receivers))
+            if (facts.accesses or starts
+                or any(t.ref[0] == name and t.ref[1][:len(path)] == path for name, path in receivers))
             and (ref := self.resolve_ref(scope, t.ref)) is not None)
         if facts.accesses:
             # Awaits matter only relative to this function's writes.

@@ -5,7 +5,7 @@ from typing import Iterator
 from ..state.fixes import LOCK_FIX_SAFETY, fix_for
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import leak_note, remedy, via, when, where, workers_note
+from .wording import leak_note, started_note, remedy, via, when, where, workers_note
 
 
 class GlobalRebind(Rule):
@@ -125,7 +125,7 @@ if __name__ == "__main__":
                 else "every concurrent request sees the value one request stored"
             yield write.finding(
                 self.code,
-                f"global {where(write)} rebound {when(write)} ({via(write)}){leak_note(write)}",
+                f"global {where(write)} rebound {when(write)} ({via(write)}){started_note(write)}{leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write)}; {remedy(write)}",
                 fix=fix_for(write, analysis),
             )

@@ -5,7 +5,7 @@ from typing import Iterator
 from ..state.fixes import LOCK_FIX_SAFETY, fix_for
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import leak_note, process_state, remedy, via, when, where, workers_note
+from .wording import leak_note, started_note, process_state, remedy, via, when, where, workers_note
 
 
 class SharedContainerMutation(Rule):
@@ -146,7 +146,7 @@ def run(name, s):
                 note = workers_note(analysis, write)
             yield write.finding(
                 self.code,
-                f"shared {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
+                f"shared {where(write)} changed {when(write)} ({via(write)}){started_note(write)}{leak_note(write)}",
                 f"{hazard}{note}; {remedy(write)}",
                 fix=fix_for(write, analysis),
             )

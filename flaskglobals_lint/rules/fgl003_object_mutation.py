@@ -5,7 +5,7 @@ from typing import Iterator
 from ..state.fixes import LOCK_FIX_SAFETY, fix_for
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import leak_note, remedy, via, when, where, workers_note
+from .wording import leak_note, started_note, remedy, via, when, where, workers_note
 
 
 class SharedObjectMutation(Rule):
@@ -110,7 +110,8 @@ def basket(item):
                           else "concurrent requests change the same object")
             yield write.finding(
                 self.code,
-                f"shared object {where(write)} changed {when(write)} ({via(write)}){leak_note(write)}",
+                f"shared object {where(write)} changed {when(write)} ({via(write)})"
+                f"{started_note(write)}{leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write) if write.operation != 'client' else ''}"
                 f"; {remedy(write)}",
                 fix=fix_for(write, analysis),

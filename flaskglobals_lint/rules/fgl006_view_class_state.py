@@ -5,7 +5,7 @@ from typing import Iterator
 from ..state.fixes import ATTR_FIX_SAFETY, LOCK_FIX_SAFETY, fix_for
 from ..state.model import Analysis, Finding
 from .base import Rule
-from .wording import leak_note, remedy, via, where, workers_note
+from .wording import leak_note, started_note, remedy, via, where, workers_note
 
 
 class ViewClassState(Rule):
@@ -91,7 +91,7 @@ app.add_url_rule("/c", view_func=Counter.as_view("c"))
             yield write.finding(
                 self.code,
                 f"view state {where(write)} is shared by all requests and changed at request time "
-                f"({via(write)}){leak_note(write)}",
+                f"({via(write)}){started_note(write)}{leak_note(write)}",
                 f"{hazard}{workers_note(analysis, write)}; {remedy(write)}",
                 fix=fix_for(write, analysis),
             )

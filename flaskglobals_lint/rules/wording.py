@@ -75,6 +75,16 @@ def remedy(write: Write) -> str:
             "Redis, a database or a multiprocessing.Manager if workers must share it")
 
 
+def started_note(write: Write) -> str:
+    """For a write of work a request starts after testing the same state: the test and the start."""
+    if write.started_after is None:
+        return ""
+    line, starter, start = write.started_after
+    return (f"; {starter}() tests it at line {line} and then starts {start}: two requests can both pass "
+            "the test before the work changes it, and start the work twice (claim the work in the request: "
+            "test and set the state under one lock, then start)")
+
+
 def leak_note(write: Write) -> str:
     """The FGL004 aspect of a write another rule reports (that rule supersedes FGL004 there): part of
     what the finding says, since other users' requests read what this one stored."""

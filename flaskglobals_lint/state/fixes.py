@@ -139,8 +139,12 @@ def reference(write: Write) -> str:
 
 def fix_for(write: Write, analysis: Analysis) -> Optional[Fix]:
     """The fix for an unlocked write: the lock its other writes take (FGL009's remedy), a new lock,
-    or ``flask.g`` for a global that carries request data."""
+    or ``flask.g`` for a global that carries request data.  None for the work a request started after
+    testing the state (``Write.started_after``): a lock around the work's store leaves the test and
+    the start apart; the request must claim the work itself."""
     project = analysis.project
+    if write.started_after is not None:
+        return None
     return (locked_like(write, analysis) or lock_fix(write, project, torn_references(write, analysis))
             or g_fix(write, project) or request_attr_fix(write, project))
 

@@ -103,6 +103,8 @@ class Write:
     # The write is locked, but the decision was made outside that lock by a project predicate
     # called in a condition (``if not name_free(n): abort(409)``): its line and name.
     tested_by: Optional[tuple[int, str]] = None
+    # Made by work a request starts after testing this state (``resolve.started_after_test``).
+    started_after: Optional[tuple[int, str, str]] = None
     # For a background thread's write: the request-time entry that writes the same state.
     races_with: str = ""
 
@@ -239,8 +241,8 @@ class Analysis:
 
     def interleaves(self, write: Write) -> bool:
         """Whether another request can run between what the write read and the write.  Always, under
-        threads; under cooperative workers only across a yield point."""
-        return not self.cooperative or self.switch_point(write) is not None
+        threads; under cooperative workers only across a yield point (a start is one: ``Write.started_after``)."""
+        return not self.cooperative or write.started_after is not None or self.switch_point(write) is not None
 
     def finish(self) -> None:
         """Decide, per state, what is benign and which unlocked writes FGL009 owns."""
@@ -370,9 +372,7 @@ def _two_sided(writes: list[Write], by_state: dict[str, list[Write]]) -> Iterato
 
 def short_lock_name(identity: str) -> str:
     """``pkg.app.order_lock`` -> ``order_lock``; ``app:self._lock`` -> ``self._lock``."""
-    if ":" in identity:
-        return identity.rsplit(":", 1)[-1]
-    return identity.rsplit(".", 1)[-1]
+    return identity.rsplit(":" if ":" in identity else ".", 1)[-1]
 
 
 def _slot(write: Write) -> tuple[object, ...]:

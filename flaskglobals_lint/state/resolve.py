@@ -173,12 +173,12 @@ class StateModel:
         return Write(access, module, fn, reach, state, operation, frozenset(locks), fresh,
                      reach.is_tainted(access.taint), reach.is_tainted(access.key_taint),
                      held=tuple(self.locks.held_locks.get(lock) or HeldLock(lock, short_lock_name(lock))
-                                for lock in sorted(locks)),
-                     # asked of memoizing writes only: what makes a memo
+                                for lock in sorted(locks)),  # (random_value: asked of memos only)
                      random_value=properties.memoizing(fn, access)
                      and random_result(self.project, module_key, fn, access.made_by, reach.context),
                      refreshes=refreshed_after_test(self.project, fn, access, reach),
-                     tested_by=helper_test(self, module_key, fn, access, reach, state.key))
+                     tested_by=helper_test(self, module_key, fn, access, reach, state.key),
+                     started_after=started_after_test(self, fn, access, reach, state.key))
 
     def resolve(self, module: str, fn: FunctionFacts, access: Access, reach: Reach,
                 depth: int = 0) -> Optional[tuple[SharedState, Operation]]:
@@ -427,6 +427,35 @@ def helper_test(model: "StateModel", module: str, fn: FunctionFacts, access: Acc
                 if resolved is not None and resolved[0].key == state_key:
                     return call.span.line, callee.name
     return None
+
+
+def started_after_test(model: "StateModel", fn: FunctionFacts, access: Access, reach: Reach,
+                       state_key: str) -> Optional[tuple[int, str, str]]:
+    """``if not RUNNING: Thread(target=work).start()``, where ``work`` sets ``RUNNING``: the first
+    write of the work a request starts to state the request tested before the start (two requests can
+    both pass the test and start the work twice: one problem, however many tested states the work
+    changes).  Not when the request changes that state itself before the start (``RUNNING = True``
+    after the test): it claimed the work.  The test's line, the starter's name and the start."""
+    project = model.project
+    tested: dict[str, tuple[int, str, str]] = {}
+    for caller, call in project.callers((reach.key, reach.context)):
+        started, caller_fn = project.started.get(id(call)), project.function(caller.key)
+        if started is None or caller_fn is None or started.function != reach.key:
+            continue
+        claimed = {r[0].key for a in caller_fn.accesses if a.index <= call.index
+                   and (r := model.resolve(caller.key.module, caller_fn, a, caller)) is not None}
+        for test in caller_fn.tests:
+            probe = Access("attr" if test.ref.path else "rebind", test.ref, "", caller_fn.span, "")
+            resolved = model.resolve(caller.key.module, caller_fn, probe, caller) if test.index <= call.index else None
+            if resolved is not None and resolved[0].key not in claimed:
+                tested.setdefault(resolved[0].key, (test.span.line, caller_fn.name, started.text))
+    if state_key not in tested:
+        return None
+    for earlier in fn.accesses:
+        resolved = model.resolve(reach.key.module, fn, earlier, reach) if earlier.index < access.index else None
+        if resolved is not None and resolved[0].key in tested:
+            return None
+    return tested[state_key]
 
 
 def analyse(project: Project, entries: FrameworkAdapter, settings: object, processes: int = 1,
