@@ -309,7 +309,7 @@ class Resolver:
         for raw in scope.accesses:
             ref = self.resolve_ref(scope, raw.ref)
             if ref is None and raw.ref[0].endswith("()") and scope.local_ctors.get(raw.ref[0]):
-                # ``ins = cls.get_instance(); ins.num += 1`` (``Binder.handed_out``)
+                # ``ins = cls.get_instance(); ins.num += 1`` (``recorder._handed_out``)
                 ref = Ref(self.made_by(scope, scope.local_ctors[raw.ref[0]]), raw.ref[1])
             if ref is None:
                 continue
