@@ -262,6 +262,15 @@ class Symbols:
                 return FunctionKey(cls.module, facts.methods[name])
         return None
 
+    def methods(self, sym: ClassSym) -> Iterator[FunctionFacts]:
+        """The functions of the class's methods and of its project bases' (overridden ones too)."""
+        for cls in self.mro(sym):
+            facts = self.klass(cls)
+            for qualname in facts.methods.values() if facts is not None else ():
+                fn = self.modules[cls.module].functions.get(qualname)
+                if fn is not None:
+                    yield fn
+
     def class_attr(self, sym: ClassSym, name: str) -> Optional[tuple[ClassSym, Binding]]:
         for cls in self.mro(sym):
             facts = self.klass(cls)

@@ -8,7 +8,7 @@ gone stale across an await — is computed here, from those facts alone.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Iterable, Optional
 
 from ..facts.model import Access, Call, FunctionFacts, Ref, Span, Test
 
@@ -144,11 +144,14 @@ def lazy_guarded(fn: FunctionFacts, access: Access) -> bool:
                for t in earlier_tests(fn, access))
 
 
-def count_that_decides(fn: FunctionFacts, access: Access) -> bool:
-    """``self.responses += 1`` and then ``if self.responses == self.players:``: a count the function
-    tests after bumping it.  Many clients converge on such a count (every player answers), and a
-    lost increment means the test is never true.  The state model asks it of writes through an
-    element of a shared container (``games[code].submit()``), where most other writes are steps
-    of a protocol one client drives, one after another."""
-    return access.kind == "attr" and access.read_modify_write and len(access.target.path) == 1 and any(
-        t.index > access.index and t.ref == access.target for t in fn.tests)
+def count_that_decides(methods: Iterable[FunctionFacts], access: Access) -> bool:
+    """``self.responses += 1`` where some method of the class tests ``self.responses`` (``if
+    self.responses == self.players:``): a count that decides.  Many clients converge on such a count
+    (every player answers, every player joins), and a lost increment means the test is never true.
+    The state model asks it of writes through an element of a shared container
+    (``games[code].submit()``), where most other writes are steps of a protocol one client drives,
+    one after another.  ``methods``: the class's methods."""
+    if access.kind != "attr" or not access.read_modify_write or len(access.target.path) != 1:
+        return False
+    attr = access.target.path
+    return any(t.ref.root.kind == "self" and t.ref.path == attr for fn in methods for t in fn.tests)

@@ -344,7 +344,7 @@ class StateModel:
         if root.kind != "self" or context.shared_self is None:
             return None
         origin = context.shared_self
-        if origin.element and (fn is None or not properties.count_that_decides(fn, access)):
+        if origin.element and not properties.count_that_decides(project.methods(cls), access):
             return None  # one of a shared container's objects (``program.instances``)
         name = f"{origin.description}.{attr}" if origin.kind == "instance" else f"self.{attr}"
         state = SharedState(

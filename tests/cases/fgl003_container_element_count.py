@@ -1,6 +1,6 @@
 # A registry of games by code: every player of one game bumps its answer count and tests it
-# against the number of players.  Two answers at once can lose an increment, and the round never
-# ends.
+# against the number of players, which every join bumps.  Two answers (or joins) at once can lose
+# an increment, and the round never ends.
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -13,6 +13,9 @@ class Game:
         self.answers = 0
         self.round = 0
 
+    def join(self):
+        self.players += 1  # expect: FGL003
+
     def submit(self):
         self.answers += 1  # expect: FGL003
         if self.answers == self.players:
@@ -24,6 +27,12 @@ class Game:
 def create(code):
     games[code] = Game(int(request.form["players"]))  # expect: FGL002
     return code
+
+
+@app.post("/games/<code>/join")
+def join(code):
+    games[code].join()
+    return "joined"
 
 
 @app.post("/games/<code>/answer")
