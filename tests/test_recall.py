@@ -155,3 +155,44 @@ def test_work_started_after_a_test_of_what_it_sets_names_the_test(run_cli, tmp_p
         "-> Thread(target=work) -> work() -> RUNNING = ...); start() tests it at line 17 and then starts "
         "Thread(target=work): two requests can both pass the test before the work changes it, and start the "
         "work twice (claim the work in the request: test and set the state under one lock, then start)"]
+
+
+def test_a_count_through_a_registry_element_names_the_element_in_the_chain(run_cli, tmp_path: Path) -> None:
+    # Only the count the class tests is reported (a test, not a returned comparison); the round,
+    # never tested, is a protocol step.  What ``setup.make`` puts into ``games`` makes them Games.
+    (tmp_path / "app.py").write_text(textwrap.dedent("""\
+        from flask import Flask
+
+        app = Flask(__name__)
+        games = {}
+
+
+        class Game:
+            def __init__(self):
+                self.answers = 0
+                self.round = 0
+
+            def submit(self):
+                self.answers += 1
+                self.round += 1
+                if self.answers == 4:
+                    return "done"
+                return "waiting"
+
+
+        @app.post("/games/<code>/answer")
+        def answer(code):
+            game = games[code]
+            return game.submit()
+    """))
+    (tmp_path / "setup.py").write_text(textwrap.dedent("""\
+        from app import Game, games
+
+
+        def make(code):
+            games[code] = Game()
+    """))
+    proc = run_cli("--no-cache", "-q", ".", cwd=tmp_path)
+    assert proc.stdout.splitlines() == [
+        "app.py:13:9: FGL003 [*] shared object 'games[...].answers' (line 4) changed at request time "
+        "(route POST /games/<code>/answer -> answer() -> games[...].submit() -> self.answers += ...)"]

@@ -160,7 +160,9 @@ class Project(Symbols):
             origin = key[1].shared_self
             step = (f"{callee.class_name}()" if callee.name == "__init__" and callee.class_name else
                     f"{origin.via}().{callee.name}()" if origin is not None and origin.via
-                    and call.callee.root.kind == "new" else f"{callee.name}()")
+                    and call.callee.root.kind == "new" else
+                    f"{origin.description}.{callee.name}()" if origin is not None and origin.element
+                    else f"{callee.name}()")
             chain = caller.chain + ((started.text,) if started else ()) + (step,)
             sites = caller.sites + ((self.modules[caller.key.module].path, call.span.line),) * (2 if started else 1)
             existing = self.reached[key] = Reach(key[0], key[1], caller.entry, chain, None, tainted,
