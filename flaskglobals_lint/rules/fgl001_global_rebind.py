@@ -27,6 +27,13 @@ class GlobalRebind(Rule):
     not reported: a race only builds the object twice.  `strict = true`
     reports it too.
 
+    Work a request starts after testing the flag the work sets (`if not
+    RUNNING: Thread(target=work).start()`, where `work` sets `RUNNING = True`)
+    is reported at the work's first store, with the test's line: two requests
+    can both pass the test before the work runs and start it twice, on gevent
+    too, since the start lets other requests run.  Claim the work in the
+    request instead: test and set the flag under one lock, then start.
+
     ## Example
     ```python
     downloads = 0
