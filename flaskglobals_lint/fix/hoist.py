@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from .blocks import Calls
-from .module import EMPTY, imported_modules, parsed, top_level_names
+from .module import EMPTY, imported_modules, top_level_names, wrapped
 
 __all__ = ["Hoist", "hoist"]
 
@@ -68,11 +68,11 @@ class _Hoist(cst.CSTTransformer):
 
 def hoist(source: str, job: Hoist) -> str:
     """``source`` with the lock hoisted (``job.done``), or unchanged (``job.refused``)."""
-    module = parsed(source)
+    wrapper = wrapped(source)
+    module = wrapper.module
     if job.lock in top_level_names(module):
         job.refused = f"the module already binds {job.lock}"
         return source
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)  # (see ``module.wrapped``)
     positions = wrapper.resolve(PositionProvider)
     new = wrapper.visit(_Hoist(job, frozenset(top_level_names(module)), frozenset(imported_modules(module))))
     if not job.done:

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import Any, Optional, Sequence, Union
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import PositionProvider
 
 from .blocks import Calls, blocks_of, statements_of, with_statements
-from .module import EMPTY, imported_modules, parsed, top_level_names
+from .module import EMPTY, imported_modules, top_level_names, wrapped
 
 __all__ = ["Widen", "widen"]
 
@@ -118,7 +118,8 @@ class _Widen(cst.CSTTransformer):
 
 def widen(source: str, job: Widen) -> str:
     """``source`` with the lock's block widened (``job.done``), or unchanged (``job.refused``)."""
-    module = parsed(source)
+    wrapper = wrapped(source)
+    module = wrapper.module
     fixer = _Widen(job, frozenset(top_level_names(module)), frozenset(imported_modules(module)))
-    new = MetadataWrapper(module, unsafe_skip_copy=True).visit(fixer)  # (see ``module.wrapped``)
+    new = wrapper.visit(fixer)
     return new.code if job.done else source
