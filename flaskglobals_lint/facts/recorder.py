@@ -335,11 +335,17 @@ def _callee(rec: Recorder, fn: FunctionScope, func: cst.BaseExpression) -> Optio
         if callee is not None:
             return callee
     if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Call) and (made_by := dotted(func.value.func)):
-        name = ".".join(made_by) + "()"  # not an identifier: no local of the function can have it
-        fn.local_names.add(name)
-        fn.local_ctors[name] = made_by
-        return name, ("." + func.attr.value,)
+        return _pseudo_local(fn, made_by), ("." + func.attr.value,)
     return None
+
+
+def _pseudo_local(fn: FunctionScope, made_by: tuple[str, ...]) -> str:
+    """A local standing for what the call ``made_by`` returned (``get_storage()``), named after the
+    call: not an identifier, so no local of the function can have it."""
+    name = ".".join(made_by) + "()"
+    fn.local_names.add(name)
+    fn.local_ctors[name] = made_by
+    return name
 
 
 def _stored(rec: Recorder, stored: Optional[cst.BaseExpression]) -> dict[str, Any]:
@@ -364,12 +370,7 @@ def _handed_out(fn: FunctionScope, ref: RawRef) -> RawRef:
             or name in (fn.self_name, fn.cls_name) or name in fn.class_aliases or name in fn.facts.params:
         return ref
     made_by = fn.local_ctors.get(name, ())
-    if not hands_out(made_by):
-        return ref
-    pseudo = ".".join(made_by) + "()"
-    fn.local_names.add(pseudo)
-    fn.local_ctors[pseudo] = made_by
-    return pseudo, path
+    return (_pseudo_local(fn, made_by), path) if hands_out(made_by) else ref
 
 
 # What an error record may call on the exception it stores: ``str(exc)``, ``repr(exc)``.

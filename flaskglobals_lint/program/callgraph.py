@@ -157,12 +157,7 @@ class Project(Symbols):
         constants = {} if started else passed(call, callee, self.parameters(callee))
         existing = self.reached.get(key)
         if existing is None:
-            origin = key[1].shared_self
-            step = (f"{callee.class_name}()" if callee.name == "__init__" and callee.class_name else
-                    f"{origin.via}().{callee.name}()" if origin is not None and origin.via
-                    and call.callee.root.kind == "new" else
-                    f"{origin.description}.{callee.name}()" if origin is not None and origin.element
-                    else f"{callee.name}()")
+            step = _chain_step(call, callee, key[1].shared_self)
             chain = caller.chain + ((started.text,) if started else ()) + (step,)
             sites = caller.sites + ((self.modules[caller.key.module].path, call.span.line),) * (2 if started else 1)
             existing = self.reached[key] = Reach(key[0], key[1], caller.entry, chain, None, tainted,
@@ -365,6 +360,18 @@ class Project(Symbols):
             return None
         origin = InstanceOrigin(f"{root.name} (made in {owner.name}())", module, binding.span.line)
         return self.method_of_class(self.class_of_ctor(module, binding.ctor), method, Context(origin))
+
+def _chain_step(call: Call, callee: FunctionFacts, origin: Optional[InstanceOrigin]) -> str:
+    """How the chain shows a call: ``Game()`` for ``__init__``, ``get_storage().incr()`` on what an
+    accessor handed out, ``games[...].submit()`` on a registry's element, else ``submit()``."""
+    if callee.name == "__init__" and callee.class_name:
+        return f"{callee.class_name}()"
+    if origin is not None and origin.via and call.callee.root.kind == "new":
+        return f"{origin.via}().{callee.name}()"
+    if origin is not None and origin.element:
+        return f"{origin.description}.{callee.name}()"
+    return f"{callee.name}()"
+
 
 def method_step(path: tuple[str, ...]) -> Optional[str]:
     """The method name of a callee path that is one attribute step (``.m``), else None."""

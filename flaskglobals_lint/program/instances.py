@@ -188,14 +188,11 @@ class SharedInstances:
         through the class by one of its methods (``cls._instance = WorkerThread()``)."""
         symbols = self.symbols
         found = self._class_level(owner, attr)
-        for holder in symbols.mro(owner):
-            facts = symbols.klass(holder)
-            for qualname in facts.methods.values() if facts is not None else ():
-                fn = symbols.modules[holder.module].functions.get(qualname)
-                for name, ctor, line in fn.class_objects if fn is not None else ():
-                    cls = symbols.class_of_ctor(holder.module, ctor) if name == attr else None
-                    if cls is not None:
-                        found.append(SharedObject(cls, f"{holder.qualname}.{attr}", holder.module, line))
+        for holder, fn in symbols.methods(owner):
+            for name, ctor, line in fn.class_objects:
+                cls = symbols.class_of_ctor(holder.module, ctor) if name == attr else None
+                if cls is not None:
+                    found.append(SharedObject(cls, f"{holder.qualname}.{attr}", holder.module, line))
         return found
 
     def _class_level(self, owner: ClassSym, attr: str) -> list[SharedObject]:

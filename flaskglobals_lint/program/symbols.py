@@ -262,14 +262,15 @@ class Symbols:
                 return FunctionKey(cls.module, facts.methods[name])
         return None
 
-    def methods(self, sym: ClassSym) -> Iterator[FunctionFacts]:
-        """The functions of the class's methods and of its project bases' (overridden ones too)."""
+    def methods(self, sym: ClassSym) -> Iterator[tuple[ClassSym, FunctionFacts]]:
+        """The functions of the class's methods and of its project bases' (overridden ones too),
+        each with the class that defines it, in method resolution order."""
         for cls in self.mro(sym):
             facts = self.klass(cls)
             for qualname in facts.methods.values() if facts is not None else ():
                 fn = self.modules[cls.module].functions.get(qualname)
                 if fn is not None:
-                    yield fn
+                    yield cls, fn
 
     def class_attr(self, sym: ClassSym, name: str) -> Optional[tuple[ClassSym, Binding]]:
         for cls in self.mro(sym):
@@ -280,15 +281,7 @@ class Symbols:
 
     def instance_attr_ctor(self, sym: ClassSym, name: str) -> Optional[tuple[str, ...]]:
         """The constructor of ``self.name = ...`` in any method, if some method assigns it."""
-        for cls in self.mro(sym):
-            facts = self.klass(cls)
-            if facts is None:
-                continue
-            for qualname in facts.methods.values():
-                fn = self.modules[cls.module].functions.get(qualname)
-                if fn is not None and name in fn.self_attrs:
-                    return fn.self_attrs[name]
-        return None
+        return next((fn.self_attrs[name] for _, fn in self.methods(sym) if name in fn.self_attrs), None)
 
 
 def global_names(root: Root, path: tuple[str, ...]) -> tuple[str, ...]:

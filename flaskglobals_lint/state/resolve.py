@@ -344,7 +344,7 @@ class StateModel:
         if root.kind != "self" or context.shared_self is None:
             return None
         origin = context.shared_self
-        if origin.element and not properties.count_that_decides(project.methods(cls), access):
+        if origin.element and not properties.count_that_decides((fn for _, fn in project.methods(cls)), access):
             return None  # one of a shared container's objects (``program.instances``)
         name = f"{origin.description}.{attr}" if origin.kind == "instance" else f"self.{attr}"
         state = SharedState(
@@ -421,12 +421,17 @@ def helper_test(model: "StateModel", module: str, fn: FunctionFacts, access: Acc
             callee, callee_reach = project.function(key), project.reached.get((key, context))
             if callee is None or callee_reach is None:
                 continue
-            for ref in callee.returns_reads:
-                probe = Access("attr" if ref.path else "rebind", ref, "", callee.span, "")
-                resolved = model.resolve(key.module, callee, probe, callee_reach)
-                if resolved is not None and resolved[0].key == state_key:
-                    return call.span.line, callee.name
+            if any(read_state(model, key.module, callee, ref, callee_reach) == state_key
+                   for ref in callee.returns_reads):
+                return call.span.line, callee.name
     return None
+
+
+def read_state(model: "StateModel", module: str, fn: FunctionFacts, ref: Ref, reach: Reach) -> Optional[str]:
+    """The key of the shared state a read of ``ref`` in ``fn`` reads (as a write there would
+    change it), or None."""
+    resolved = model.resolve(module, fn, Access("attr" if ref.path else "rebind", ref, "", fn.span, ""), reach)
+    return resolved[0].key if resolved is not None else None
 
 
 def started_after_test(model: "StateModel", fn: FunctionFacts, access: Access, reach: Reach,
@@ -444,11 +449,10 @@ def started_after_test(model: "StateModel", fn: FunctionFacts, access: Access, r
             continue
         claimed = {r[0].key for a in caller_fn.accesses if a.index <= call.index
                    and (r := model.resolve(caller.key.module, caller_fn, a, caller)) is not None}
-        for test in caller_fn.tests:
-            probe = Access("attr" if test.ref.path else "rebind", test.ref, "", caller_fn.span, "")
-            resolved = model.resolve(caller.key.module, caller_fn, probe, caller) if test.index <= call.index else None
-            if resolved is not None and resolved[0].key not in claimed:
-                tested.setdefault(resolved[0].key, (test.span.line, caller_fn.name, started.text))
+        for test in (t for t in caller_fn.tests if t.index <= call.index):
+            key = read_state(model, caller.key.module, caller_fn, test.ref, caller)
+            if key is not None and key not in claimed:
+                tested.setdefault(key, (test.span.line, caller_fn.name, started.text))
     if state_key not in tested:
         return None
     for earlier in fn.accesses:
