@@ -17,7 +17,7 @@ EXCLUDED = (ROOT / "demo" / "apps",)
 # Lowest first; a module may import from its own layer or lower ones only.  A name is a
 # module or a package (and then everything in it); the longest name that matches wins.
 LAYERS: list[tuple[str, ...]] = [
-    ("_version", "settings", "safe_io", "output", "diagnostics"),
+    ("_version", "settings", "safe_io", "output", "diagnostics", "datacodec"),
     # The vocabulary: names only, importing nothing of the package; every stage may read it.
     ("frameworks", "frameworks.flask", "frameworks.stdlib", "frameworks.backends"),
     ("discovery",),
@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("fix.module",),
     ("fix.blocks",),
     ("fix",),
-    ("engine",),
+    ("engine", "replay"),
     ("cli", "fixing", "flake8_plugin", "docs", "demo", "__init__", "__main__"),
 ]
 

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
-from pathlib import Path, PurePosixPath
+from fnmatch import translate
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Container, Iterable, Iterator, Sequence, TypeVar
 
 from ..safe_io import ReadRefused, read_bounded
@@ -58,13 +59,14 @@ def discover(paths: Sequence[str | Path], settings: Settings, cwd: Path | None =
                            if (root := repository_root(start if start.is_dir() else start.parent)) is not None}
     seen: set[object] = set()
     found: list[SourceFile] = []
+    packages: dict[Path, tuple[str, ...]] = {}
     for start in starts:
         files = walk.files(start) if start.is_dir() else iter([start])
         for file in files:
             identity = _identity(file)
             if identity not in seen:
                 seen.add(identity)
-                found.append(_source_file(file, cwd))
+                found.append(_source_file(file, cwd, packages))
     for folder, reason in walk.problems:
         found.append(SourceFile(folder, _display(folder, cwd), folder.name, False, reason))
     return sorted(found, key=lambda source: source.path.as_posix())
@@ -85,15 +87,20 @@ class _Exclusion:
     def __init__(self, patterns: Sequence[str], root: Path) -> None:
         self.patterns = tuple(normalize_glob(pattern) for pattern in patterns)
         self.root = root
+        # All the globs as one expression: fnmatchcase's, tried once per path instead of once per glob.
+        self._match = re.compile("|".join(f"(?:{translate(p)})" for p in self.patterns)).match \
+            if self.patterns else None
+        self._prefix = str(root).rstrip(os.sep) + os.sep
 
     def excludes(self, path: Path) -> bool:
-        if any(fnmatchcase(path.name, pattern) for pattern in self.patterns):
-            return True
-        try:
-            relative = path.relative_to(self.root).as_posix()
-        except ValueError:
+        if self._match is None:
             return False
-        return any(fnmatchcase(relative, pattern) for pattern in self.patterns)
+        if self._match(path.name):
+            return True
+        text = str(path)
+        if not text.startswith(self._prefix):
+            return False
+        return self._match(PurePath(text[len(self._prefix):]).as_posix()) is not None
 
     def excludes_within(self, path: Path) -> bool:
         """The path, or a folder it is in (below the root), is excluded."""
@@ -191,27 +198,36 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
         return None
 
 
-def _source_file(path: Path, cwd: Path) -> SourceFile:
+def _source_file(path: Path, cwd: Path, packages: dict[Path, tuple[str, ...]] | None = None) -> SourceFile:
+    """``packages``: each folder's package chain, as found so far (siblings share their folders')."""
     is_package = path.name == "__init__.py"
-    parts = [] if is_package else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").is_file():
-        parts.insert(0, folder.name)
-        if folder.parent == folder:
-            break
-        folder = folder.parent
+    chain = _package_chain(path.parent, {} if packages is None else packages)
+    parts = [*chain] if is_package else [*chain, path.stem]
     module = ".".join(parts) or path.stem
     return SourceFile(path=path, display=_display(path, cwd), module=module, is_package=is_package)
 
 
+def _package_chain(folder: Path, known: dict[Path, tuple[str, ...]]) -> tuple[str, ...]:
+    """The package names from the outermost package down to ``folder`` (empty: not a package)."""
+    if folder not in known:
+        if not (folder / "__init__.py").is_file():
+            known[folder] = ()
+        elif folder.parent == folder:
+            known[folder] = (folder.name,)
+        else:
+            known[folder] = (*_package_chain(folder.parent, known), folder.name)
+    return known[folder]
+
+
 def _display(path: Path, cwd: Path) -> str:
     """Relative to ``cwd`` when the file lies below it (also through symlinks), else absolute."""
-    for file, base in ((path, cwd), (Path(os.path.realpath(path)), Path(os.path.realpath(cwd)))):
-        try:
-            return file.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return path.as_posix()
+    text, base = str(path), str(cwd).rstrip(os.sep) + os.sep
+    if text.startswith(base):
+        return PurePath(text[len(base):]).as_posix()
+    try:
+        return Path(os.path.realpath(path)).relative_to(Path(os.path.realpath(cwd))).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 Key = TypeVar("Key")
