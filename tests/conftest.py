@@ -114,3 +114,36 @@ def no_forced_colour():
     yield
     if saved is not None:
         os.environ["FORCE_COLOR"] = saved
+
+
+def cache_entries(folder: Path) -> dict[str, bytes]:
+    """What the cache store in ``folder`` holds, read as an attacker would: key -> MAC + payload."""
+    import sqlite3
+
+    from flaskglobals_lint.facts.cache import DATABASE
+
+    connection = sqlite3.connect(folder / DATABASE)
+    try:
+        return {key: mac + payload for key, mac, payload in connection.execute("SELECT key, mac, payload FROM entries")}
+    finally:
+        connection.close()
+
+
+def facts_entries(folder: Path) -> dict[str, bytes]:
+    """``cache_entries`` without the run records and settled fixes (``replay``)."""
+    return {key: raw for key, raw in cache_entries(folder).items() if not key.startswith(("run-", "fix-"))}
+
+
+def plant_cache_entry(folder: Path, key: str, raw: bytes) -> None:
+    """Overwrite an entry with ``raw`` (its first 32 bytes as the MAC), as an attacker with write
+    access to the cache folder could."""
+    import sqlite3
+
+    from flaskglobals_lint.facts.cache import DATABASE
+
+    connection = sqlite3.connect(folder / DATABASE)
+    try:
+        with connection:
+            connection.execute("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, 0)", (key, raw[:32], raw[32:]))
+    finally:
+        connection.close()

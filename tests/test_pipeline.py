@@ -15,7 +15,7 @@ from flaskglobals_lint.engine import RunOptions
 from flaskglobals_lint.facts.cache import FactsCache
 from flaskglobals_lint.settings import Settings
 
-from .conftest import cli_command
+from .conftest import cli_command, facts_entries, plant_cache_entry
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 from generate import generate  # noqa: E402
@@ -98,15 +98,15 @@ def test_warm_run_parses_nothing(tree: Path, reference, tmp_path: Path, monkeypa
 
 def test_corrupt_and_foreign_entries_are_ignored_and_rebuilt(tree: Path, reference, tmp_path: Path) -> None:
     run(tree, cache_dir=tmp_path, jobs=1)
-    entries = sorted(tmp_path.rglob("*.json"))
+    entries = sorted(facts_entries(tmp_path).items())
     assert len(entries) > 100
-    entries[0].write_bytes(b"not facts")
-    entries[1].write_bytes(entries[1].read_bytes()[:32] + b'{"not": "facts"}')
-    entries[2].write_bytes(b"")
+    plant_cache_entry(tmp_path, entries[0][0], b"not facts")
+    plant_cache_entry(tmp_path, entries[1][0], entries[1][1][:32] + b'{"not": "facts"}')
+    plant_cache_entry(tmp_path, entries[2][0], b"")
     found, hits = run(tree, cache_dir=tmp_path, jobs=1)
     assert found == reference
     assert hits == len(entries) - 3
-    assert FactsCache(tmp_path).get(entries[0].stem, "x.py") is not None
+    assert FactsCache(tmp_path).get(entries[0][0], "x.py") is not None
 
 
 def test_changed_file_is_analysed_again(tree: Path, tmp_path: Path) -> None:
@@ -149,9 +149,8 @@ def test_two_runs_at_once_share_one_cache(tree: Path, tmp_path: Path) -> None:
     again = subprocess.run(argv, cwd=tree, capture_output=True, text=True, timeout=300)
     assert again.stdout == outputs[0]
     cache = FactsCache(tmp_path)
-    entries = list(tmp_path.rglob("*.json"))
-    assert entries and all(cache.get(entry.stem, "x.py") is not None for entry in entries)
-    assert not list(tmp_path.rglob(".tmp-*"))
+    entries = facts_entries(tmp_path)
+    assert entries and all(cache.get(key, "x.py") is not None for key in entries)
 
 
 def test_a_copy_of_the_standard_library_is_not_the_project(tmp_path: Path) -> None:

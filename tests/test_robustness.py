@@ -287,7 +287,7 @@ def test_nothing_is_written_but_the_cache_and_the_output_file(tree: Path) -> Non
     run(".")
     # The cache lives in the user's cache folder, never in the linted tree.
     assert set(snapshot(tree)) - set(before) == {"report.txt"}
-    assert list((Path(os.environ["XDG_CACHE_HOME"]) / "flaskglobals-lint" / "projects").rglob("*.json"))
+    assert list((Path(os.environ["XDG_CACHE_HOME"]) / "flaskglobals-lint" / "projects").rglob("*.sqlite3"))
 
 
 def test_no_network_connection_is_opened(tree: Path, tmp_path_factory: pytest.TempPathFactory) -> None:

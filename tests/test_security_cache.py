@@ -18,7 +18,7 @@ from flaskglobals_lint.facts.cache import FactsCache, cache_key
 from flaskglobals_lint.facts.model import ModuleFacts
 from flaskglobals_lint.settings import Settings
 
-from .conftest import cli_command
+from .conftest import cli_command, facts_entries, plant_cache_entry
 
 RACY = ("from flask import Flask\napp = Flask(__name__)\nN = []\n\n"
         "@app.route('/')\ndef index():\n    N.append(1)\n    return ''\n")
@@ -82,12 +82,41 @@ def test_crafted_pickles_in_the_repository_run_nothing(project: Path, tmp_path: 
 def test_a_crafted_pickle_in_the_cache_folder_runs_nothing(project: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     lint(project, cache)
-    entries = list(cache.rglob("*.json"))
+    entries = facts_entries(cache)
     assert len(entries) == 1
     marker = tmp_path / "PWNED"
-    entries[0].write_bytes(pickle.dumps(Exploit(marker)))
+    plant_cache_entry(cache, next(iter(entries)), pickle.dumps(Exploit(marker)))
     assert lint(project, cache) == [FINDING]
     assert not marker.exists()
+
+
+def test_a_crafted_database_in_the_cache_folder_runs_nothing_and_is_replaced(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o700)
+    marker = tmp_path / "PWNED"
+    (cache / cache_module.DATABASE).write_bytes(pickle.dumps(Exploit(marker)))
+    assert lint(project, cache) == [FINDING]
+    assert not marker.exists()
+    assert len(facts_entries(cache)) == 1  # a store of the right shape took its place
+
+
+def test_a_database_with_a_trigger_is_not_used(project: Path, tmp_path: Path) -> None:
+    """A crafted store that would run SQL of its own on our writes is replaced, never written to."""
+    import sqlite3
+
+    cache = tmp_path / "cache"
+    lint(project, cache)
+    connection = sqlite3.connect(cache / cache_module.DATABASE)
+    with connection:
+        connection.execute("CREATE TABLE stolen (key TEXT)")
+        connection.execute("CREATE TRIGGER copy AFTER INSERT ON entries BEGIN INSERT INTO stolen VALUES (new.key); END")
+    connection.close()
+    (project / "app.py").write_text(RACY + "\n")  # a new entry to write
+    assert lint(project, cache) == [FINDING]
+    connection = sqlite3.connect(cache / cache_module.DATABASE)
+    tables = sorted(name for (name,) in connection.execute("SELECT name FROM sqlite_master"))
+    connection.close()
+    assert tables == ["entries"]
 
 
 def test_the_tool_never_unpickles() -> None:
@@ -100,35 +129,35 @@ def test_the_tool_never_unpickles() -> None:
 def test_a_forged_entry_under_the_right_key_changes_nothing(project: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert lint(project, cache) == [FINDING]
-    entry = next(cache.rglob("*.json"))
+    key, raw = next(iter(facts_entries(cache).items()))
     empty = codec.dumps(ModuleFacts(path="app.py", module="app"))
     # Without the user's secret an attacker can only guess the MAC: every guess is a miss.
-    for mac in (b"\0" * 32, entry.read_bytes()[:32]):
-        entry.write_bytes(mac + empty)
+    for mac in (b"\0" * 32, raw[:32]):
+        plant_cache_entry(cache, key, mac + empty)
         assert lint(project, cache) == [FINDING]
     other_user = FactsCache(cache, secret=b"s" * 32)
-    key = entry.stem
     other_user.put(key, ModuleFacts(path="app.py", module="app"))
+    other_user.flush()
     assert lint(project, cache) == [FINDING]
 
 
 def test_an_entry_of_an_old_shape_is_a_miss_and_is_rewritten(project: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     lint(project, cache_dir)
-    entry = next(cache_dir.rglob("*.json"))
+    key = next(iter(facts_entries(cache_dir)))
     cache = FactsCache(cache_dir)
     # A correctly authenticated entry whose facts miss a field, as an older tool version wrote them.
     payload = b'["' + codec.SCHEMA.encode() + b'",["app.py","app"]]'
-    entry.write_bytes(cache._mac(entry.stem, payload) + payload)
-    assert cache.get(entry.stem, "app.py") is None
+    plant_cache_entry(cache_dir, key, cache._mac(key, payload) + payload)
+    assert cache.get(key, "app.py") is None
     assert lint(project, cache_dir) == [FINDING]
-    assert cache.get(entry.stem, "app.py") is not None  # rebuilt
+    assert FactsCache(cache_dir).get(key, "app.py") is not None  # rebuilt
 
 
 def test_an_entry_whose_root_kind_is_not_a_kind_is_a_miss(project: Path, tmp_path: Path) -> None:
     cache_dir = tmp_path / "cache"
     lint(project, cache_dir)
-    entry = next(cache_dir.rglob("*.json"))
+    key = next(iter(facts_entries(cache_dir)))
     cache = FactsCache(cache_dir)
     # Correctly authenticated and of the right shape, but ``N`` is rooted in a kind no Root has.
     facts = module_facts(RACY, "app.py", "app")
@@ -139,10 +168,10 @@ def test_an_entry_whose_root_kind_is_not_a_kind_is_a_miss(project: Path, tmp_pat
     payload = codec.dumps(facts)
     with pytest.raises(codec.CodecError, match="one of"):
         codec.loads(payload)
-    entry.write_bytes(cache._mac(entry.stem, payload) + payload)
-    assert cache.get(entry.stem, "app.py") is None
+    plant_cache_entry(cache_dir, key, cache._mac(key, payload) + payload)
+    assert cache.get(key, "app.py") is None
     assert lint(project, cache_dir) == [FINDING]
-    assert cache.get(entry.stem, "app.py") is not None  # rebuilt
+    assert FactsCache(cache_dir).get(key, "app.py") is not None  # rebuilt
 
 
 def test_the_key_covers_the_interpreter_libcst_tool_and_analyser(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -209,12 +238,12 @@ def test_a_planted_link_inside_the_cache_is_replaced_not_written_through(project
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
     lint(project, cache_dir)
-    entry = next(cache_dir.rglob("*.json"))
-    entry.unlink()
-    entry.symlink_to(victim)
+    database = cache_dir / cache_module.DATABASE
+    database.unlink()
+    database.symlink_to(victim)
     assert lint(project, cache_dir) == [FINDING]
     assert victim.read_text() == "precious\n"
-    assert not entry.is_symlink()
+    assert not database.is_symlink() and len(facts_entries(cache_dir)) == 1
 
 
 def test_a_cache_folder_the_user_made_gets_no_ignore_file(project: Path, tmp_path: Path) -> None:
@@ -234,6 +263,7 @@ def test_a_cache_folder_the_user_made_gets_no_ignore_file(project: Path, tmp_pat
 def test_a_folder_the_tool_creates_ignores_itself(tmp_path: Path) -> None:
     cache = FactsCache(tmp_path / "c")
     cache.put("ab" * 32, ModuleFacts(path="x.py", module="x"))
+    cache.flush()
     assert (tmp_path / "c" / ".gitignore").read_text().splitlines()[-1] == "*"
 
 
@@ -242,8 +272,8 @@ def test_the_default_cache_is_outside_the_project(project: Path, tmp_path: Path)
     result = cli(project, env={"XDG_CACHE_HOME": str(user_cache)})
     assert result.returncode == 1
     assert sorted(p.name for p in project.iterdir()) == ["app.py", "pyproject.toml"]
-    entries = list((user_cache / "flaskglobals-lint" / "projects").rglob("*.json"))
-    assert len(entries) == 1
+    stores = list((user_cache / "flaskglobals-lint" / "projects").rglob(cache_module.DATABASE))
+    assert len(stores) == 1 and len(facts_entries(stores[0].parent)) == 1
     key = user_cache / "flaskglobals-lint" / "secret.key"
     assert key.stat().st_mode & 0o777 == 0o600
 

@@ -11,15 +11,13 @@ from __future__ import annotations
 import os
 from typing import Callable, Optional, Sequence
 
+from ..settings import Progress
 from .cache import FactsCache, cache_key
 from .jobs import FileJob, analyse, failed
 from .model import ModuleFacts
 from .workers import DEFAULT_FILE_TIMEOUT, WorkerPool
 
-__all__ = ["FileJob", "POOL_THRESHOLD", "Progress", "collect", "default_jobs", "run_jobs"]
-
-# Called with (files done, files in all) as files are loaded from the cache or analysed.
-Progress = Callable[[int, int], None]
+__all__ = ["FileJob", "POOL_THRESHOLD", "Progress", "collect", "default_jobs", "run_jobs", "transient"]
 
 # Below this many files to parse, one worker process does it (more cost more than they save).
 POOL_THRESHOLD = 24
@@ -81,11 +79,13 @@ def collect(jobs: Sequence[FileJob], workers: int, cache: Optional[FactsCache],
     fresh = run_jobs([jobs[i] for i in missing], workers, file_timeout, done)
     for index, facts in zip(missing, fresh):
         results[index] = facts
-        if cache is not None and keys[index] and not _transient(facts.error):
+        if cache is not None and keys[index] and not transient(facts.error):
             cache.put(keys[index], facts)
+    if cache is not None:
+        cache.flush()
     return [f if f is not None else failed(jobs[i], "analysis produced no result") for i, f in enumerate(results)]
 
 
-def _transient(error: str) -> bool:
+def transient(error: str) -> bool:
     """Errors that say nothing lasting about the file's content: never cached."""
     return error.startswith(("cannot read", "analysis took longer", "the analysis process", "analysis produced"))

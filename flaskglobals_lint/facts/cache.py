@@ -1,22 +1,26 @@
-"""An on-disk cache of per-file facts that can neither run code nor lie.
+"""The on-disk cache, one store per project, that can neither run code nor lie.
 
-- **Data only.** Entries are JSON (``codec``), never pickles: loading one
-  cannot execute anything, whatever the bytes.
+- **Data only.** Entries are JSON (``codec``, ``datacodec``), never pickles: loading one
+  cannot execute anything, whatever the bytes.  They live in one SQLite database whose
+  schema is checked on every open: a file with any other table, view or trigger is not
+  used, and is replaced on the next write.
 - **Authenticated.** Each entry carries an HMAC made with a per-user secret
   kept (0600) in the user's cache folder, outside every project.  An entry
   planted in a repository, copied from another machine or forged under the
   right key fails the check and is a miss.
 - **Keyed by everything facts depend on**: the bytes actually analysed (the
   worker gets those bytes, it never re-reads the file), the module name, the
-  Python version, the libcst version, the tool's version, the facts schema
-  and a digest of the analyser's own source.  An edited engine, another
+  Python version, the libcst version, the tool's version and a digest of the
+  analyser's own source (the facts schema with it).  An edited engine, another
   interpreter or another libcst never sees another one's entries.
 - **Contained.** The default folder is the user's cache folder, one
   subfolder per project root.  A folder that is a symbolic link or belongs to
-  another user is refused; files are created with ``O_NOFOLLOW``/``O_EXCL``
-  and renamed into place, so a reader never sees half an entry and a planted
-  link is replaced, never written through.  The ``.gitignore`` is written
-  only into a folder the tool created itself.
+  another user is refused; a database that is a link, or not a file of this user's, is
+  replaced, never written through.  SQLite commits each run's writes whole, so a
+  reader never sees half an entry, also next to another run.  The ``.gitignore`` is
+  written only into a folder the tool created itself.
+- **Bounded.** Entries no run used for 30 days are evicted, and the least recently
+  used beyond 200,000.
 
 Anything unexpected while reading an entry is a miss, and the entry is
 rewritten.  A cache that cannot be written is silently not written: caching
@@ -27,21 +31,25 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import sqlite3
 import stat
 import sys
+import time
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .._version import __version__
 from ..safe_io import read_bounded
-from . import codec
-from .model import ModuleFacts
+
+if TYPE_CHECKING:
+    from .model import ModuleFacts
 
 APP_NAME = "flaskglobals-lint"
 # Bump when the meaning of facts changes in a way neither the schema nor the source digest shows.
-FORMAT = "2"
+FORMAT = "3"
 CACHE_DIR_VARIABLE = "FLASKGLOBALS_LINT_CACHE_DIR"
 KEY_FILE = "secret.key"
+DATABASE = f"cache-v{FORMAT}.sqlite3"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 
@@ -75,7 +83,8 @@ def environment_digest() -> bytes:
     global _ENVIRONMENT
     if _ENVIRONMENT is None:
         digest = hashlib.sha256()
-        for part in (sys.implementation.name, sys.version, _libcst_version(), __version__, FORMAT, codec.SCHEMA):
+        # The facts schema is in the analyser's source, and stamped on every entry too.
+        for part in (sys.implementation.name, sys.version, _libcst_version(), __version__, FORMAT):
             digest.update(part.encode("utf-8", "backslashreplace") + b"\0")
         digest.update(analyser_digest())
         _ENVIRONMENT = digest.digest()
@@ -83,11 +92,16 @@ def environment_digest() -> bytes:
 
 
 def _libcst_version() -> str:
-    from importlib import metadata
+    """libcst's version file, as text: found without importing libcst or ``importlib.metadata``
+    (together a fifth of a replayed run)."""
+    from importlib.util import find_spec
 
     try:
-        return metadata.version("libcst")
-    except metadata.PackageNotFoundError:
+        spec = find_spec("libcst")
+        if spec is None or spec.origin is None:
+            return "unknown"
+        return read_bounded(Path(spec.origin).parent / "_version.py", 64 * 1024).decode("utf-8", "replace")
+    except (ImportError, OSError, ValueError):
         return "unknown"
 
 
@@ -190,103 +204,213 @@ def user_secret(root: Optional[Path] = None) -> bytes:
 
 
 class FactsCache:
-    """Facts by key, in ``folder``.  Construction never fails: an unusable folder disables the cache."""
+    """The project's one cache store: entries by key in a SQLite database in ``folder``, holding
+    per-file facts (``get``/``put``) and the run records of ``replay`` (``read``/``write``).
 
-    # An entry is a 32-byte MAC and the JSON facts; far larger means something else.
+    Construction never fails, and neither does anything else: an unusable folder or database
+    disables the cache (every read a miss, every write dropped).  Writes are kept until
+    ``flush``, which commits them in one transaction (SQLite makes it atomic, and safe next to
+    other runs).  An entry no run has used for ``KEEP_DAYS`` is evicted, as are the least
+    recently used ones beyond ``MAX_ENTRIES``.
+    """
+
+    # An entry is a 32-byte MAC and a JSON payload; far larger means something else.
     MAX_ENTRY_BYTES = 64 * 1024 * 1024
+    KEEP_DAYS = 30
+    MAX_ENTRIES = 200_000
 
     def __init__(self, folder: Path, secret: Optional[bytes] = None) -> None:
         self.folder = folder
-        self.entries = folder / f"v{FORMAT}"
+        self.database = folder / DATABASE
         self.hits = 0
         self.misses = 0
         self.writable = True
         self.refused = ""
         self._secret = secret
-        self._ready = False
-        self._readable: Optional[bool] = None
+        self._connection: Optional[sqlite3.Connection] = None
+        self._opened = False
+        self._pending: dict[str, bytes] = {}
+        self._used: set[str] = set()
+        self._today = int(time.time() // 86400)
 
     def _key(self) -> bytes:
         if self._secret is None:
             self._secret = user_secret()
         return self._secret
 
-    def _path(self, key: str) -> Path:
-        return self.entries / key[:2] / f"{key}.json"
-
     def _mac(self, key: str, payload: bytes) -> bytes:
         return hmac.new(self._key(), key.encode("ascii") + b"\0" + payload, hashlib.sha256).digest()
 
-    def get(self, key: str, display_path: str) -> Optional[ModuleFacts]:
-        if not self.readable():
-            self.misses += 1
+    def read(self, key: str) -> Optional[bytes]:
+        """The authenticated payload stored under ``key``, or None: missing, planted, truncated or
+        forged entries are all just misses (the next ``write`` replaces them)."""
+        if key in self._pending:
+            return self._pending[key]
+        connection = self._open(create=False)
+        if connection is None:
             return None
         try:
-            data = read_bounded(self._path(key), self.MAX_ENTRY_BYTES, follow_symlinks=False)
-            mac, payload = data[:32], data[32:]
-            if not hmac.compare_digest(mac, self._mac(key, payload)):
-                raise codec.CodecError("the entry's MAC does not match")
-            facts = codec.loads(payload)
-        except CacheRefused as exc:
-            self.refused = str(exc)
-            self.misses += 1
+            row = connection.execute("SELECT mac, payload, used FROM entries WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            self._broken()
             return None
-        except (OSError, codec.CodecError):
-            # Missing, unreadable, planted, truncated or of another shape: a miss, rewritten by put().
+        if row is None:
+            return None
+        mac, payload, used = row
+        if type(mac) is not bytes or type(payload) is not bytes or len(payload) > self.MAX_ENTRY_BYTES:
+            return None
+        if not hmac.compare_digest(mac, self._mac(key, payload)):
+            return None
+        if used != self._today:
+            self._used.add(key)
+        return payload
+
+    def write(self, key: str, payload: bytes) -> None:
+        """Store ``payload`` under ``key`` at the next ``flush``."""
+        if self.writable and not self.refused:
+            self._pending[key] = payload
+
+    def flush(self) -> None:
+        """Commit the writes (and when entries were last used) in one transaction, then evict."""
+        if not (self._pending or self._used) or not self.writable or self.refused:
+            return
+        connection = self._open(create=True)
+        if connection is None:
+            self.writable = False
+            return
+        rows = [(key, self._mac(key, payload), payload, self._today) for key, payload in self._pending.items()]
+        try:
+            with connection:
+                connection.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+                connection.executemany("UPDATE entries SET used = ? WHERE key = ?",
+                                       [(self._today, key) for key in self._used - self._pending.keys()])
+                if rows:
+                    self._evict(connection)
+        except sqlite3.Error:
+            self._broken()
+            self.writable = False
+        self._pending.clear()
+        self._used.clear()
+
+    def _evict(self, connection: sqlite3.Connection) -> None:
+        connection.execute("DELETE FROM entries WHERE used < ?", (self._today - self.KEEP_DAYS,))
+        (count,) = connection.execute("SELECT count(*) FROM entries").fetchone()
+        if count > self.MAX_ENTRIES:
+            connection.execute("DELETE FROM entries WHERE key IN (SELECT key FROM entries ORDER BY used LIMIT ?)",
+                               (count - self.MAX_ENTRIES,))
+
+    def get(self, key: str, display_path: str) -> Optional[ModuleFacts]:
+        from . import codec
+
+        payload = self.read(key)
+        try:
+            facts = codec.loads(payload) if payload is not None else None
+        except codec.CodecError:
+            facts = None  # of another shape: a miss, rewritten by put()
+        if facts is None:
             self.misses += 1
             return None
         self.hits += 1
         facts.path = display_path  # the same file may be shown under another path this time
         return facts
 
-    def readable(self) -> bool:
-        """Whether the folder exists and may be used; checked once per run."""
-        if self._readable is None:
-            try:
-                _check_folder(self.folder)
-                self._readable = True
-            except CacheRefused as exc:
-                self.refused = str(exc)
-                self._readable = False
-            except OSError:
-                self._readable = False
-        return self._readable and not self.refused
-
     def put(self, key: str, facts: ModuleFacts) -> None:
-        if not self.writable or self.refused:
-            return
+        from . import codec
+
+        if self.writable and not self.refused:
+            self.write(key, codec.dumps(facts))
+
+    def keys(self) -> list[str]:
+        """Every stored key, sorted (what eviction keeps, and what the tests look at)."""
+        connection = self._open(create=False)
+        if connection is None:
+            return []
         try:
-            self._prepare()
-            target = self._path(key)
-            _make_folder(target.parent)
-            payload = codec.dumps(facts)
-            temporary = _write_new(target.parent, self._mac(key, payload) + payload)
-            try:
-                # rename replaces whatever is at the target, a planted link included, without following it.
-                os.replace(temporary, target)
-            except BaseException:
-                _remove(temporary)
-                raise
+            return sorted(key for (key,) in connection.execute("SELECT key FROM entries"))
+        except sqlite3.Error:
+            return []
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+            self._opened = False
+
+    def _open(self, create: bool) -> Optional[sqlite3.Connection]:
+        """The database, checked; made (with its folder) when ``create``.  None when there is none
+        or it may not be used (``refused`` then says why)."""
+        if self._connection is not None or (self._opened and not create) or self.refused:
+            return self._connection
+        self._opened = True
+        try:
+            if create:
+                self._prepare()
+            else:
+                _check_folder(self.folder)
+            if not _regular_file_of_ours(self.database):
+                if not create:
+                    return None
+                _remove(self.database)  # a planted link, folder or other user's file: replaced, never followed
+            self._connection = _connect(self.database)
         except CacheRefused as exc:
             self.refused = str(exc)
-        except OSError:
-            self.writable = False
+        except (OSError, sqlite3.Error):
+            # Not a database, or one of another shape: a cache that starts afresh on the next write.
+            if create:
+                _remove(self.database)
+                try:
+                    self._connection = _connect(self.database)
+                except (OSError, sqlite3.Error):
+                    self._connection = None
+        return self._connection
+
+    def _broken(self) -> None:
+        """The database failed under us: nothing more is read from it in this run."""
+        self.close()
+        self._opened = True
 
     def _prepare(self) -> None:
-        if self._ready:
-            return
         parent = self.folder.parent
         if not parent.exists():
             os.makedirs(parent, mode=0o700, exist_ok=True)
         if _make_folder(self.folder):
             self._ignore_file()
-        _make_folder(self.entries)
-        self._ready = True
-        self._readable = True
 
     def _ignore_file(self) -> None:
         """Only in a folder this run created: never into a folder the user (or a repository) owns."""
         _create_once(self.folder, ".gitignore", b"# Created by flaskglobals-lint: the whole folder is a cache.\n*\n")
+
+
+_SCHEMA = "CREATE TABLE entries (key TEXT PRIMARY KEY, mac BLOB NOT NULL, payload BLOB NOT NULL, " \
+    "used INTEGER NOT NULL) WITHOUT ROWID"
+
+
+def _regular_file_of_ours(path: Path) -> bool:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return True  # nothing there yet: SQLite makes it
+    return stat.S_ISREG(info.st_mode) and (not hasattr(os, "getuid") or info.st_uid == os.getuid())
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open (or make) the database and check that it holds our one table and nothing else: no view,
+    trigger or index that a crafted file could bring.  Raises ``sqlite3.Error`` otherwise."""
+    connection = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA trusted_schema = OFF")
+        schema = [sql for (sql,) in connection.execute("SELECT sql FROM sqlite_master")]
+        if not schema:
+            os.chmod(path, 0o600)
+            connection.execute(_SCHEMA)
+        elif schema != [_SCHEMA]:
+            raise sqlite3.DatabaseError("not a cache of this shape")
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def _remove(path: os.PathLike[str] | str) -> None:
