@@ -7,19 +7,20 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterator, Mapping, Optional, Sequence
 
 import click
 
-from . import engine, fixing
+from . import fixing
 from ._version import __version__
-from .facts.workers import DEFAULT_FILE_TIMEOUT
-from .diagnostics import printable
+from .diagnostics import LintResult, printable
 from .report import FORMATS, fix_summary, statistics, summary_line
 from .report.text import render as text_report
 from .output import write_report
 from .report.progress import ProgressBar
-from .settings import ConfigError, Settings, apply_cli, describe, load_settings, parse_codes
+from .settings import DEFAULT_FILE_TIMEOUT, ConfigError, RunOptions, Settings, apply_cli, describe, load_settings, \
+    parse_codes
 
 if TYPE_CHECKING:
     from .rules.base import Rule
@@ -52,6 +53,24 @@ def rule_ids() -> dict[str, str]:
     from .rules import ALL_RULES
 
     return {rule.code: rule.name for rule in ALL_RULES}
+
+
+class _RuleCatalogue(Mapping[str, str]):
+    """``rule_ids()``, loaded when a setting first names a rule: a replayed run whose settings name
+    none never imports the rules."""
+
+    @cached_property
+    def _ids(self) -> dict[str, str]:
+        return rule_ids()
+
+    def __getitem__(self, code: str) -> str:
+        return self._ids[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -173,7 +192,7 @@ def cli(
     internal error.
     """
     try:
-        rules = _all_rules()
+        rules = _Rules()
         if list_rules:
             click.echo(_rule_table(rules), nl=False)
             ctx.exit(EXIT_CLEAN)
@@ -184,7 +203,7 @@ def cli(
         paths = paths or (".",)
         stdin = paths == ("-",)
         start = _config_start([stdin_filename or "."] if stdin else paths)
-        settings = apply_cli(load_settings(config, start, rule_ids()),
+        settings = apply_cli(load_settings(config, start, _RuleCatalogue()),
                              select=select, ignore=ignore, extend_select=extend_select or (),
                              extend_ignore=extend_ignore or (), processes=processes, strict=strict,
                              follow_symlinks=follow_symlinks, force_exclude=force_exclude,
@@ -194,16 +213,22 @@ def cli(
             click.echo(describe(settings) if show_settings else _files_text(paths, settings), nl=False)
             ctx.exit(EXIT_CLEAN)
         bar = ProgressBar(sys.stderr)
-        options = engine.RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout,
+        options = RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout,
                                     progress=None if quiet else bar)
         mode = fixing.FixMode(fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix, add_noqa)
         if stdin and mode.active:
             raise click.UsageError("--fix, --fix-only, --diff and --add-noqa change files: name them, not '-'")
-        lint = _linter(paths, settings, options, (stdin_filename or "-") if stdin else None, baseline_file, bar)
+        edits = output_format in ("json", "sarif")
+        lint = _linter(paths, settings, options, (stdin_filename or "-") if stdin else None, baseline_file, bar,
+                       None if mode.active else edits)
         status, fixed = fixing.run_mode(mode, lint)
         if status is not None:
             ctx.exit(status)
-        result = fixing.settled(fixed.result, edits=output_format in ("json", "sarif"))
+        result = fixed.result
+        if result.fixes_settled != edits and any(d.fix is not None for d in result.diagnostics):
+            from .engine import settle_fixes
+
+            result = settle_fixes(result, edits)
         _warn(result, paths, verbose)
         if show_entry_points:
             click.echo("".join(f"{printable(path)}:{line}: {kind}: {printable(label)}\n"
@@ -229,21 +254,31 @@ def cli(
         ctx.exit(EXIT_ERROR)
 
 
-def _linter(paths: Sequence[str], settings: Settings, options: engine.RunOptions, stdin_filename: str | None,
-            baseline_file: Path | None, bar: ProgressBar) -> fixing.Lint:
+def _linter(paths: Sequence[str], settings: Settings, options: RunOptions, stdin_filename: str | None,
+            baseline_file: Path | None, bar: ProgressBar, edits: Optional[bool] = None) -> fixing.Lint:
     """What one lint of this run is (the fix modes lint again after each round): the files, or the
-    module on standard input when ``stdin_filename`` is given ("-" without --stdin-filename)."""
-    def lint(overlay: Optional[Mapping[str, bytes]] = None) -> engine.LintResult:
+    module on standard input when ``stdin_filename`` is given ("-" without --stdin-filename).
+    ``edits`` (a report-only run): the fixes settled as the report shows them, and the whole run
+    replayed from the result cache when nothing it depends on has changed."""
+    def lint(overlay: Optional[Mapping[str, bytes]] = None) -> LintResult:
         try:
-            found = (_lint_stdin(stdin_filename, settings) if stdin_filename is not None
-                     else engine.lint_paths(paths, settings, replace(options, overlay=overlay)))
+            if stdin_filename is not None:
+                found = _lint_stdin(stdin_filename, settings)
+            elif edits is not None:
+                from . import replay
+
+                found = replay.lint(paths, settings, replace(options, overlay=overlay), edits)
+            else:
+                from .engine import lint_paths
+
+                found = lint_paths(paths, settings, replace(options, overlay=overlay))
         finally:
             bar.close()
         return _without_baseline(found, baseline_file)
     return lint
 
 
-def _report(result: engine.LintResult, rules: Sequence[type[Rule]], output_format: str,
+def _report(result: LintResult, rules: Sequence[type[Rule]], output_format: str,
             output_file: Path | None, color: bool, show_statistics: bool, verbose: bool = False,
             quiet: bool = False, show_source: bool = False, unsafe: bool = False, note: str = "") -> int:
     """Render and write the report, then the summary: EXIT_CLEAN, or EXIT_ERROR if it could not be written."""
@@ -286,13 +321,15 @@ def _path_options(settings: Settings, exclude: Sequence[str], extend_exclude: Se
                    per_file_ignores=settings.per_file_ignores + tuple(ignores))
 
 
-def _lint_stdin(name: str, settings: Settings) -> engine.LintResult:
+def _lint_stdin(name: str, settings: Settings) -> LintResult:
     """The module on standard input, analysed alone as the file ``name`` (the settings and deployment
     files are those of its folder): what an editor sends for an unsaved buffer."""
     from .settings import MAX_FILE_BYTES
 
+    from .engine import lint_file_text
+
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
-    return engine.LintResult(engine.lint_file_text(data, name, settings), files_checked=1)
+    return LintResult(lint_file_text(data, name, settings), files_checked=1)
 
 
 def _source_lines(path: str) -> Sequence[str] | None:
@@ -309,7 +346,7 @@ def _files_text(paths: Sequence[str], settings: Settings) -> str:
     return "".join(f"{source.display}\n" for source in discover(paths, settings))
 
 
-def _without_baseline(result: engine.LintResult, baseline_file: Path | None) -> engine.LintResult:
+def _without_baseline(result: LintResult, baseline_file: Path | None) -> LintResult:
     """The result without the findings the baseline holds; a bad baseline is a ConfigError (exit 2)."""
     if baseline_file is None:
         return result
@@ -321,7 +358,7 @@ def _without_baseline(result: engine.LintResult, baseline_file: Path | None) -> 
         raise ConfigError(str(exc)) from None
 
 
-def _warn(result: engine.LintResult, paths: Sequence[str], verbose: bool = False) -> None:
+def _warn(result: LintResult, paths: Sequence[str], verbose: bool = False) -> None:
     if result.files_checked == 0:
         click.echo(f"{PROG}: warning: no Python files found in {', '.join(map(repr, paths))}", err=True)
     for warning in result.warnings:
@@ -379,6 +416,21 @@ def main() -> None:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+class _Rules(Sequence["type[Rule]"]):
+    """``_all_rules()``, imported when first looked at: only SARIF's report and the rule listings
+    need them."""
+
+    @cached_property
+    def _rules(self) -> list[type[Rule]]:
+        return _all_rules()
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        return self._rules[index]
+
+    def __len__(self) -> int:
+        return len(self._rules)
 
 
 def _all_rules() -> list[type[Rule]]:

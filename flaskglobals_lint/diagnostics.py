@@ -310,3 +310,31 @@ def fingerprinted(diagnostics: Sequence[Diagnostic]) -> list[tuple[Diagnostic, s
         seen[identity] += 1
         out.append((diagnostic, fingerprint(identity, seen[identity])))
     return out
+
+
+@dataclass
+class LintResult:
+    """What one run found, and what the command line says about the run besides the findings."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files_checked: int = 0
+    # How many worker processes the app runs (FGL011), and why we think so.
+    processes: int = 1
+    processes_reason: str = ""
+    # Files analysed in full, and how many facts came from the cache.
+    files_analysed: int = 0
+    cache_hits: int = 0
+    # Things the user should know that are not findings ("cache folder refused: ...").
+    warnings: list[str] = field(default_factory=list)
+    # The entry points the analysis found: (path, line, kind, label), sorted.
+    entries: list[tuple[str, int, str, str]] = field(default_factory=list)
+    # Imports from the project's own packages that resolve to nothing: (path, line, name), sorted.
+    unresolved: list[tuple[str, int, str]] = field(default_factory=list)
+    # None: each fix as the rules planned it; False or True: settled (``fix.settle``), with True
+    # its edits too (what JSON and SARIF show).
+    fixes_settled: bool | None = None
+    # False when a file could not be analysed for a reason that may pass (a timeout, a crashed
+    # worker, a read error): such a result is never replayed.
+    complete: bool = True
+    # Replayed from the run-level result cache (``replay``), not analysed.
+    replayed: bool = False

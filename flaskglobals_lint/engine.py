@@ -7,70 +7,34 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
-from .diagnostics import Diagnostic, Fix, printable, printable_diagnostic
+from .diagnostics import Diagnostic, Fix, LintResult, printable, printable_diagnostic
 from .facts import ModuleFacts, module_facts
-from .facts.batch import FileJob, Progress, collect, default_jobs
+from .facts.batch import FileJob, collect, default_jobs, transient
 from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
-from .facts.workers import DEFAULT_FILE_TIMEOUT
 from .discovery.deployment import deployment, worker_processes
-from .discovery.imports import context_files
 from .discovery.prepass import select_for_analysis, stdlib_copies
-from .discovery.sources import SourceFile, discover, read_source
+from .discovery.selection import RunFiles, run_files
+from .discovery.sources import SourceFile, read_source
 from .frameworks import flask as fm
 from .frameworks.registry import entry_points
 from .program.callgraph import Project
 from .rules import ALL_RULES, BY_CODE, FILE_ERROR_CODE, FILE_ERROR_NAME, UNUSED_NOQA, Rule
-from .settings import Settings
+from .settings import RunOptions, Settings
 from .state.model import Analysis, Finding
 from .state.resolve import analyse
 
 __all__ = ["CACHE_DIR_VARIABLE", "LintResult", "RunOptions", "lint_facts", "lint_paths", "lint_source"]
 
 
-@dataclass
-class LintResult:
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    files_checked: int = 0
-    # How many worker processes the app runs (FGL011), and why we think so.
-    processes: int = 1
-    processes_reason: str = ""
-    # Files analysed in full, and how many facts came from the cache.
-    files_analysed: int = 0
-    cache_hits: int = 0
-    # Things the user should know that are not findings ("cache folder refused: ...").
-    warnings: list[str] = field(default_factory=list)
-    # The entry points the analysis found: (path, line, kind, label), sorted.
-    entries: list[tuple[str, int, str, str]] = field(default_factory=list)
-    # Imports from the project's own packages that resolve to nothing: (path, line, name), sorted.
-    unresolved: list[tuple[str, int, str]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """How to run, as opposed to what to report (that is ``Settings``)."""
-
-    jobs: int = 0  # worker processes for the per-file step; 0: one per CPU; 1: in this process
-    cache: bool = True
-    cache_dir: Path | None = None
-    # Skip files that cannot hold or reach request-time code (tests turn it off to compare).
-    prepass: bool = True
-    # Seconds one file may take in a worker before it is stopped and reported as FGL900.
-    file_timeout: float = DEFAULT_FILE_TIMEOUT
-    # Told (files done, files in all) while the per-file step runs: the CLI's progress bar.
-    progress: Progress | None = None
-    # Text to lint instead of what a file holds on disk, by absolute path: what ``--diff``'s later
-    # rounds see (the earlier rounds' fixes, never written).
-    overlay: Mapping[str, bytes] | None = None
-
-
 def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None,
-               options: RunOptions | None = None) -> LintResult:
+               options: RunOptions | None = None, files: RunFiles | None = None) -> LintResult:
     """Discover the Python files under ``paths``, analyse them as one project, return findings.
 
+    ``files``: what ``run_files(paths, settings)`` found, when the caller has looked already.
     Raises ``FileNotFoundError`` for a path that does not exist.
     """
     # The facts of a large project are millions of small acyclic objects; the
@@ -80,26 +44,18 @@ def lint_paths(paths: Sequence[str | Path], settings: Settings | None = None,
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _lint_paths(paths, settings, options)
+        return _lint_paths(paths, settings, options, files)
     finally:
         if enabled:
             gc.enable()
 
 
 def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
-                options: RunOptions | None) -> LintResult:
+                options: RunOptions | None, files: RunFiles | None = None) -> LintResult:
     settings = settings or Settings()
     options = options or RunOptions()
-    sources = discover(paths, settings)
-    reported: set[str] | None = None
-    context: list[SourceFile] = []
-    given_files = [s for s in sources if any(_same_file(s.path, p) for p in paths)]
-    if given_files:
-        # Files named one by one (as pre-commit does): analyse the project
-        # modules they need too, but report on the named files only.
-        context = context_files(given_files, settings)
-        reported = {s.display for s in sources}
-    everything = [*sources, *context]
+    files = files or run_files(paths, settings)
+    sources, everything = files.sources, files.everything
     overlay = options.overlay or {}
     contents = [(overlay[key], "") if overlay and (key := os.path.abspath(source.path)) in overlay
                 else read_source(source) for source in everything]
@@ -118,11 +74,23 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
         processes, reason = dev_server_processes(facts) or (processes, reason)
     entries: list[tuple[str, int, str, str]] = []
     unresolved: list[tuple[str, int, str]] = []
+    reported = set(files.reported) if files.reported is not None else None
     diagnostics = lint_facts(facts, settings, processes, reason, reported, stdlib_copies(everything),
                              served.cooperative, served.server, served.master_calls, entries, unresolved)
     warnings = [f"cache not used: {cache.refused}"] if cache is not None and cache.refused else []
     return LintResult(diagnostics, len([s for s in sources if not s.problem]), processes, reason,
-                      sum(full), cache.hits if cache is not None else 0, warnings, sorted(entries), unresolved)
+                      sum(full), cache.hits if cache is not None else 0, warnings, sorted(entries), unresolved,
+                      complete=not any(transient(f.error) for f in facts if f.error))
+
+
+def settle_fixes(result: LintResult, edits: bool) -> LintResult:
+    """The result with each fix's final applicability (and, with ``edits``, its edits, for JSON and
+    SARIF); libcst is imported only when some finding has a fix."""
+    if result.fixes_settled == edits or not any(d.fix is not None for d in result.diagnostics):
+        return result
+    from .fix import settle
+
+    return replace(result, diagnostics=settle(result.diagnostics, edits=edits), fixes_settled=edits)
 
 
 def dev_server_processes(facts: list[ModuleFacts]) -> tuple[int, str] | None:
@@ -143,11 +111,6 @@ def default_cache_dir(settings: Settings) -> Path:
     """$FLASKGLOBALS_LINT_CACHE_DIR, else this project's folder in the user's cache (never inside the
     project: a repository must not be able to plant cache entries)."""
     return project_cache_dir(settings.root or Path.cwd())
-
-
-def _same_file(path: Path, given: str | Path) -> bool:
-    candidate = Path(given)
-    return candidate.is_file() and os.path.realpath(candidate) == os.path.realpath(path)
 
 
 def lint_source(source: str | bytes, path: str = "app.py", settings: Settings | None = None) -> list[Diagnostic]:

@@ -11,16 +11,14 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 import click
 
-from .diagnostics import Diagnostic
-from .engine import LintResult
-from .facts.parse import NOQA
+from .diagnostics import Diagnostic, LintResult
 
-__all__ = ["FixMode", "FixRun", "add_noqa", "fix_options", "run_fixes", "run_mode", "settled"]
+__all__ = ["FixMode", "FixRun", "add_noqa", "fix_options", "run_fixes", "run_mode"]
 
 # Each round makes one lock block per function: a function that touches several states needs more.
 MAX_ROUNDS = 10
@@ -99,16 +97,6 @@ def run_mode(mode: FixMode, lint: Lint) -> Outcome:
     if mode.fix_only:
         return (1 if mode.exit_non_zero_on_fix and run.fixed else 0), run
     return None, run
-
-
-def settled(result: LintResult, edits: bool) -> LintResult:
-    """The result with each fix's final applicability (and, with ``edits``, its edits, for JSON and
-    SARIF); libcst is imported only when some finding has a fix."""
-    if not any(d.fix is not None for d in result.diagnostics):
-        return result
-    from .fix import settle
-
-    return replace(result, diagnostics=settle(result.diagnostics, edits=edits))
 
 
 def run_fixes(lint: Lint, unsafe: bool, diff: bool) -> FixRun:
@@ -206,6 +194,8 @@ def add_noqa(diagnostics: Sequence[Diagnostic]) -> tuple[int, int]:
 
 
 def _marked(body: str, codes: set[str]) -> str:
+    from .facts.parse import NOQA
+
     match = NOQA.search(body)  # the comment as the facts read it, so what is added is what they see
     if match is None:
         return f"{body}  # noqa: {', '.join(sorted(codes))}"

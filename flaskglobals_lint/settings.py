@@ -365,3 +365,28 @@ def describe(settings: Settings) -> str:
 
     fields = dataclasses.fields(settings)
     return "".join(f"{f.name.replace('_', '-')} = {toml(getattr(settings, f.name))}\n" for f in fields)
+
+
+# Seconds one file may take in a worker before it is stopped and reported as FGL900.
+DEFAULT_FILE_TIMEOUT = 20.0
+
+# Called with (files done, files in all) as files are loaded from the cache or analysed.
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run, as opposed to what to report (that is ``Settings``)."""
+
+    jobs: int = 0  # worker processes for the per-file step; 0: one per CPU; 1: in this process
+    cache: bool = True
+    cache_dir: Path | None = None
+    # Skip files that cannot hold or reach request-time code (tests turn it off to compare).
+    prepass: bool = True
+    # Seconds one file may take in a worker before it is stopped and reported as FGL900.
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
+    # Told (files done, files in all) while the per-file step runs: the CLI's progress bar.
+    progress: Progress | None = None
+    # Text to lint instead of what a file holds on disk, by absolute path: what ``--diff``'s later
+    # rounds see (the earlier rounds' fixes, never written).
+    overlay: Mapping[str, bytes] | None = None

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import flaskglobals_lint.engine
+import flaskglobals_lint.replay
 import flaskglobals_lint.rules
 from flaskglobals_lint import LintResult, __version__, cli
 from flaskglobals_lint.engine import RunOptions
@@ -68,7 +69,10 @@ def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def lint_with(monkeypatch: pytest.MonkeyPatch, linter: FakeLinter) -> FakeLinter:
+    """The fake serves the fix modes' lints (``engine.lint_paths``) and a report's (``replay.lint``)."""
     monkeypatch.setattr(flaskglobals_lint.engine, "lint_paths", linter)
+    monkeypatch.setattr(flaskglobals_lint.replay, "lint",
+                        lambda paths, settings, options, edits: linter(paths, settings, options))
     return linter
 
 

@@ -270,7 +270,7 @@ class Deployment:
 
 def deployment(paths: Sequence[str | Path], settings: Settings) -> Deployment:
     """How the app is served, from one look at its deployment files."""
-    texts = _texts(_deployment_files(paths, settings), Path.cwd())
+    texts = _texts(deployment_files(paths, settings), Path.cwd())
     if settings.processes is not None:
         processes, reason = settings.processes, "processes setting"
     else:
@@ -288,7 +288,8 @@ def _master_calls(texts: Sequence[_Text]) -> frozenset[str]:
                      for name in _CALLED_NAME.findall(text))
 
 
-def _deployment_files(paths: Sequence[str | Path], settings: Settings) -> list[Path]:
+def deployment_files(paths: Sequence[str | Path], settings: Settings) -> list[Path]:
+    """Every file ``deployment`` reads."""
     files: list[Path] = []
     for folder, subfolders in deployment_folders(paths, settings).items():
         files.extend(find_deployment_files(folder, subfolders=subfolders))

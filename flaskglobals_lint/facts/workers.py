@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
+from ..settings import DEFAULT_FILE_TIMEOUT
 from .model import ModuleFacts
 
 from .jobs import failed
@@ -30,7 +31,6 @@ from .jobs import failed
 if TYPE_CHECKING:
     from .jobs import FileJob
 
-DEFAULT_FILE_TIMEOUT = 20.0
 # How often a worker checks that its parent is still there (where PR_SET_PDEATHSIG is not available).
 PARENT_WATCH_INTERVAL = 0.25
 _PR_SET_PDEATHSIG = 1
