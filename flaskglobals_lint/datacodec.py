@@ -64,7 +64,7 @@ def _sequence(inner: Codec, build: type) -> Codec:
     def decode(value: Any) -> Any:
         if type(value) is not list:
             raise _fail("a list", value)
-        return build(decode_inner(item) for item in value)
+        return build(map(decode_inner, value))
 
     if build is frozenset:
         # Sorted, so the same data always gives the same bytes.
@@ -102,6 +102,18 @@ def _mapping(key: Codec, item: Codec) -> Codec:
     return (lambda value: [[encode_key(k), encode_item(v)] for k, v in value.items()]), decode
 
 
+class _Decoders(dict[str, Decoder]):
+    """Generated decoders by class name, each made when first asked for."""
+
+    def __init__(self, make: Callable[[str], Decoder]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, name: str) -> Decoder:
+        self[name] = decoder = self.make(name)
+        return decoder
+
+
 class Schema:
     """The codecs of a family of dataclasses that refer to each other by name.
 
@@ -118,6 +130,8 @@ class Schema:
         self.aliases = dict(aliases or {})
         self.unions = {name: {cls.__name__: cls for cls in members} for name, members in (unions or {}).items()}
         self._codecs: dict[str, Codec] = {}
+        # Each class's generated decoder, made on first use.
+        self._fast = _Decoders(self._decoder)
         self.digest = self._digest()
 
     def _digest(self) -> str:
@@ -146,32 +160,92 @@ class Schema:
         if type(document) is not list or len(document) != 2 or document[0] != self.digest:
             raise CodecError("not data of this schema")
         try:
-            return self.dataclass(root)[1](document[1])
+            return self._fast[root](document[1])
         except RecursionError:
             raise CodecError("nested too deeply") from None
 
     def dataclass(self, name: str) -> Codec:
         if name in self._codecs:
             return self._codecs[name]
-        cls = self.classes[name]
-        fields = dataclasses.fields(cls)
+        fields = dataclasses.fields(self.classes[name])
         names = [f.name for f in fields]
         codecs: list[Codec] = []
 
         def encode(value: Any) -> Any:
             return [enc(getattr(value, field)) for (enc, _), field in zip(codecs, names)]
 
-        def decode(value: Any) -> Any:
-            if type(value) is not list or len(value) != len(names):
-                raise _fail(f"{name} ({len(names)} fields)", value)
-            obj: Any = object.__new__(cls)
-            # Straight into __dict__: frozen classes allow it, and it is what pickle did.
-            obj.__dict__.update(zip(names, [dec(item) for (_, dec), item in zip(codecs, value)]))
-            return obj
-
-        self._codecs[name] = (encode, decode)  # registered first: classes refer to each other
+        self._codecs[name] = (encode, lambda value: self._fast[name](value))  # first: classes refer to each other
         codecs.extend(self._codec(ast.parse(str(f.type), mode="eval").body) for f in fields)
-        return encode, decode
+        return self._codecs[name]
+
+    def _decoder(self, name: str) -> Decoder:
+        """One function that checks and builds a ``name`` from its list of field values, with each
+        field's check written out rather than called where it is plain (an int, a kind, a tuple of
+        strings, another class or a tuple of them): loading a large project's facts is mostly this."""
+        self.dataclass(name)
+        cls = self.classes[name]
+        fields = dataclasses.fields(cls)
+        env: dict[str, Any] = {"_fail": _fail, "_new": object.__new__, "_cls": cls, "_set": set, "D": self._fast}
+        lines = ["def decode(value):",
+                 f"    if type(value) is not list or len(value) != {len(fields)}:",
+                 f"        raise _fail({name + ' (' + str(len(fields)) + ' fields)'!r}, value)",
+                 f"    {''.join(f'v{i}, ' for i in range(len(fields)))}= value"]
+        values = []
+        for i, f in enumerate(fields):
+            node = ast.parse(str(f.type), mode="eval").body
+            var, plan = f"v{i}", self._plan(node)
+            env[f"d{i}"] = self._codec(node)[1]  # the field's own decoder: the error it raises
+            shape, kind = plan if plan is not None else ("call", None)
+            env[f"t{i}"] = kind
+            if shape == "plain":
+                lines.append(f"    if type({var}) is not t{i}: d{i}({var})")
+            elif shape == "optional":
+                lines.append(f"    if {var} is not None and type({var}) is not t{i}: d{i}({var})")
+            elif shape == "kind":
+                lines.append(f"    if type({var}) is not str or {var} not in t{i}: d{i}({var})")
+            elif shape == "tuple":
+                lines.append(f"    if type({var}) is not list or ({var} and _set(map(type, {var})) != {{t{i}}}): "
+                             f"d{i}({var})")
+                var = f"tuple({var})"
+            elif shape == "class":
+                var = f"D[{kind!r}]({var})"
+            elif shape == "classes":
+                lines.append(f"    if type({var}) is not list: d{i}({var})")
+                var = f"tuple(map(D[{kind!r}], {var}))"
+            else:
+                var = f"d{i}({var})"
+            values.append(var)
+        # Straight into __dict__: frozen classes allow it, and it is what pickle did.
+        lines.append("    obj = _new(_cls)")
+        lines.append("    obj.__dict__.update({" + ", ".join(f"{f.name!r}: {v}" for f, v in zip(fields, values)) + "})")
+        lines.append("    return obj")
+        exec("\n".join(lines), env)  # noqa: S102 - generated from our own annotations, nothing else
+        return env["decode"]  # type: ignore[no-any-return]
+
+    def _plan(self, node: ast.expr) -> tuple[str, Any] | None:
+        """How a field's check is written out: ("plain", int), ("optional", str), ("kind", values),
+        ("tuple", str), ("class", name) or ("classes", name); None when its decoder is called."""
+        if isinstance(node, ast.Name):
+            if node.id in _PRIMITIVES:
+                return "plain", _PRIMITIVES[node.id]
+            if node.id in self.kinds:
+                return "kind", frozenset(self.kinds[node.id])
+            return ("class", node.id) if node.id in self.classes else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            for this, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(other, ast.Constant) and other.value is None and isinstance(this, ast.Name) \
+                        and this.id in _PRIMITIVES:
+                    return "optional", _PRIMITIVES[this.id]
+            return None
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "tuple" \
+                and isinstance(node.slice, ast.Tuple) and len(node.slice.elts) == 2:
+            item, rest = node.slice.elts
+            if isinstance(rest, ast.Constant) and rest.value is ... and isinstance(item, ast.Name):
+                if item.id in _PRIMITIVES:
+                    return "tuple", _PRIMITIVES[item.id]
+                if item.id in self.classes:
+                    return "classes", item.id
+        return None
 
     def _union(self, members: dict[str, type]) -> Codec:
         def encode(value: Any) -> Any:
