@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
-
-import pathspec
+from typing import TYPE_CHECKING, Optional
 
 from ..safe_io import read_bounded
+
+if TYPE_CHECKING:
+    import pathspec
 
 # An ignore file larger than this is not one.
 MAX_IGNORE_BYTES = 1024 * 1024
@@ -77,4 +78,8 @@ def _spec(path: Path) -> Optional[pathspec.GitIgnoreSpec]:
     except (OSError, ValueError):
         return None
     lines = text.splitlines()
-    return pathspec.GitIgnoreSpec.from_lines(lines) if any(line.strip() for line in lines) else None
+    if not any(line.strip() for line in lines):
+        return None
+    import pathspec  # here: a tree outside git, and a replayed run in one without ignore files, never need it
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)

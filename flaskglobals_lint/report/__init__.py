@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Protocol, Sequence
+from importlib import import_module
+from typing import TYPE_CHECKING, Iterator, Mapping, Protocol, Sequence
 
 from ..diagnostics import Diagnostic
-from . import baseline, github, gitlab, json, sarif, text
 
 if TYPE_CHECKING:
     from ..rules.base import Rule
@@ -16,14 +16,25 @@ class Renderer(Protocol):
                  color: bool = False) -> str: ...
 
 
-FORMATS: dict[str, Renderer] = {
-    "text": text.render,
-    "json": json.render,
-    "sarif": sarif.render,
-    "github": github.render,
-    "gitlab": gitlab.render,
-    "baseline": baseline.render,
-}
+class _Formats(Mapping[str, Renderer]):
+    """Format name -> its reporter's ``render``, each module imported when its format is used."""
+
+    NAMES = ("text", "json", "sarif", "github", "gitlab", "baseline")
+
+    def __getitem__(self, name: str) -> Renderer:
+        if name not in self.NAMES:
+            raise KeyError(name)
+        render: Renderer = import_module(f".{name}", __name__).render
+        return render
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.NAMES)
+
+    def __len__(self) -> int:
+        return len(self.NAMES)
+
+
+FORMATS: Mapping[str, Renderer] = _Formats()
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], files_checked: int) -> str:
