@@ -119,17 +119,22 @@ class Schema:
 
     ``kinds``: ``Literal`` aliases by name, with their values.  ``aliases``: other
     type aliases by name, as annotation text (``Edit``).  ``unions``: union aliases
-    by name, with their member classes (each value is tagged with its class's name).
+    by name, with their member classes (each value is tagged with its class's name).  ``interned``:
+    frozen classes whose equal values one ``loads`` returns as one object, as the data had them
+    before JSON copied each use (a module's facts share each reference, thousands of times).
     """
 
     def __init__(self, classes: Iterable[type], kinds: Mapping[str, tuple[str, ...]] | None = None,
                  aliases: Mapping[str, str] | None = None, unions: Mapping[str, tuple[type, ...]] | None = None,
-                 ) -> None:
+                 interned: Iterable[str] = ()) -> None:
         self.classes = {cls.__name__: cls for cls in classes}
         self.kinds = dict(kinds or {})
         self.aliases = dict(aliases or {})
         self.unions = {name: {cls.__name__: cls for cls in members} for name, members in (unions or {}).items()}
         self._codecs: dict[str, Codec] = {}
+        self.interned = frozenset(interned)
+        # The values of ``interned`` classes met in the current ``loads``.
+        self._memo: dict[Any, Any] = {}
         # Each class's generated decoder, made on first use.
         self._fast = _Decoders(self._decoder)
         self.digest = self._digest()
@@ -163,6 +168,8 @@ class Schema:
             return self._fast[root](document[1])
         except RecursionError:
             raise CodecError("nested too deeply") from None
+        finally:
+            self._memo.clear()
 
     def dataclass(self, name: str) -> Codec:
         if name in self._codecs:
@@ -185,7 +192,8 @@ class Schema:
         self.dataclass(name)
         cls = self.classes[name]
         fields = dataclasses.fields(cls)
-        env: dict[str, Any] = {"_fail": _fail, "_new": object.__new__, "_cls": cls, "_set": set, "D": self._fast}
+        env: dict[str, Any] = {"_fail": _fail, "_new": object.__new__, "_cls": cls, "_set": set, "D": self._fast,
+                               "M": self._memo}
         lines = ["def decode(value):",
                  f"    if type(value) is not list or len(value) != {len(fields)}:",
                  f"        raise _fail({name + ' (' + str(len(fields)) + ' fields)'!r}, value)",
@@ -218,7 +226,7 @@ class Schema:
         # Straight into __dict__: frozen classes allow it, and it is what pickle did.
         lines.append("    obj = _new(_cls)")
         lines.append("    obj.__dict__.update({" + ", ".join(f"{f.name!r}: {v}" for f, v in zip(fields, values)) + "})")
-        lines.append("    return obj")
+        lines.append("    return M.setdefault(obj, obj)" if name in self.interned else "    return obj")
         exec("\n".join(lines), env)  # noqa: S102 - generated from our own annotations, nothing else
         return env["decode"]  # type: ignore[no-any-return]
 

@@ -27,7 +27,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     name: get_args(value) for name, value in vars(model).items() if get_origin(value) is Literal
 }
 
-_FACTS = Schema(CLASSES, KINDS)
+# The extractor shares each Root and Ref of a module (``scopes.intern``); so do loaded facts.
+_FACTS = Schema(CLASSES, KINDS, interned=("Root", "Ref"))
 SCHEMA = _FACTS.digest
 
 
