@@ -46,7 +46,7 @@ class Measurement:
     lines: int
     wall: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
-    # All the run's processes together (workers included), sampled every few milliseconds.
+    # All the run's processes together (workers included; shared pages counted once), sampled every 20 ms.
     tree_rss_mb: list[float] = field(default_factory=list)
     exit_codes: list[int] = field(default_factory=list)
     skipped: str = ""
@@ -63,7 +63,8 @@ class Measurement:
 
 
 def _tree_rss_kb(root: int) -> int:
-    """The resident memory of ``root`` and every process below it (Linux /proc; 0 elsewhere)."""
+    """The memory of ``root`` and every process below it (Linux /proc; 0 elsewhere): each one's
+    proportional set size, so that pages a forked worker shares with its parent count once."""
     total, todo, seen = 0, [root], set()
     while todo:
         pid = todo.pop()
@@ -71,8 +72,8 @@ def _tree_rss_kb(root: int) -> int:
             continue
         seen.add(pid)
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
-            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+            status = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            total += next((int(line.split()[1]) for line in status.splitlines() if line.startswith("Pss:")), 0)
             for task in Path(f"/proc/{pid}/task").iterdir():
                 todo.extend(int(child) for child in (task / "children").read_text().split())
         except (OSError, ValueError):
@@ -88,7 +89,7 @@ def timed(argv: list[str], cwd: Path) -> tuple[float, float, float, int]:
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.005):
+        while not done.wait(0.02):
             peak[0] = max(peak[0], _tree_rss_kb(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
