@@ -227,8 +227,9 @@ def cli(
         result = fixed.result
         if result.fixes_settled != edits and any(d.fix is not None for d in result.diagnostics):
             from .engine import settle_fixes
+            from .facts.batch import default_jobs
 
-            result = settle_fixes(result, edits)
+            result = settle_fixes(result, edits, jobs or default_jobs())
         _warn(result, paths, verbose)
         if show_entry_points:
             click.echo("".join(f"{printable(path)}:{line}: {kind}: {printable(label)}\n"

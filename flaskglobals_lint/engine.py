@@ -83,14 +83,15 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
                       complete=not any(transient(f.error) for f in facts if f.error))
 
 
-def settle_fixes(result: LintResult, edits: bool) -> LintResult:
+def settle_fixes(result: LintResult, edits: bool, workers: int = 1) -> LintResult:
     """The result with each fix's final applicability (and, with ``edits``, its edits, for JSON and
-    SARIF); libcst is imported only when some finding has a fix."""
+    SARIF), settled in up to ``workers`` processes; libcst is imported only when some finding has a fix."""
     if result.fixes_settled == edits or not any(d.fix is not None for d in result.diagnostics):
         return result
-    from .fix import settle
+    from .fix import settle_in_parallel
 
-    return replace(result, diagnostics=settle(result.diagnostics, edits=edits), fixes_settled=edits)
+    return replace(result, diagnostics=settle_in_parallel(result.diagnostics, edits=edits, workers=workers),
+                   fixes_settled=edits)
 
 
 def dev_server_processes(facts: list[ModuleFacts]) -> tuple[int, str] | None:

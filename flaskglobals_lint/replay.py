@@ -118,21 +118,25 @@ def lint(paths: Sequence[str | Path], settings: Settings, options: RunOptions, e
 def _made(paths: Sequence[str | Path], settings: Settings, options: RunOptions, edits: bool,
           files: Optional[RunFiles], store: Optional[FactsCache] = None) -> LintResult:
     from .engine import lint_paths, settle_fixes
+    from .facts.batch import default_jobs
 
     result = lint_paths(paths, settings, options, files)
-    return _settled(result, edits, store) if store is not None else settle_fixes(result, edits)
+    workers = options.jobs or default_jobs()
+    return _settled(result, edits, store, workers) if store is not None else settle_fixes(result, edits, workers)
 
 
-def _settled(result: LintResult, edits: bool, store: FactsCache) -> LintResult:
+def _settled(result: LintResult, edits: bool, store: FactsCache, workers: int = 1) -> LintResult:
     """``engine.settle_fixes``, one group of findings at a time: a group whose fixes touch the same
     files (a function's file, the module that gets the lock) settles alone, so one that is as
     the store has it (its findings and the texts of its files) is not settled again.  An edit
     then settles only its own group's fixes: the rest of a run's thousand libcst trials are
     skipped."""
-    position = {id(d): i for i, d in enumerate(result.diagnostics)}
-    groups = _fix_groups([d for d in result.diagnostics if d.fix is not None])
-    if not groups or result.fixes_settled == edits:
+    if result.fixes_settled == edits or not any(d.fix is not None for d in result.diagnostics):
         return result
+    from .fix import fix_groups, settle_in_parallel
+
+    position = {id(d): i for i, d in enumerate(result.diagnostics)}
+    groups = fix_groups([d for d in result.diagnostics if d.fix is not None])
     sources = _Sources()
     out = list(result.diagnostics)
     missing: list[tuple[str, list[Diagnostic]]] = []
@@ -149,34 +153,14 @@ def _settled(result: LintResult, edits: bool, store: FactsCache) -> LintResult:
         else:
             missing.append((key, group))
     if missing:
-        from .fix import settle
-
-        settled = iter(settle([d for _, group in missing for d in group], edits=edits, read=sources.read))
+        settled = iter(settle_in_parallel([d for _, group in missing for d in group], edits=edits,
+                                          read=sources.read, workers=workers))
         for key, group in missing:
             made = tuple(next(settled) for _ in group)
             store.write(key, _RECORDS.dumps("SettledFixes", SettledFixes(made)))
             for before, after in zip(group, made):
                 out[position[id(before)]] = after
     return replace(result, diagnostics=out, fixes_settled=edits)
-
-
-def _fix_groups(fixed: Sequence[Diagnostic]) -> list[list[Diagnostic]]:
-    """The findings with fixes, in groups that share no file, each in report order."""
-    parent: dict[str, str] = {}
-
-    def root(path: str) -> str:
-        while parent.setdefault(path, path) != path:
-            path = parent[path]
-        return path
-
-    for d in fixed:
-        assert d.fix is not None
-        for other in d.fix.paths:
-            parent[root(other)] = root(d.path)
-    groups: dict[str, list[Diagnostic]] = {}
-    for d in fixed:
-        groups.setdefault(root(d.path), []).append(d)
-    return list(groups.values())
 
 
 def _group_key(group: Sequence[Diagnostic], edits: bool, sources: _Sources) -> str:

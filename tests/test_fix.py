@@ -782,3 +782,45 @@ def test_a_lock_made_per_call_is_made_once_at_module_level(tmp_path: Path) -> No
                 likes += 1
             return "ok"
     """))
+
+
+def _many_fixes(root: Path, count: int) -> list:
+    """``count`` modules, each with a counter its route bumps without a lock: one lock fix each."""
+    from flaskglobals_lint.settings import Settings
+
+    (root / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    for i in range(count):
+        (root / f"views{i}.py").write_text(
+            f"from app import app\nhits = 0\n\n\n@app.route('/v{i}')\ndef view():\n    global hits\n"
+            f"    hits += 1\n    return str(hits)\n")
+    result = lint_paths([str(root)], Settings(root=root), RunOptions(cache=False, jobs=1))
+    assert len([d for d in result.diagnostics if d.fix is not None]) == count
+    return result.diagnostics
+
+
+def test_fixes_settled_in_workers_are_those_settled_here(tmp_path: Path) -> None:
+    from flaskglobals_lint.fix import settle, settle_in_parallel
+
+    diagnostics = _many_fixes(tmp_path, 60)
+    for edits in (False, True):
+        here = [d.as_dict() for d in settle(diagnostics, edits=edits)]
+        assert [d.as_dict() for d in settle_in_parallel(diagnostics, edits=edits, workers=2)] == here
+    assert {d.fix.applicability for d in settle(diagnostics)} == {"safe"}
+
+
+def test_a_settle_worker_that_dies_is_made_up_for_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    import flaskglobals_lint.fix as fix
+
+    diagnostics = _many_fixes(tmp_path, 60)
+    here = [d.as_dict() for d in fix.settle(diagnostics)]
+    marker = tmp_path / "worker-ran"
+
+    def crash(job: object) -> None:
+        marker.touch()
+        os._exit(3)
+
+    monkeypatch.setattr(fix, "settle_job", crash)
+    assert [d.as_dict() for d in fix.settle_in_parallel(diagnostics, workers=2)] == here
+    assert marker.exists()

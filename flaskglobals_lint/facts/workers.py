@@ -21,15 +21,10 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..settings import DEFAULT_FILE_TIMEOUT
-from .model import ModuleFacts
-
 from .jobs import failed
-
-if TYPE_CHECKING:
-    from .jobs import FileJob
 
 # How often a worker checks that its parent is still there (where PR_SET_PDEATHSIG is not available).
 PARENT_WATCH_INTERVAL = 0.25
@@ -71,9 +66,14 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def _serve(connection: Connection, parent: int, inherited: Sequence[Connection] = ()) -> None:
-    """A worker's life: analyse what arrives until told to stop, or until the parent is gone."""
-    from .jobs import analyse
+def _serve(connection: Connection, parent: int, inherited: Sequence[Connection] = (),
+           work: Optional[Callable[[Any], Any]] = None) -> None:
+    """A worker's life: do what arrives (``work``, by default analyse a file) until told to stop,
+    or until the parent is gone."""
+    if work is None:
+        from .jobs import analyse
+
+        work = analyse
 
     # First: a fork also copies the parent's handlers, which would raise here.
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
@@ -94,7 +94,7 @@ def _serve(connection: Connection, parent: int, inherited: Sequence[Connection] 
             return
         if job is None:
             return
-        connection.send(analyse(job))
+        connection.send(work(job))
 
 
 def _output_to_devnull() -> None:
@@ -116,13 +116,20 @@ class _Worker:
 
 
 class WorkerPool:
+    """Watched worker processes.  ``work`` (a module-level function, so that a spawned worker can
+    import it) does each job; ``failure(job, why)`` stands for the result of a job whose worker
+    died or ran out of time.  By default: per-file facts, and an FGL900 saying why."""
+
     def __init__(self, size: int, file_timeout: float = DEFAULT_FILE_TIMEOUT,
-                 done: Optional[Callable[[], None]] = None) -> None:
+                 done: Optional[Callable[[], None]] = None, work: Optional[Callable[[Any], Any]] = None,
+                 failure: Callable[[Any, str], Any] = failed) -> None:
         self.size = max(1, size)
         self.done = done
         self.file_timeout = file_timeout
         self.context = _context()
         self.workers: list[_Worker] = []
+        self.work = work
+        self.failure = failure
 
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe()
@@ -130,7 +137,8 @@ class WorkerPool:
         if self.context.get_start_method() == "fork":
             inherited = (parent_end, *(w.connection for w in self.workers))
             load_prctl()
-        process = self.context.Process(target=_serve, args=(child_end, os.getpid(), inherited), daemon=True)
+        process = self.context.Process(target=_serve, args=(child_end, os.getpid(), inherited, self.work),
+                                       daemon=True)
         process.start()
         child_end.close()
         worker = _Worker(process, parent_end)
@@ -144,8 +152,8 @@ class WorkerPool:
         worker.connection.close()
         self.workers.remove(worker)
 
-    def run(self, jobs: Sequence[FileJob]) -> list[ModuleFacts]:
-        results: list[Optional[ModuleFacts]] = [None] * len(jobs)
+    def run(self, jobs: Sequence[Any]) -> list[Any]:
+        results: list[Any] = [None] * len(jobs)
         pending = deque(range(len(jobs)))
         try:
             for _ in range(min(self.size, len(jobs))):
@@ -161,7 +169,7 @@ class WorkerPool:
                         results[index] = worker.connection.recv()
                     except (EOFError, OSError):
                         worker.process.join(5)
-                        results[index] = failed(jobs[index], _death(worker.process.exitcode))
+                        results[index] = self.failure(jobs[index], _death(worker.process.exitcode))
                         self._stop(worker)
                         worker = self._start()
                     worker.job = None
@@ -171,20 +179,21 @@ class WorkerPool:
                 for worker in [w for w in self.workers if w.job is not None and now - w.started > self.file_timeout]:
                     index = worker.job
                     assert index is not None
-                    results[index] = failed(jobs[index], f"analysis took longer than {self.file_timeout:g} s")
+                    results[index] = self.failure(jobs[index], f"analysis took longer than {self.file_timeout:g} s")
                     self._finished()
                     self._stop(worker)
                     self._assign(self._start(), jobs, pending)
         finally:
             for worker in list(self.workers):
                 self._stop(worker)
-        return [r if r is not None else failed(jobs[i], "analysis produced no result") for i, r in enumerate(results)]
+        return [r if r is not None else self.failure(jobs[i], "analysis produced no result")
+                for i, r in enumerate(results)]
 
     def _finished(self) -> None:
         if self.done is not None:
             self.done()
 
-    def _assign(self, worker: _Worker, jobs: Sequence[FileJob], pending: deque[int]) -> None:
+    def _assign(self, worker: _Worker, jobs: Sequence[Any], pending: deque[int]) -> None:
         if not pending:
             worker.job = None
             return

@@ -20,7 +20,8 @@ from .widen import Widen, widen
 from .locks import Define, Wrap, transform
 from .module import lock_assigned, parsed, top_level_names
 
-__all__ = ["FixPlan", "plan_fixes", "read_file", "settle", "unified_diff", "fixable"]
+__all__ = ["FixPlan", "fix_groups", "plan_fixes", "read_file", "settle", "settle_in_parallel", "unified_diff",
+           "fixable"]
 
 Reader = Callable[[str], str]
 
@@ -313,6 +314,85 @@ def settle(diagnostics: Sequence[Diagnostic], edits: bool = False, read: Reader 
             fix = replace(fix, edits=tuple(_edits(plan_fixes([d], unsafe=True, read=read).changed)))
         out.append(replace(d, fix=fix))
     return out
+
+
+def fix_groups(fixed: Sequence[Diagnostic]) -> list[list[Diagnostic]]:
+    """The findings with fixes, in groups that share no file, each in report order: each group
+    settles alone (a fix reads only the files it touches), so groups can be settled apart."""
+    parent: dict[str, str] = {}
+
+    def root(path: str) -> str:
+        while parent.setdefault(path, path) != path:
+            path = parent[path]
+        return path
+
+    for d in fixed:
+        assert d.fix is not None
+        for other in d.fix.paths:
+            parent[root(other)] = root(d.path)
+    groups: dict[str, list[Diagnostic]] = {}
+    for d in fixed:
+        groups.setdefault(root(d.path), []).append(d)
+    return list(groups.values())
+
+
+# Fixes per worker job: enough to pay for sending them, few enough to share the work out evenly.
+SETTLE_CHUNK = 24
+
+
+@dataclass(frozen=True)
+class SettleJob:
+    """Findings to settle in a worker, with the texts of the files their fixes read (None: unreadable)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    edits: bool
+    texts: dict[str, Optional[str]]
+
+
+def settle_job(job: SettleJob) -> list[Diagnostic]:
+    """What a worker does with a ``SettleJob``."""
+    def read(path: str) -> str:
+        text = job.texts.get(path)
+        if text is None:
+            raise OSError(f"{path} could not be read")
+        return text
+
+    return settle(job.diagnostics, edits=job.edits, read=read)
+
+
+def settle_in_parallel(diagnostics: Sequence[Diagnostic], edits: bool = False, read: Reader = read_file,
+                       workers: int = 1) -> list[Diagnostic]:
+    """``settle``, with the groups of fixes shared out over ``workers`` processes when there are
+    enough of them (a cold run on a large project settles hundreds, one libcst parse each).  A job
+    whose worker fails is settled here instead."""
+    fixed = [d for d in diagnostics if d.fix is not None]
+    if workers <= 1 or len(fixed) < 2 * SETTLE_CHUNK:
+        return settle(diagnostics, edits=edits, read=read)
+    from ..facts.workers import WorkerPool
+
+    chunks: list[list[Diagnostic]] = [[]]
+    for group in fix_groups(fixed):
+        if len(chunks[-1]) >= SETTLE_CHUNK:
+            chunks.append([])
+        chunks[-1].extend(group)
+    jobs = [SettleJob(tuple(chunk), edits, _texts_of(chunk, read)) for chunk in chunks]
+    results = WorkerPool(min(workers, len(jobs)), file_timeout=600, work=settle_job,
+                         failure=lambda job, why: None).run(jobs)
+    settled: dict[int, Diagnostic] = {}
+    for job, result in zip(jobs, results):
+        made = result if result is not None else settle(job.diagnostics, edits=edits, read=read)
+        settled.update((id(before), after) for before, after in zip(job.diagnostics, made))
+    return [settled.get(id(d), d) for d in diagnostics]
+
+
+def _texts_of(chunk: Sequence[Diagnostic], read: Reader) -> dict[str, Optional[str]]:
+    texts: dict[str, Optional[str]] = {}
+    for path in sorted({p for d in chunk for p in (d.path, *(d.fix.paths if d.fix else ()))}):
+        try:
+            texts[path] = read(path)
+        except (OSError, UnicodeDecodeError):
+            texts[path] = None
+    return texts
 
 
 def _edits(changed: dict[str, tuple[str, str]]) -> list[tuple[str, int, int, int, int, str]]:
