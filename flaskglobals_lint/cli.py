@@ -7,8 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 from types import FrameType
-from functools import cached_property
-from typing import TYPE_CHECKING, Iterator, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 import click
 
@@ -19,6 +18,7 @@ from .report import FORMATS, fix_summary, statistics, summary_line
 from .report.text import render as text_report
 from .output import write_report
 from .report.progress import ProgressBar
+from .rulebook import RuleCatalogue, Rules, rule_ids
 from .settings import DEFAULT_FILE_TIMEOUT, ConfigError, RunOptions, Settings, apply_cli, describe, load_settings, \
     parse_codes
 
@@ -46,31 +46,6 @@ def _code_list(ctx: click.Context, param: click.Parameter, value: tuple[str, ...
 def _comma_separated(values: Sequence[str]) -> tuple[str, ...]:
     """``("a, b", "c")`` (an option given twice, each comma-separated) -> ``("a", "b", "c")``."""
     return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
-
-
-def rule_ids() -> dict[str, str]:
-    """Every rule's code and name, as the settings check codes and names against them."""
-    from .rules import ALL_RULES
-
-    return {rule.code: rule.name for rule in ALL_RULES}
-
-
-class _RuleCatalogue(Mapping[str, str]):
-    """``rule_ids()``, loaded when a setting first names a rule: a replayed run whose settings name
-    none never imports the rules."""
-
-    @cached_property
-    def _ids(self) -> dict[str, str]:
-        return rule_ids()
-
-    def __getitem__(self, code: str) -> str:
-        return self._ids[code]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -192,7 +167,7 @@ def cli(
     internal error.
     """
     try:
-        rules = _Rules()
+        rules = Rules()
         if list_rules:
             click.echo(_rule_table(rules), nl=False)
             ctx.exit(EXIT_CLEAN)
@@ -203,7 +178,7 @@ def cli(
         paths = paths or (".",)
         stdin = paths == ("-",)
         start = _config_start([stdin_filename or "."] if stdin else paths)
-        settings = apply_cli(load_settings(config, start, _RuleCatalogue()),
+        settings = apply_cli(load_settings(config, start, RuleCatalogue()),
                              select=select, ignore=ignore, extend_select=extend_select or (),
                              extend_ignore=extend_ignore or (), processes=processes, strict=strict,
                              follow_symlinks=follow_symlinks, force_exclude=force_exclude,
@@ -417,28 +392,6 @@ def main() -> None:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-class _Rules(Sequence["type[Rule]"]):
-    """``_all_rules()``, imported when first looked at: only SARIF's report and the rule listings
-    need them."""
-
-    @cached_property
-    def _rules(self) -> list[type[Rule]]:
-        return _all_rules()
-
-    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
-        return self._rules[index]
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-
-def _all_rules() -> list[type[Rule]]:
-    # Read at call time, so the rule registry is only imported when the CLI runs.
-    from .rules import ALL_RULES
-
-    return sorted(ALL_RULES, key=lambda rule: rule.code)
 
 
 def _demo(selection: str) -> int:

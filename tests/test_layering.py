@@ -35,7 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("fix.blocks",),
     ("fix",),
     ("engine", "replay"),
-    ("cli", "fixing", "flake8_plugin", "docs", "demo", "__init__", "__main__"),
+    ("cli", "rulebook", "fixing", "flake8_plugin", "docs", "demo", "__init__", "__main__"),
 ]
 
 
