@@ -69,7 +69,7 @@ def test_readme_benchmark_table_is_the_committed_real_run() -> None:
     from run import report
 
     data = json.loads((ROOT / "bench" / "results.json").read_text())
-    assert data["smoke"] is False and len(data["measurements"]) == 29
+    assert data["smoke"] is False and len(data["measurements"]) == 43
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert report(data) in readme
     assert f"{data['machine']['cpus']} CPUs, Python {data['machine']['python']}" in readme
