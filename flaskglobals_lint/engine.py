@@ -14,7 +14,7 @@ from typing import Iterable, Sequence
 from .diagnostics import Diagnostic, Fix, LintResult, printable, printable_diagnostic
 from .facts import ModuleFacts, module_facts
 from .facts.batch import FileJob, collect, default_jobs, transient
-from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, project_cache_dir
+from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, default_cache_dir
 from .discovery.deployment import deployment, worker_processes
 from .discovery.prepass import select_for_analysis, stdlib_copies
 from .discovery.selection import RunFiles, run_files
@@ -106,12 +106,6 @@ def unreadable(source: SourceFile, reason: str) -> ModuleFacts:
     facts = ModuleFacts(path=source.display, module=source.module, is_package=source.is_package)
     facts.error = reason
     return facts
-
-
-def default_cache_dir(settings: Settings) -> Path:
-    """$FLASKGLOBALS_LINT_CACHE_DIR, else this project's folder in the user's cache (never inside the
-    project: a repository must not be able to plant cache entries)."""
-    return project_cache_dir(settings.root or Path.cwd())
 
 
 def lint_source(source: str | bytes, path: str = "app.py", settings: Settings | None = None) -> list[Diagnostic]:

@@ -33,7 +33,7 @@ from .diagnostics import Diagnostic, LintResult
 from .discovery.deployment import DEPLOYMENT_FILE_BYTES, deployment_files
 from .discovery.selection import RunFiles, run_files
 from .discovery.sources import SourceFile, read_source
-from .facts.cache import FactsCache, environment_digest, project_cache_dir
+from .facts.cache import FactsCache, default_cache_dir, environment_digest
 from .safe_io import read_bounded
 from .settings import MAX_FILE_BYTES, RunOptions, Settings
 
@@ -91,7 +91,7 @@ def lint(paths: Sequence[str | Path], settings: Settings, options: RunOptions, e
     if not options.cache or options.overlay:
         return _made(paths, settings, options, edits, None)
     files = run_files(paths, settings)
-    store = FactsCache(options.cache_dir or project_cache_dir(settings.root or Path.cwd()))
+    store = FactsCache(options.cache_dir or default_cache_dir(settings))
     scope = _scope(paths, settings, options, edits)
     record = _record(store, scope)
     if record is not None:

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .._version import __version__
 from ..safe_io import read_bounded
+from ..settings import Settings
 
 if TYPE_CHECKING:
     from .model import ModuleFacts
@@ -73,6 +74,12 @@ def project_cache_dir(project_root: Path) -> Path:
     digest = hashlib.sha256(os.fsencode(root)).hexdigest()[:16]
     name = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(root).name)[:40] or "root"
     return user_cache_root() / "projects" / f"{name}-{digest}"
+
+
+def default_cache_dir(settings: Settings) -> Path:
+    """$FLASKGLOBALS_LINT_CACHE_DIR, else this project's folder in the user's cache (never inside the
+    project: a repository must not be able to plant cache entries)."""
+    return project_cache_dir(settings.root or Path.cwd())
 
 
 _ENVIRONMENT: Optional[bytes] = None
