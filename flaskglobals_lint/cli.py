@@ -80,11 +80,12 @@ def _comma_separated(values: Sequence[str]) -> tuple[str, ...]:
               help="Number of worker processes the app runs under (default: read deployment files).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, metavar="N",
               help="Worker processes for parsing (default 0: one per CPU; 1: no pool).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the facts cache.")
+@click.option("--no-cache", is_flag=True,
+              help="Neither read nor write the cache (per-file facts, and the last run's result to replay).")
 @click.option("--file-timeout", type=click.FloatRange(min=0.1), default=DEFAULT_FILE_TIMEOUT, metavar="SECONDS",
               show_default=True, help="Stop a file that takes longer in a worker and report it as FGL900.")
 @click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to cache per-file facts (default: this project's folder in the user's cache).")
+              help="Where to keep the cache (default: this project's folder in the user's cache).")
 @click.option("--strict", is_flag=True, default=None,
               help="Also report benign races: idempotent memoization and lazy initialisation.")
 @click.option("--follow-symlinks", is_flag=True, default=None,
@@ -189,7 +190,7 @@ def cli(
             ctx.exit(EXIT_CLEAN)
         bar = ProgressBar(sys.stderr)
         options = RunOptions(jobs=jobs, cache=not no_cache, cache_dir=cache_dir, file_timeout=file_timeout,
-                                    progress=None if quiet else bar)
+                             progress=None if quiet else bar)
         mode = fixing.FixMode(fix, unsafe_fixes, diff, fix_only, exit_non_zero_on_fix, add_noqa)
         if stdin and mode.active:
             raise click.UsageError("--fix, --fix-only, --diff and --add-noqa change files: name them, not '-'")
