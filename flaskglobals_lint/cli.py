@@ -201,11 +201,10 @@ def cli(
         if status is not None:
             ctx.exit(status)
         result = fixed.result
-        if result.fixes_settled != edits and any(d.fix is not None for d in result.diagnostics):
+        if not result.settled_for(edits):  # a fix mode's result: engine.settle_fixes, imported only then
             from .engine import settle_fixes
-            from .facts.batch import default_jobs
 
-            result = settle_fixes(result, edits, jobs or default_jobs())
+            result = settle_fixes(result, edits, options.workers)
         _warn(result, paths, verbose)
         if show_entry_points:
             click.echo("".join(f"{printable(path)}:{line}: {kind}: {printable(label)}\n"

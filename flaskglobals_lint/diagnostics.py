@@ -338,3 +338,7 @@ class LintResult:
     complete: bool = True
     # Replayed from the run-level result cache (``replay``), not analysed.
     replayed: bool = False
+
+    def settled_for(self, edits: bool) -> bool:
+        """The fixes are as a report with (or without) edits shows them: settled so, or none at all."""
+        return self.fixes_settled == edits or not any(d.fix is not None for d in self.diagnostics)

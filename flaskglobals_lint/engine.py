@@ -13,7 +13,7 @@ from typing import Iterable, Sequence
 
 from .diagnostics import Diagnostic, Fix, LintResult, printable, printable_diagnostic
 from .facts import ModuleFacts, module_facts
-from .facts.batch import FileJob, collect, default_jobs, transient
+from .facts.batch import FileJob, collect, transient
 from .facts.cache import CACHE_DIR_VARIABLE, FactsCache, default_cache_dir
 from .discovery.deployment import deployment, worker_processes
 from .discovery.prepass import select_for_analysis, stdlib_copies
@@ -66,7 +66,7 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
     jobs = [FileJob(str(s.path), s.display, s.module, s.is_package, wanted, data)
             for s, (data, error), wanted in zip(everything, contents, full) if not error]
     cache = FactsCache(options.cache_dir or default_cache_dir(settings)) if options.cache else None
-    analysed = iter(collect(jobs, options.jobs or default_jobs(), cache, options.file_timeout, options.progress))
+    analysed = iter(collect(jobs, options.workers, cache, options.file_timeout, options.progress))
     facts = [next(analysed) if not error else unreadable(s, error) for s, (_, error) in zip(everything, contents)]
     served = deployment(paths, settings)
     processes, reason = served.processes, served.reason
@@ -86,7 +86,7 @@ def _lint_paths(paths: Sequence[str | Path], settings: Settings | None,
 def settle_fixes(result: LintResult, edits: bool, workers: int = 1) -> LintResult:
     """The result with each fix's final applicability (and, with ``edits``, its edits, for JSON and
     SARIF), settled in up to ``workers`` processes; libcst is imported only when some finding has a fix."""
-    if result.fixes_settled == edits or not any(d.fix is not None for d in result.diagnostics):
+    if result.settled_for(edits):
         return result
     from .fix import settle_in_parallel
 

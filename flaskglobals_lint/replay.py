@@ -118,11 +118,10 @@ def lint(paths: Sequence[str | Path], settings: Settings, options: RunOptions, e
 def _made(paths: Sequence[str | Path], settings: Settings, options: RunOptions, edits: bool,
           files: Optional[RunFiles], store: Optional[FactsCache] = None) -> LintResult:
     from .engine import lint_paths, settle_fixes
-    from .facts.batch import default_jobs
 
     result = lint_paths(paths, settings, options, files)
-    workers = options.jobs or default_jobs()
-    return _settled(result, edits, store, workers) if store is not None else settle_fixes(result, edits, workers)
+    return (_settled(result, edits, store, options.workers) if store is not None
+            else settle_fixes(result, edits, options.workers))
 
 
 def _settled(result: LintResult, edits: bool, store: FactsCache, workers: int = 1) -> LintResult:
@@ -131,7 +130,7 @@ def _settled(result: LintResult, edits: bool, store: FactsCache, workers: int = 
     the store has it (its findings and the texts of its files) is not settled again.  An edit
     then settles only its own group's fixes: the rest of a run's thousand libcst trials are
     skipped."""
-    if result.fixes_settled == edits or not any(d.fix is not None for d in result.diagnostics):
+    if result.settled_for(edits):
         return result
     from .fix import fix_groups, settle_in_parallel
 

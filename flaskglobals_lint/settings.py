@@ -370,6 +370,14 @@ def describe(settings: Settings) -> str:
 # Seconds one file may take in a worker before it is stopped and reported as FGL900.
 DEFAULT_FILE_TIMEOUT = 20.0
 
+
+def default_jobs() -> int:
+    """One worker process per CPU this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
 # Called with (files done, files in all) as files are loaded from the cache or analysed.
 Progress = Callable[[int, int], None]
 
@@ -390,3 +398,8 @@ class RunOptions:
     # Text to lint instead of what a file holds on disk, by absolute path: what ``--diff``'s later
     # rounds see (the earlier rounds' fixes, never written).
     overlay: Mapping[str, bytes] | None = None
+
+    @property
+    def workers(self) -> int:
+        """The worker processes ``jobs`` asks for: one per CPU for 0."""
+        return self.jobs or default_jobs()

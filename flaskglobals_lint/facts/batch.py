@@ -8,7 +8,6 @@ return plain facts (sent back through a pipe between this run's own processes).
 """
 from __future__ import annotations
 
-import os
 from typing import Callable, Optional, Sequence
 
 from ..settings import Progress
@@ -17,17 +16,10 @@ from .jobs import FileJob, analyse, failed
 from .model import ModuleFacts
 from .workers import DEFAULT_FILE_TIMEOUT, WorkerPool
 
-__all__ = ["FileJob", "POOL_THRESHOLD", "Progress", "collect", "default_jobs", "run_jobs", "transient"]
+__all__ = ["FileJob", "POOL_THRESHOLD", "Progress", "collect", "run_jobs", "transient"]
 
 # Below this many files to parse, one worker process does it (more cost more than they save).
 POOL_THRESHOLD = 24
-
-
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:
-        return max(1, os.cpu_count() or 1)
 
 
 def run_jobs(jobs: Sequence[FileJob], workers: int, file_timeout: float = DEFAULT_FILE_TIMEOUT,
