@@ -132,6 +132,8 @@ class Schema:
         self.aliases = dict(aliases or {})
         self.unions = {name: {cls.__name__: cls for cls in members} for name, members in (unions or {}).items()}
         self._codecs: dict[str, Codec] = {}
+        # Each class's fields: (name, annotation, codec), as ``dataclass`` read them.
+        self._fields: dict[str, list[tuple[str, ast.expr, Codec]]] = {}
         self.interned = frozenset(interned)
         # The values of ``interned`` classes met in the current ``loads``.
         self._memo: dict[Any, Any] = {}
@@ -176,13 +178,15 @@ class Schema:
             return self._codecs[name]
         fields = dataclasses.fields(self.classes[name])
         names = [f.name for f in fields]
+        nodes = [ast.parse(str(f.type), mode="eval").body for f in fields]
         codecs: list[Codec] = []
 
         def encode(value: Any) -> Any:
             return [enc(getattr(value, field)) for (enc, _), field in zip(codecs, names)]
 
         self._codecs[name] = (encode, lambda value: self._fast[name](value))  # first: classes refer to each other
-        codecs.extend(self._codec(ast.parse(str(f.type), mode="eval").body) for f in fields)
+        codecs.extend(self._codec(node) for node in nodes)
+        self._fields[name] = list(zip(names, nodes, codecs))
         return self._codecs[name]
 
     def _decoder(self, name: str) -> Decoder:
@@ -191,7 +195,7 @@ class Schema:
         strings, another class or a tuple of them): loading a large project's facts is mostly this."""
         self.dataclass(name)
         cls = self.classes[name]
-        fields = dataclasses.fields(cls)
+        fields = self._fields[name]
         env: dict[str, Any] = {"_fail": _fail, "_new": object.__new__, "_cls": cls, "_set": set, "D": self._fast,
                                "M": self._memo}
         lines = ["def decode(value):",
@@ -199,10 +203,9 @@ class Schema:
                  f"        raise _fail({name + ' (' + str(len(fields)) + ' fields)'!r}, value)",
                  f"    {''.join(f'v{i}, ' for i in range(len(fields)))}= value"]
         values = []
-        for i, f in enumerate(fields):
-            node = ast.parse(str(f.type), mode="eval").body
+        for i, (_, node, (_, decoder)) in enumerate(fields):
             var, plan = f"v{i}", self._plan(node)
-            env[f"d{i}"] = self._codec(node)[1]  # the field's own decoder: the error it raises
+            env[f"d{i}"] = decoder  # the field's own decoder: the error it raises
             shape, kind = plan if plan is not None else ("call", None)
             env[f"t{i}"] = kind
             if shape == "plain":
@@ -225,7 +228,8 @@ class Schema:
             values.append(var)
         # Straight into __dict__: frozen classes allow it, and it is what pickle did.
         lines.append("    obj = _new(_cls)")
-        lines.append("    obj.__dict__.update({" + ", ".join(f"{f.name!r}: {v}" for f, v in zip(fields, values)) + "})")
+        pairs = ", ".join(f"{field!r}: {value}" for (field, _, _), value in zip(fields, values))
+        lines.append("    obj.__dict__.update({" + pairs + "})")
         lines.append("    return M.setdefault(obj, obj)" if name in self.interned else "    return obj")
         exec("\n".join(lines), env)  # noqa: S102 - generated from our own annotations, nothing else
         return env["decode"]  # type: ignore[no-any-return]
