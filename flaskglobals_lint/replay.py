@@ -92,6 +92,15 @@ def lint(paths: Sequence[str | Path], settings: Settings, options: RunOptions, e
         return _made(paths, settings, options, edits, None)
     files = run_files(paths, settings)
     store = FactsCache(options.cache_dir or default_cache_dir(settings))
+    try:
+        return _replayed_or_made(paths, settings, options, edits, files, store)
+    finally:
+        store.flush()
+        store.close()
+
+
+def _replayed_or_made(paths: Sequence[str | Path], settings: Settings, options: RunOptions, edits: bool,
+                      files: RunFiles, store: FactsCache) -> LintResult:
     scope = _scope(paths, settings, options, edits)
     record = _record(store, scope)
     if record is not None:
@@ -100,8 +109,6 @@ def lint(paths: Sequence[str | Path], settings: Settings, options: RunOptions, e
         if record.key == _key(scope, files, stamps, paths, settings):
             if stamps != list(record.files):  # files read again, with the same bytes: stamped anew
                 store.write(scope, _RECORDS.dumps("RunRecord", replace(record, files=tuple(stamps))))
-            store.flush()
-            store.close()
             return replace(record.result, replayed=True)
     # Made in full from exactly the bytes the key is made of: an edit during the run cannot be
     # recorded under the old content's key.
@@ -110,8 +117,6 @@ def lint(paths: Sequence[str | Path], settings: Settings, options: RunOptions, e
     result = _made(paths, settings, replace(options, overlay=contents), edits, files, store)
     if result.complete:
         store.write(scope, _RECORDS.dumps("RunRecord", RunRecord(key, tuple(stamps), result)))
-    store.flush()
-    store.close()
     return result
 
 
@@ -210,8 +215,8 @@ def _record(store: FactsCache, scope: str) -> Optional[RunRecord]:
 
 def _scope(paths: Sequence[str | Path], settings: Settings, options: RunOptions, edits: bool) -> str:
     digest = hashlib.sha256(b"run\0")
-    for part in (os.getcwd(), repr([os.fspath(p) for p in paths]), repr(settings), repr(settings.root),
-                 repr((edits, options.prepass))):
+    # repr(settings) shows every field, ``root`` too (which equality leaves out).
+    for part in (os.getcwd(), repr([os.fspath(p) for p in paths]), repr(settings), repr((edits, options.prepass))):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     return "run-" + digest.hexdigest()
 
