@@ -354,6 +354,8 @@ class FactsCache:
                 self._prepare()
             else:
                 _check_folder(self.folder)
+                if not os.path.lexists(self.database):
+                    return None  # nothing stored yet: a read makes no database
             if not _regular_file_of_ours(self.database):
                 if not create:
                     return None
