@@ -386,13 +386,8 @@ def settle_in_parallel(diagnostics: Sequence[Diagnostic], edits: bool = False, r
 
 
 def _texts_of(chunk: Sequence[Diagnostic], read: Reader) -> dict[str, Optional[str]]:
-    texts: dict[str, Optional[str]] = {}
-    for path in sorted({p for d in chunk for p in (d.path, *(d.fix.paths if d.fix else ()))}):
-        try:
-            texts[path] = read(path)
-        except (OSError, UnicodeDecodeError):
-            texts[path] = None
-    return texts
+    text = _Texts(read)
+    return {path: text(path) for path in sorted({p for d in chunk for p in (d.path, *(d.fix.paths if d.fix else ()))})}
 
 
 def _edits(changed: dict[str, tuple[str, str]]) -> list[tuple[str, int, int, int, int, str]]:
