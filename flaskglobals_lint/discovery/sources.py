@@ -198,10 +198,10 @@ def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
         return None
 
 
-def _source_file(path: Path, cwd: Path, packages: dict[Path, tuple[str, ...]] | None = None) -> SourceFile:
+def _source_file(path: Path, cwd: Path, packages: dict[Path, tuple[str, ...]]) -> SourceFile:
     """``packages``: each folder's package chain, as found so far (siblings share their folders')."""
     is_package = path.name == "__init__.py"
-    chain = _package_chain(path.parent, {} if packages is None else packages)
+    chain = _package_chain(path.parent, packages)
     parts = [*chain] if is_package else [*chain, path.stem]
     module = ".".join(parts) or path.stem
     return SourceFile(path=path, display=_display(path, cwd), module=module, is_package=is_package)
