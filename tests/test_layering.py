@@ -31,6 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("rules",),
     ("report",),
     # The fixer: the rules' fix plans made into edits, with libcst.
+    ("fix.lines",),
     ("fix.module",),
     ("fix.blocks",),
     ("fix",),

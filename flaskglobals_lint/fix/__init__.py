@@ -366,22 +366,24 @@ def settle_in_parallel(diagnostics: Sequence[Diagnostic], edits: bool = False, r
     enough of them (a cold run on a large project settles hundreds, one libcst parse each).  A job
     whose worker fails is settled here instead."""
     fixed = [d for d in diagnostics if d.fix is not None]
-    if workers <= 1 or len(fixed) < 2 * SETTLE_CHUNK:
-        return settle(diagnostics, edits=edits, read=read)
-    from ..facts.workers import WorkerPool
-
     chunks: list[list[Diagnostic]] = [[]]
     for group in fix_groups(fixed):
         if len(chunks[-1]) >= SETTLE_CHUNK:
             chunks.append([])
         chunks[-1].extend(group)
-    jobs = [SettleJob(tuple(chunk), edits, _texts_of(chunk, read)) for chunk in chunks]
-    results = WorkerPool(min(workers, len(jobs)), file_timeout=600, work=settle_job,
-                         failure=lambda job, why: None).run(jobs)
+    results: Sequence[Optional[list[Diagnostic]]] = [None] * len(chunks)
+    if workers > 1 and len(fixed) >= 2 * SETTLE_CHUNK:
+        from ..facts.workers import WorkerPool
+
+        jobs = [SettleJob(tuple(chunk), edits, _texts_of(chunk, read)) for chunk in chunks]
+        results = WorkerPool(min(workers, len(jobs)), file_timeout=600, work=settle_job,
+                             failure=lambda job, why: None).run(jobs)
+    # Here, a chunk at a time all the same: its files' trees stay among the few the fixes keep
+    # parsed, where the whole run at once would parse each file two or three times.
     settled: dict[int, Diagnostic] = {}
-    for job, result in zip(jobs, results):
-        made = result if result is not None else settle(job.diagnostics, edits=edits, read=read)
-        settled.update((id(before), after) for before, after in zip(job.diagnostics, made))
+    for chunk, result in zip(chunks, results):
+        made = result if result is not None else settle(chunk, edits=edits, read=read)
+        settled.update((id(before), after) for before, after in zip(chunk, made))
     return [settled.get(id(d), d) for d in diagnostics]
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 import libcst as cst
-from libcst.metadata import GlobalScope, PositionProvider, ScopeProvider
+from libcst.metadata import GlobalScope, ScopeProvider
 
-from .module import EMPTY, after_imports, importing, top_level_names, with_name, wrapped
+from .module import EMPTY, Tree, after_imports, importing, top_level_names, tree, with_name
 
 __all__ = ["ToG", "to_g", "import_g"]
 
@@ -54,16 +54,15 @@ def _default(module: cst.Module, name: str) -> tuple[Optional[int], str]:
 class _Uses(cst.CSTVisitor):
     """Which function (by def line) each use of the global is in; 0 for module level."""
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, nodes: set[cst.CSTNode]) -> None:
+    def __init__(self, parsed: Tree, nodes: set[cst.CSTNode]) -> None:
+        self.tree = parsed
         self.nodes = nodes
         self.stack: list[int] = []
         self.where: dict[cst.CSTNode, int] = {}
         self.declared: dict[cst.CSTNode, int] = {}  # each ``global`` statement: its function
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.stack.append(self.get_metadata(PositionProvider, node.name).start.line)
+        self.stack.append(self.tree.start(node.name))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.stack.pop()
@@ -141,16 +140,16 @@ class _Rewrite(_InFString):
 
 def to_g(source: str, fix: ToG) -> str:
     """``source`` with the global moved to ``flask.g`` (``fix.done``), or unchanged (``fix.refused``)."""
-    wrapper = wrapped(source)
-    scopes = wrapper.resolve(ScopeProvider)
-    tree = wrapper.module
-    top = scopes[tree]
+    parsed = tree(source)
+    scopes = parsed.wrapper.resolve(ScopeProvider)
+    module = parsed.module
+    top = scopes[module]
     assert isinstance(top, GlobalScope)
-    if "g" in top_level_names(tree) and importing(list(tree.body), "g") is None:
+    if "g" in top_level_names(module) and importing(list(module.body), "g") is None:
         fix.refused = "the module binds a name g of its own"
         return source
-    index, default = _default(tree, fix.name)
-    binding = tree.body[index] if index is not None else None
+    index, default = _default(module, fix.name)
+    binding = module.body[index] if index is not None else None
     writes: set[cst.CSTNode] = set()
     for assignment in top.assignments[fix.name]:
         node = getattr(assignment, "node", None)
@@ -162,8 +161,8 @@ def to_g(source: str, fix: ToG) -> str:
             if isinstance(access.node, cst.Name) and access.node.value == fix.name and any(
                     referent.scope is top for referent in access.referents):
                 reads.add(access.node)
-    uses = _Uses(reads | writes)
-    wrapper.visit(uses)
+    uses = _Uses(parsed, reads | writes)
+    module.visit(uses)
     binding_names = {n for n in writes if binding is not None and n in _names_in(binding)}
     writes -= binding_names
     outside = sorted(line for node, line in uses.where.items() if node not in binding_names
@@ -179,7 +178,7 @@ def to_g(source: str, fix: ToG) -> str:
     inside = {node for node, line in uses.where.items() if line in fix.request_functions}
     declarations = {node for node, line in uses.declared.items() if line in fix.request_functions}
     rewrite = _Rewrite(fix.name, reads & inside, writes & inside, default, None if keep else binding, declarations)
-    new = tree.visit(rewrite)
+    new = module.visit(rewrite)
     if rewrite.misquoted:
         fix.refused = "a read sits in an f-string whose quotes g.get() cannot be written in"
         return source

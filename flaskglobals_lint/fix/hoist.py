@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from .blocks import Calls
-from .module import EMPTY, imported_modules, top_level_names, wrapped
+from .module import EMPTY, Tree, imported_modules, top_level_names, tree
 
 __all__ = ["Hoist", "hoist"]
 
@@ -30,26 +29,25 @@ class Hoist:
 
 
 class _Hoist(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, job: Hoist, known: frozenset[str], modules: frozenset[str]) -> None:
+    def __init__(self, parsed: Tree, job: Hoist, known: frozenset[str], modules: frozenset[str]) -> None:
         super().__init__()
+        self.tree = parsed
         self.job, self.known, self.modules = job, known, modules
         self.depth = 0
         self.inside = False
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if self.get_metadata(PositionProvider, node.name).start.line == self.job.function_line:
+        if self.tree.start(node.name) == self.job.function_line:
             self.inside = True
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        if self.get_metadata(PositionProvider, original.name).start.line == self.job.function_line:
+        if self.tree.start(original.name) == self.job.function_line:
             self.inside = False
         return updated
 
     def leave_With(self, original: cst.With, updated: cst.With) -> cst.With:
         job = self.job
-        if not self.inside or self.get_metadata(PositionProvider, original).start.line != job.line:
+        if not self.inside or self.tree.start(original) != job.line:
             return updated
         items = list(updated.items)
         for index, item in enumerate(items):
@@ -68,19 +66,17 @@ class _Hoist(cst.CSTTransformer):
 
 def hoist(source: str, job: Hoist) -> str:
     """``source`` with the lock hoisted (``job.done``), or unchanged (``job.refused``)."""
-    wrapper = wrapped(source)
-    module = wrapper.module
+    parsed = tree(source)
+    module = parsed.module
     if job.lock in top_level_names(module):
         job.refused = f"the module already binds {job.lock}"
         return source
-    positions = wrapper.resolve(PositionProvider)
-    new = wrapper.visit(_Hoist(job, frozenset(top_level_names(module)), frozenset(imported_modules(module))))
+    new = module.visit(_Hoist(parsed, job, frozenset(top_level_names(module)), frozenset(imported_modules(module))))
     if not job.done:
         job.refused = job.refused or "the with statement was not found"
         return source
     body: list[Any] = list(new.body)
-    at = next((i for i, statement in enumerate(wrapper.module.body)
-               if positions[statement].start.line <= job.function_line <= positions[statement].end.line), None)
+    at = next((i for i, statement in enumerate(module.body) if parsed.holds(statement, job.function_line)), None)
     if at is None:
         job.done, job.refused = False, "the function is not at module level"
         return source

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from .blocks import (Body, Calls, aliases_of, blocks_of, header_of, holds_lock, lone_store, scan, statements_of,
                      with_statements)
 from .module import (after_imports, importing, stdlib_import_place, with_name, imported_modules,
-                     threading_alias, top_level_names, wrapped)
+                     threading_alias, top_level_names, tree)
+from .module import Tree
 
 __all__ = ["Define", "Wrap", "transform"]
 
@@ -56,11 +56,10 @@ class Define:
 
 
 class _Fixer(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, wraps: list[Wrap], defines: list[Define], threading_name: str,
+    def __init__(self, parsed: Tree, wraps: list[Wrap], defines: list[Define], threading_name: str,
                  known: frozenset[str] = frozenset(), modules: frozenset[str] = frozenset()) -> None:
         super().__init__()
+        self.tree = parsed
         self.wraps = {w.function_line: w for w in wraps}
         self.known, self.modules = known, modules
         self.aliases: set[str] = set()
@@ -70,14 +69,14 @@ class _Fixer(cst.CSTTransformer):
     def on_visit(self, node: cst.CSTNode) -> bool:
         """Only the statements that hold a wrapped function are rebuilt: the rest stay as they are."""
         if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            position = self.get_metadata(PositionProvider, node)
-            if not any(position.start.line <= line <= position.end.line for line in self.wraps):
+            start, end = self.tree.lines(node)
+            if not any(start <= line <= end for line in self.wraps):
                 return False
         return super().on_visit(node)
 
     # ----------------------------------------------------------- wrapping
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        line = self.get_metadata(PositionProvider, original.name).start.line
+        line = self.tree.start(original.name)
         wrap = self.wraps.get(line)
         if wrap is None:
             return updated
@@ -110,9 +109,7 @@ class _Fixer(cst.CSTTransformer):
             wrap.refused = "the block yields or awaits: a lock held across it would block other requests"
             return None
         wrap.lone = first == last and lone_store(original[first], wrap.references)
-        start = self.get_metadata(PositionProvider, original[first]).start.line
-        end = self.get_metadata(PositionProvider, original[last]).end.line
-        wrap.wrapped = (start, end)
+        wrap.wrapped = (self.tree.lines(original[first])[0], self.tree.lines(original[last])[1])
         calls = Calls(wrap.references, self.known, self.modules)
         for statement in original[first:last + 1]:
             statement.visit(calls)
@@ -130,8 +127,7 @@ class _Fixer(cst.CSTTransformer):
         return [*updated[:first], block, *updated[last + 1:]]
 
     def _holds_line(self, statement: cst.CSTNode, lines: set[int]) -> bool:
-        position = self.get_metadata(PositionProvider, statement)
-        return any(position.start.line <= line <= position.end.line for line in lines)
+        return any(self.tree.holds(statement, line) for line in lines)
 
     def _wrap_inside(self, original: cst.BaseCompoundStatement, updated: cst.BaseCompoundStatement,
                      wrap: Wrap) -> Optional[cst.BaseCompoundStatement]:
@@ -199,8 +195,7 @@ class _Fixer(cst.CSTTransformer):
 
     def _top_level_index(self, module: cst.Module, line: int) -> Optional[int]:
         for index, statement in enumerate(module.body):
-            position = self.get_metadata(PositionProvider, statement)
-            if position.start.line <= line <= position.end.line:
+            if self.tree.holds(statement, line):
                 return index
         return None
 
@@ -208,11 +203,11 @@ class _Fixer(cst.CSTTransformer):
 def transform(source: str, wraps: list[Wrap], defines: list[Define], code: bool = True) -> str:
     """``source`` with the wraps and definitions made (those that could be are marked on them);
     without ``code``, only the marks (a trial: '' for the text)."""
-    wrapper = wrapped(source)
-    module = wrapper.module
-    fixer = _Fixer(wraps, defines, threading_alias(module), frozenset(top_level_names(module)),
+    parsed = tree(source)
+    module = parsed.module
+    fixer = _Fixer(parsed, wraps, defines, threading_alias(module), frozenset(top_level_names(module)),
                    frozenset(imported_modules(module)))
-    new = wrapper.visit(fixer)
+    new = module.visit(fixer)
     return new.code if code else ""
 
 

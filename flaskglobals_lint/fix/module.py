@@ -8,23 +8,54 @@ from typing import Optional
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from .lines import Lines, lines_of
+
 
 EMPTY = cst.Module(body=[])
 
 
+class Tree:
+    """A source parsed once and shared by every fix of a round (the trees are immutable), with
+    what the fixes ask of it computed on first use and kept: the lines of its nodes, and a
+    metadata wrapper for the fixes that need libcst's scopes or columns."""
+
+    __slots__ = ("module", "_lines", "_wrapper")
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._lines: Optional[Lines] = None
+        self._wrapper: Optional[MetadataWrapper] = None
+
+    def lines(self, node: cst.CSTNode) -> tuple[int, int]:
+        """The first and last line of ``node``, a node of this tree (``PositionProvider``'s lines)."""
+        if self._lines is None:
+            self._lines = lines_of(self.module)
+        return self._lines[node]
+
+    def start(self, node: cst.CSTNode) -> int:
+        return self.lines(node)[0]
+
+    def holds(self, node: cst.CSTNode, line: int) -> bool:
+        start, end = self.lines(node)
+        return start <= line <= end
+
+    @property
+    def wrapper(self) -> MetadataWrapper:
+        """A metadata wrapper over this tree: it keeps the metadata it computed, and visiting it
+        makes a new tree.  A fresh parse holds each node once, so it need not copy it first."""
+        if self._wrapper is None:
+            self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        return self._wrapper
+
+
 @lru_cache(maxsize=32)
+def tree(source: str) -> Tree:
+    """``source`` parsed, once (a syntax error is raised each time, not kept)."""
+    return Tree(cst.parse_module(source))
+
+
 def parsed(source: str) -> cst.Module:
-    """``source`` parsed, once: a round plans each fix of a file on the same text, and the trees
-    are immutable, so every fix can share one (a syntax error is raised each time, not kept)."""
-    return cst.parse_module(source)
-
-
-@lru_cache(maxsize=32)
-def wrapped(source: str) -> MetadataWrapper:
-    """A metadata wrapper over the shared tree of ``source``, shared too: it keeps the metadata it
-    computed (the positions take a whole code generation), and visiting it makes a new tree.  A
-    fresh parse holds each node once, so the wrapper need not copy it first."""
-    return MetadataWrapper(parsed(source), unsafe_skip_copy=True)
+    return tree(source).module
 
 
 def after_imports(module: cst.Module) -> int:

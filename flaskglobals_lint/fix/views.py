@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .globals import import_g
-from .module import importing, top_level_names, wrapped
+from .module import importing, top_level_names, tree as parse_tree
 
 __all__ = ["ToRequest", "to_request"]
 
@@ -151,7 +151,7 @@ def _class_binds(node: cst.ClassDef, attribute: str) -> bool:
 
 def to_request(source: str, job: ToRequest) -> str:
     """``source`` with the attribute kept per request (``job.done``), or unchanged (``job.refused``)."""
-    wrapper = wrapped(source)
+    wrapper = parse_tree(source).wrapper
     tree = wrapper.module
     klass, writer = _find_class(tree, wrapper, job)
     if klass is None or writer is None:

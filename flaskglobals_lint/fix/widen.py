@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from typing import Any, Optional, Sequence, Union
 
 import libcst as cst
-from libcst.metadata import PositionProvider
 
 from .blocks import Calls, blocks_of, statements_of, with_statements
-from .module import EMPTY, imported_modules, top_level_names, wrapped
+from .module import EMPTY, Tree, imported_modules, top_level_names, tree
 
 __all__ = ["Widen", "widen"]
 
@@ -51,18 +50,16 @@ class _Dissolve(cst.CSTTransformer):
 
 
 class _Widen(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, job: Widen, known: frozenset[str], modules: frozenset[str]) -> None:
+    def __init__(self, parsed: Tree, job: Widen, known: frozenset[str], modules: frozenset[str]) -> None:
         super().__init__()
+        self.tree = parsed
         self.job, self.known, self.modules = job, known, modules
 
     def _holds(self, node: cst.CSTNode, line: int) -> bool:
-        position = self.get_metadata(PositionProvider, node)
-        return position.start.line <= line <= position.end.line
+        return self.tree.holds(node, line)
 
     def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
-        if self.get_metadata(PositionProvider, original.name).start.line != self.job.function_line:
+        if self.tree.start(original.name) != self.job.function_line:
             return updated
         if not isinstance(original.body, cst.IndentedBlock) or not isinstance(updated.body, cst.IndentedBlock):
             self.job.refused = "the function's body is on its def line"
@@ -118,8 +115,8 @@ class _Widen(cst.CSTTransformer):
 
 def widen(source: str, job: Widen) -> str:
     """``source`` with the lock's block widened (``job.done``), or unchanged (``job.refused``)."""
-    wrapper = wrapped(source)
-    module = wrapper.module
-    fixer = _Widen(job, frozenset(top_level_names(module)), frozenset(imported_modules(module)))
-    new = wrapper.visit(fixer)
+    parsed = tree(source)
+    module = parsed.module
+    fixer = _Widen(parsed, job, frozenset(top_level_names(module)), frozenset(imported_modules(module)))
+    new = module.visit(fixer)
     return new.code if job.done else source
