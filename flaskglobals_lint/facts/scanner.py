@@ -6,7 +6,7 @@ which they report to; the helpers above them look at a node alone.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, AbstractSet, Iterable, Optional, Union
+from typing import TYPE_CHECKING, AbstractSet, Any, ClassVar, Iterable, Optional, Union
 
 import libcst as cst
 
@@ -252,6 +252,19 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
+_NODE_TYPES: dict[type, bool] = {}
+
+
+def is_node(value: object) -> bool:
+    """``isinstance(value, cst.CSTNode)``, by a table of types: libcst's classes are ABCs, and an
+    ABC's isinstance check costs ten times a dict lookup (millions of them per large project)."""
+    kind = value.__class__
+    known = _NODE_TYPES.get(kind)
+    if known is None:
+        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
+    return known
+
+
 class Traversal:
     """A pre-order walk that calls ``visit_<Type>`` / ``leave_<Type>`` like a
     libcst visitor, without rebuilding nodes as ``CSTNode.visit`` does (the
@@ -259,26 +272,38 @@ class Traversal:
     string concatenation nests one level per line, thousands deep in
     generated files."""
 
+    # Per traversal class: each node type's visit_ and leave_ methods (None where there is none).
+    _methods: ClassVar[dict[type, tuple[Any, Any]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._methods = {}
+
     def run(self, root: cst.CSTNode) -> None:
+        methods = self._methods
         stack: list[tuple[cst.CSTNode, bool]] = [(root, False)]
         while stack:
             node, leaving = stack.pop()
-            name = type(node).__name__
+            kind = type(node)
+            found = methods.get(kind)
+            if found is None:
+                found = methods[kind] = (getattr(type(self), "visit_" + kind.__name__, None),
+                                         getattr(type(self), "leave_" + kind.__name__, None))
+            visit, leave = found
             if leaving:
-                getattr(self, "leave_" + name)(node)
+                leave(self, node)
                 continue
-            visit = getattr(self, "visit_" + name, None)
-            if visit is not None and visit(node) is False:
+            if visit is not None and visit(self, node) is False:
                 continue
-            if hasattr(self, "leave_" + name):
+            if leave is not None:
                 stack.append((node, True))
             children: list[cst.CSTNode] = []
-            for field_name in _child_fields(type(node)):
+            for field_name in _child_fields(kind):
                 value = getattr(node, field_name)
-                if isinstance(value, cst.CSTNode):
+                if value.__class__ is list or value.__class__ is tuple:
+                    children.extend(item for item in value if is_node(item))
+                elif is_node(value):
                     children.append(value)
-                elif isinstance(value, (list, tuple)):
-                    children.extend(item for item in value if isinstance(item, cst.CSTNode))
             stack.extend((child, False) for child in reversed(children))
 
 

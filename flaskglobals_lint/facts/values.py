@@ -10,7 +10,7 @@ import libcst as cst
 from ..frameworks import flask as fm
 from ..frameworks import stdlib
 from .model import TIMESTAMP, key_text, literal_key
-from .scanner import call_name, dotted, element_read, is_constant, is_empty_container, is_plain
+from .scanner import call_name, dotted, element_read, is_constant, is_empty_container, is_node, is_plain
 
 if TYPE_CHECKING:
     from .recorder import Recorder
@@ -115,8 +115,7 @@ def _learn(node: cst.CSTNode, known: Sequence[str] = ()) -> tuple[tuple[str, ...
 
 
 def _holds_nodes(value: object) -> bool:
-    return isinstance(value, cst.CSTNode) or (isinstance(value, (tuple, list)) and bool(value)
-                                              and isinstance(value[0], cst.CSTNode))
+    return is_node(value) or (isinstance(value, (tuple, list)) and bool(value) and is_node(value[0]))
 
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
@@ -127,25 +126,39 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
         entry = _learn(node, entry[0])
     out: list[cst.CSTNode] = []
     for name in entry[0]:
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            out.append(value)
-        elif isinstance(value, (tuple, list)):
+        value = getattr(node, name)  # a visited field holds a node, nodes, None or MaybeSentinel
+        if value.__class__ is tuple or value.__class__ is list:
             out.extend(value)
+        elif value is not None and value is not cst.MaybeSentinel.DEFAULT:
+            out.append(value)
     return out
 
 
+# Nodes that hold no expression: whitespace, comments, punctuation and operators.
+_TRIVIA = (cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment, cst.Newline,
+           cst.Comma, cst.Dot, cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
+           cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.AssignEqual, cst.Colon, cst.Semicolon,
+           cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
+_IS_TRIVIA: dict[type, bool] = {}
+
+
 def expressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
-    """``node`` and every expression in it, outside nested functions (attribute names excluded)."""
+    """``node`` and every node in it that is not whitespace, punctuation or an operator (attribute
+    names and keyword names excluded), in ``children`` order."""
     stack: list[cst.CSTNode] = [node]
     while stack:
         current = stack.pop()
         yield current
+        attribute = current.attr if type(current) is cst.Attribute else None  # type: ignore[attr-defined]
         for child in children(current):
-            if isinstance(current, cst.Attribute) and child is current.attr:
+            kind = type(child)
+            trivia = _IS_TRIVIA.get(kind)
+            if trivia is None:
+                trivia = _IS_TRIVIA[kind] = issubclass(kind, _TRIVIA)
+            if trivia or child is attribute:
                 continue
-            if isinstance(child, cst.Arg) and child.keyword is not None:
-                stack.append(child.value)
+            if kind is cst.Arg and child.keyword is not None:  # type: ignore[attr-defined]
+                stack.append(child.value)  # type: ignore[attr-defined]
                 continue
             stack.append(child)
 
