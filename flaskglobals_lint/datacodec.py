@@ -84,6 +84,19 @@ def _fixed_tuple(items: list[Codec]) -> Codec:
     return encode, decode
 
 
+def _plain_tuple(kinds: tuple[type, ...]) -> Codec:
+    """``_fixed_tuple`` of primitives (an edit, a line and column): the values are checked in place."""
+    def decode(value: Any) -> Any:
+        if type(value) is not list or len(value) != len(kinds):
+            raise _fail(f"a list of {len(kinds)}", value)
+        for item, kind in zip(value, kinds):
+            if type(item) is not kind:
+                raise _fail(kind.__name__, item)
+        return tuple(value)
+
+    return (lambda value: list(value)), decode
+
+
 def _mapping(key: Codec, item: Codec) -> Codec:
     encode_key, decode_key = key
     encode_item, decode_item = item
@@ -297,6 +310,8 @@ class Schema:
             if outer == "tuple" and len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is ...:
                 return _sequence(self._codec(args[0]), tuple)
             if outer == "tuple":
+                if all(isinstance(arg, ast.Name) and arg.id in _PRIMITIVES for arg in args):
+                    return _plain_tuple(tuple(_PRIMITIVES[arg.id] for arg in args))  # type: ignore[attr-defined]
                 return _fixed_tuple([self._codec(arg) for arg in args])
             if outer in ("list", "frozenset") and len(args) == 1:
                 return _sequence(self._codec(args[0]), list if outer == "list" else frozenset)

@@ -61,9 +61,8 @@ def discover(paths: Sequence[str | Path], settings: Settings, cwd: Path | None =
     found: list[SourceFile] = []
     packages: dict[Path, tuple[str, ...]] = {}
     for start in starts:
-        files = walk.files(start) if start.is_dir() else iter([start])
-        for file in files:
-            identity = _identity(file)
+        files = walk.files(start) if start.is_dir() else iter([(start, _identity(start))])
+        for file, identity in files:
             if identity not in seen:
                 seen.add(identity)
                 found.append(_source_file(file, cwd, packages))
@@ -93,14 +92,17 @@ class _Exclusion:
         self._prefix = str(root).rstrip(os.sep) + os.sep
 
     def excludes(self, path: Path) -> bool:
+        return self.excludes_entry(path.name, str(path))
+
+    def excludes_entry(self, name: str, text: str) -> bool:
+        """``excludes`` for the path ``text``, whose last component is ``name``."""
         if self._match is None:
             return False
-        if self._match(path.name):
+        if self._match(name):
             return True
-        text = str(path)
         if not text.startswith(self._prefix):
             return False
-        return self._match(PurePath(text[len(self._prefix):]).as_posix()) is not None
+        return self._match(_posix(text[len(self._prefix):])) is not None
 
     def excludes_within(self, path: Path) -> bool:
         """The path, or a folder it is in (below the root), is excluded."""
@@ -129,7 +131,8 @@ class _Walk:
     def inside_roots(self, real: str) -> bool:
         return any((real + os.sep).startswith(root) for root in self.roots)
 
-    def files(self, start: Path) -> Iterator[Path]:
+    def files(self, start: Path) -> Iterator[tuple[Path, object]]:
+        """The files to lint under ``start``, each with its identity (``_identity``)."""
         stack = [start]
         while stack:
             folder = stack.pop()
@@ -144,26 +147,31 @@ class _Walk:
                 self.problems.append((folder, f"cannot read folder: {exc.strerror or exc}"))
                 continue
             subfolders = []
+            prefix = str(folder).rstrip(os.sep) + os.sep
             for entry in entries:
-                path = folder / entry.name
-                if self.exclusion.excludes(path):
+                name = entry.name
+                text = prefix + name
+                if self.exclusion.excludes_entry(name, text):
                     continue
                 try:
-                    if entry.is_symlink() and not self.follow_symlinks and os.path.exists(path) \
-                            and not self.inside_roots(os.path.realpath(path)):
+                    link = entry.is_symlink()
+                    if link and not self.follow_symlinks and os.path.exists(text) \
+                            and not self.inside_roots(os.path.realpath(text)):
                         continue  # leads out of the linted tree: --follow-symlinks lints it anyway
                     is_dir = entry.is_dir()
                 except OSError:  # a symlink loop, a vanished entry
-                    is_dir = False
-                if not is_dir and not entry.name.endswith(".py"):
+                    link, is_dir = True, False
+                if not is_dir and not name.endswith(".py"):
                     continue
+                path = folder / name
                 if self.gitignores and self.git_ignores(path, is_dir):
                     continue
                 if is_dir:
                     subfolders.append(path)
                 else:
                     # Also FIFOs, sockets, devices and broken links named *.py: each gets an FGL900.
-                    yield path
+                    # An entry that is no link is on its folder's device, with the inode scandir read.
+                    yield path, (_identity(path) if link else (info.st_dev, entry.inode()))
             stack.extend(reversed(subfolders))
 
 
@@ -219,11 +227,16 @@ def _package_chain(folder: Path, known: dict[Path, tuple[str, ...]]) -> tuple[st
     return known[folder]
 
 
+def _posix(relative: str) -> str:
+    """A relative path's text with forward slashes (as ``PurePath.as_posix``)."""
+    return relative if os.sep == "/" else PurePath(relative).as_posix()
+
+
 def _display(path: Path, cwd: Path) -> str:
     """Relative to ``cwd`` when the file lies below it (also through symlinks), else absolute."""
     text, base = str(path), str(cwd).rstrip(os.sep) + os.sep
     if text.startswith(base):
-        return PurePath(text[len(base):]).as_posix()
+        return _posix(text[len(base):])
     try:
         return Path(os.path.realpath(path)).relative_to(Path(os.path.realpath(cwd))).as_posix()
     except ValueError:
