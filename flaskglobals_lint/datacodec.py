@@ -310,8 +310,9 @@ class Schema:
             if outer == "tuple" and len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is ...:
                 return _sequence(self._codec(args[0]), tuple)
             if outer == "tuple":
-                if all(isinstance(arg, ast.Name) and arg.id in _PRIMITIVES for arg in args):
-                    return _plain_tuple(tuple(_PRIMITIVES[arg.id] for arg in args))  # type: ignore[attr-defined]
+                kinds = [_PRIMITIVES.get(arg.id) if isinstance(arg, ast.Name) else None for arg in args]
+                if None not in kinds:
+                    return _plain_tuple(tuple(kind for kind in kinds if kind is not None))
                 return _fixed_tuple([self._codec(arg) for arg in args])
             if outer in ("list", "frozenset") and len(args) == 1:
                 return _sequence(self._codec(args[0]), list if outer == "list" else frozenset)

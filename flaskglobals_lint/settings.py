@@ -378,6 +378,7 @@ def default_jobs() -> int:
     except AttributeError:
         return max(1, os.cpu_count() or 1)
 
+
 # Called with (files done, files in all) as files are loaded from the cache or analysed.
 Progress = Callable[[int, int], None]
 

@@ -6,7 +6,7 @@ which they report to; the helpers above them look at a node alone.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, AbstractSet, Any, ClassVar, Iterable, Optional, Union
+from typing import TYPE_CHECKING, AbstractSet, Any, Callable, ClassVar, Iterable, Optional, Union
 
 import libcst as cst
 
@@ -252,17 +252,22 @@ def _child_fields(cls: type) -> tuple[str, ...]:
     return fields
 
 
-_NODE_TYPES: dict[type, bool] = {}
-
-
-def is_node(value: object) -> bool:
-    """``isinstance(value, cst.CSTNode)``, by a table of types: libcst's classes are ABCs, and an
+def type_test(bases: Union[type, tuple[type, ...]]) -> Callable[[object], bool]:
+    """``isinstance(value, bases)``, by a table of the types met: libcst's classes are ABCs, and an
     ABC's isinstance check costs ten times a dict lookup (millions of them per large project)."""
-    kind = value.__class__
-    known = _NODE_TYPES.get(kind)
-    if known is None:
-        known = _NODE_TYPES[kind] = issubclass(kind, cst.CSTNode)
-    return known
+    table: dict[type, bool] = {}
+
+    def test(value: object) -> bool:
+        kind = value.__class__
+        known = table.get(kind)
+        if known is None:
+            known = table[kind] = issubclass(kind, bases)
+        return known
+
+    return test
+
+
+is_node = type_test(cst.CSTNode)
 
 
 class Traversal:

@@ -10,7 +10,7 @@ import libcst as cst
 from ..frameworks import flask as fm
 from ..frameworks import stdlib
 from .model import TIMESTAMP, key_text, literal_key
-from .scanner import call_name, dotted, element_read, is_constant, is_empty_container, is_node, is_plain
+from .scanner import call_name, dotted, element_read, is_constant, is_empty_container, is_node, is_plain, type_test
 
 if TYPE_CHECKING:
     from .recorder import Recorder
@@ -135,11 +135,11 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
 
 
 # Nodes that hold no expression: whitespace, comments, punctuation and operators.
-_TRIVIA = (cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment, cst.Newline,
-           cst.Comma, cst.Dot, cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket,
-           cst.LeftCurlyBrace, cst.RightCurlyBrace, cst.AssignEqual, cst.Colon, cst.Semicolon,
-           cst.BaseBinaryOp, cst.BaseBooleanOp, cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp)
-_IS_TRIVIA: dict[type, bool] = {}
+_is_trivia = type_test((
+    cst.BaseParenthesizableWhitespace, cst.TrailingWhitespace, cst.EmptyLine, cst.Comment, cst.Newline, cst.Comma,
+    cst.Dot, cst.LeftParen, cst.RightParen, cst.LeftSquareBracket, cst.RightSquareBracket, cst.LeftCurlyBrace,
+    cst.RightCurlyBrace, cst.AssignEqual, cst.Colon, cst.Semicolon, cst.BaseBinaryOp, cst.BaseBooleanOp,
+    cst.BaseCompOp, cst.BaseUnaryOp, cst.BaseAugOp))
 
 
 def expressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
@@ -151,13 +151,9 @@ def expressions(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         yield current
         attribute = current.attr if type(current) is cst.Attribute else None  # type: ignore[attr-defined]
         for child in children(current):
-            kind = type(child)
-            trivia = _IS_TRIVIA.get(kind)
-            if trivia is None:
-                trivia = _IS_TRIVIA[kind] = issubclass(kind, _TRIVIA)
-            if trivia or child is attribute:
+            if _is_trivia(child) or child is attribute:
                 continue
-            if kind is cst.Arg and child.keyword is not None:  # type: ignore[attr-defined]
+            if type(child) is cst.Arg and child.keyword is not None:  # type: ignore[attr-defined]
                 stack.append(child.value)  # type: ignore[attr-defined]
                 continue
             stack.append(child)

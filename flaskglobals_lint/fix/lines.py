@@ -31,9 +31,6 @@ class _LineState(CodegenState):
     line: int = 1
     _starts: list[int] = field(default_factory=list)
 
-    def add_indent_tokens(self) -> None:
-        self.tokens.extend(self.indent_tokens)  # indentation: no line break in it
-
     def add_token(self, value: str) -> None:
         self.tokens.append(value)
         if "\n" in value or "\r" in value:
